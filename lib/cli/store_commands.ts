@@ -1,0 +1,93 @@
+/**
+ * `owm init`, `owm save` and `owm demo`.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { GraphStore } from "../graph/store.ts";
+import { runDataModule } from "../datasource/data_module.ts";
+import { toCurie } from "../datasource/identifier.ts";
+import { DEFAULT_DATA_GRAPH } from "../datasource/namespaces.ts";
+import { DataSourceRepository } from "../datasource/repository.ts";
+import { type CliIo, printJson, UsageError } from "./io.ts";
+import { showCommand } from "./source_commands.ts";
+
+/** Options shared by every command. */
+export interface GlobalOptions {
+  /** The store directory, if given. */
+  home: string | undefined;
+  /** Machine-readable output. */
+  json: boolean;
+}
+
+function storeOptions(global: GlobalOptions, io: CliIo, create = false) {
+  return {
+    ...(global.home === undefined ? {} : { home: global.home }),
+    create,
+    onLockWait: (holder: string | undefined) =>
+      io.err(
+        `owm: waiting for the store lock held by ${holder ? `pid ${holder}` : "another process"}`,
+      ),
+  };
+}
+
+/** Opens the repository for a command (creating the store if `create`). */
+export async function openRepository(
+  global: GlobalOptions,
+  io: CliIo,
+  create = false,
+): Promise<DataSourceRepository> {
+  return await DataSourceRepository.open(storeOptions(global, io, create));
+}
+
+/** `owm init`: creates the store if needed. */
+export async function initCommand(
+  args: string[],
+  global: GlobalOptions,
+  io: CliIo,
+): Promise<number> {
+  if (args.length > 0) throw new UsageError(`init takes no arguments, got '${args[0]}'`);
+  const existed = await GraphStore.exists(global.home);
+  const store = await GraphStore.open(storeOptions(global, io, true));
+  if (global.json) printJson(io, { home: store.home, created: !existed });
+  else {io.out(
+      `${existed ? "Graph store already exists at" : "Initialised graph store at"} ${store.home}`,
+    );}
+  return 0;
+}
+
+/** `owm save <module.ts> [--context IRI]`. */
+export async function saveCommand(
+  args: string[],
+  options: { context?: string | undefined },
+  global: GlobalOptions,
+  io: CliIo,
+): Promise<number> {
+  if (args.length !== 1) throw new UsageError("save takes one module path: owm save <module.ts>");
+  const context = options.context ?? DEFAULT_DATA_GRAPH;
+  const sources = await runDataModule(args[0]!, context);
+  const repo = await openRepository(global, io, true);
+  const summary = await repo.save(sources, { context });
+  const prefixes = await repo.store.prefixes();
+  const ids = sources.map((ds) => toCurie(ds.identifier, prefixes));
+  if (global.json) printJson(io, { saved: ids, context, quads: summary.quads });
+  else {
+    for (const id of ids) io.out(id);
+    io.err(
+      `owm: saved ${ids.length} data source${ids.length === 1 ? "" : "s"} to ${repo.store.home}`,
+    );
+  }
+  return 0;
+}
+
+/** `owm demo`: saves the seed's example module into the store and shows it. */
+export async function demoCommand(global: GlobalOptions, io: CliIo): Promise<number> {
+  const example = fileURLToPath(new URL("../../examples/connectome.ts", import.meta.url));
+  io.err(`owm: saving the example data module ${example}`);
+  await saveCommand([example], {}, { ...global, json: false }, {
+    out: (text) => io.out(`saved ${text}`),
+    err: io.err,
+  });
+  io.out("");
+  return await showCommand(["ConnectomeCSVDataSource:2000_connections"], global, io);
+}

@@ -1,0 +1,28 @@
+/**
+ * The `owm` command's help text.
+ *
+ * @module
+ */
+
+/** The help text printed by `owm help`. */
+export const USAGE = `owm: describe, save and find research datasets in an RDF graph
+
+Usage: deno task owm [--home DIR] <command> [options]
+
+Commands:
+  init                          create the graph store (default ./.owm, or OWM_HOME)
+  save <module.ts> [--context IRI]
+                                run the module's owmData(ctx) and save what it adds
+  source list [--kind K]        list DataSources (optionally of class K or a subclass)
+  source show <id>...           show DataSources (ids: ClassName:key or <IRI>)
+  source rm <id>...             remove DataSources
+  source list-kinds             list the DataSource classes
+  demo                          save the seed example and show it (deno task start)
+  help                          this text
+
+Options:
+  --home DIR   the store directory (overrides OWM_HOME; default ./.owm)
+  --json       machine-readable output on every read command
+  --version    print the version
+
+Exit codes: 0 ok, 1 not found or failed, 2 usage error.`;

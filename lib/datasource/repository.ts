@@ -1,0 +1,271 @@
+/**
+ * DataSources in a graph store: save, get, list, remove, and the known kinds.
+ *
+ * @module
+ */
+import { GraphStore, type GraphStoreOptions, type UpdateSummary } from "../graph/store.ts";
+import { namedNode, type Quad, quad, vocab } from "../graph/rdf.ts";
+import {
+  type DataSource,
+  type DataSourceClass,
+  fieldsOf,
+  idNamespaceOf,
+  rdfTypeOf,
+  RESTORE,
+} from "./data_source.ts";
+import { DataSourceNotFoundError } from "./errors.ts";
+import { resolveIdentifier, toCurie } from "./identifier.ts";
+import type { FieldValue } from "./informational.ts";
+import { DEFAULT_DATA_GRAPH, SCHEMA_GRAPH } from "./namespaces.ts";
+import { classForType, registerDataSourceClass, registeredClasses } from "./registry.ts";
+import { classForStoredType, classSchemaQuads, schemaChain, schemaSubjects } from "./schema.ts";
+import { termToValue, valueToTerm } from "./values.ts";
+
+/** One DataSource in a listing. */
+export interface DataSourceSummary {
+  /** The CURIE, e.g. `ConnectomeCSVDataSource:2000_connections`. */
+  id: string;
+  /** The full IRI. */
+  iri: string;
+  /** The class name. */
+  kind: string;
+}
+
+/** A DataSource class known to this process or recorded in the store. */
+export interface KindSummary {
+  /** The class name. */
+  name: string;
+  /** The class's RDF type IRI. */
+  iri: string;
+  /** The parent class's name, if any. */
+  parent: string | undefined;
+}
+
+/** Options for {@linkcode DataSourceRepository.save}. */
+export interface SaveOptions {
+  /** The named graph to save into. @default DEFAULT_DATA_GRAPH */
+  context?: string;
+}
+
+/**
+ * DataSources stored in a {@linkcode GraphStore}.
+ *
+ * @example Save and read back
+ * ```ts ignore
+ * const repo = await DataSourceRepository.open({ home: "/tmp/owm-demo", create: true });
+ * await repo.save([new CSVDataSource({ key: "k", csvFileName: "a.csv" })]);
+ * console.log((await repo.get("CSVDataSource:k")).get("fileName")); // "a.csv"
+ * ```
+ */
+export class DataSourceRepository {
+  /** The underlying store. */
+  readonly store: GraphStore;
+  #revived = new Map<string, DataSourceClass>();
+
+  /** Wraps an open store. */
+  constructor(store: GraphStore) {
+    this.store = store;
+  }
+
+  /** Opens the store at `options.home` (see {@linkcode GraphStore.open}). */
+  static async open(options: GraphStoreOptions = {}): Promise<DataSourceRepository> {
+    return new DataSourceRepository(await GraphStore.open(options));
+  }
+
+  /** Resolves `ClassName:key`, `<IRI>` or a bound CURIE to a full IRI. */
+  async resolve(id: string): Promise<string> {
+    return resolveIdentifier(id, await this.store.prefixes());
+  }
+
+  /**
+   * Saves DataSources and their classes' definitions in one atomic update.
+   * Saving a DataSource again replaces its statements in that context.
+   */
+  async save(sources: readonly DataSource[], options: SaveOptions = {}): Promise<UpdateSummary> {
+    const classes = new Map<string, DataSourceClass>();
+    for (const ds of sources) {
+      for (const cls of schemaChain(ds.constructor as DataSourceClass)) {
+        registerDataSourceClass(cls);
+        classes.set(rdfTypeOf(cls), cls);
+      }
+    }
+    const graph = namedNode(options.context ?? DEFAULT_DATA_GRAPH);
+    const schema = namedNode(SCHEMA_GRAPH);
+    return await this.store.update((tx) => {
+      for (const cls of classes.values()) {
+        for (const subject of schemaSubjects(cls)) tx.removeSubject(namedNode(subject), schema);
+        tx.add(...classSchemaQuads(cls));
+        tx.bindPrefix(cls.name, idNamespaceOf(cls));
+      }
+      const prefixes = tx.prefixes;
+      for (const ds of sources) {
+        const subject = namedNode(ds.identifier);
+        tx.removeSubject(subject, graph);
+        tx.add(...instanceQuads(ds, graph, prefixes));
+      }
+    });
+  }
+
+  /** The DataSource `id`, rebuilt as an instance of its class. */
+  async get(id: string): Promise<DataSource> {
+    const found = await this.find(id);
+    if (!found) throw new DataSourceNotFoundError(id, await this.resolve(id));
+    return found;
+  }
+
+  /** The DataSource `id`, or `undefined` when the store has none. */
+  async find(id: string): Promise<DataSource | undefined> {
+    const iri = await this.resolve(id);
+    const quads = (await this.store.match({ subject: namedNode(iri) }))
+      .filter((q) => q.graph.value !== SCHEMA_GRAPH);
+    const type = quads.find((q) => q.predicate.value === vocab.rdfType)?.object.value;
+    if (type === undefined) return undefined;
+    const cls = await this.#classFor(type);
+    const byIri = new Map([...fieldsOf(cls as never).values()].map((f) => [f.iri, f.name]));
+    const values = new Map<string, FieldValue[]>();
+    for (const q of quads) {
+      const name = byIri.get(q.predicate.value);
+      if (name === undefined) continue;
+      const list = values.get(name) ?? [];
+      list.push(termToValue(q.object));
+      values.set(name, list);
+    }
+    return new cls({ ident: iri, [RESTORE]: values } as never);
+  }
+
+  async #classFor(type: string): Promise<DataSourceClass> {
+    const known = classForType(type) ?? this.#revived.get(type);
+    if (known) return known;
+    const cls = await classForStoredType(
+      type,
+      (iri) => this.store.match({ subject: namedNode(iri) }),
+    );
+    this.#revived.set(type, cls);
+    return cls;
+  }
+
+  /** Every DataSource in the store, optionally only those of class `kind` or its subclasses. */
+  async list(options: { kind?: string } = {}): Promise<DataSourceSummary[]> {
+    const quads = await this.store.match({ predicate: SCHEMA_PREDICATES });
+    const typed = quads.filter((q) => q.predicate.value === vocab.rdfType);
+    const kinds = kindsFrom(quads.filter((q) => q.graph.value === SCHEMA_GRAPH));
+    const nameOf = new Map(kinds.map((k) => [k.iri, k.name]));
+    let allowed: Set<string> | undefined;
+    if (options.kind !== undefined) allowed = this.#subclasses(options.kind, kinds);
+    const prefixes = await this.store.prefixes();
+    const seen = new Set<string>();
+    const out: DataSourceSummary[] = [];
+    for (const q of typed) {
+      if (q.graph.value === SCHEMA_GRAPH || q.subject.termType !== "NamedNode") continue;
+      if (allowed && !allowed.has(q.object.value)) continue;
+      if (seen.has(q.subject.value)) continue;
+      seen.add(q.subject.value);
+      out.push({
+        id: toCurie(q.subject.value, prefixes),
+        iri: q.subject.value,
+        kind: nameOf.get(q.object.value) ?? q.object.value.replace(/^.*[\/#]/, ""),
+      });
+    }
+    return out;
+  }
+
+  #subclasses(kind: string, kinds: KindSummary[]): Set<string> {
+    const root = kinds.find((k) => k.name === kind || k.iri === kind || `<${k.iri}>` === kind);
+    if (!root) throw new UnknownKindError(kind, kinds.map((k) => k.name));
+    const out = new Set([root.iri]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const k of kinds) {
+        const parentIri = kinds.find((p) => p.name === k.parent)?.iri;
+        if (parentIri && out.has(parentIri) && !out.has(k.iri)) {
+          out.add(k.iri);
+          grew = true;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Removes the DataSource `id` from every context. */
+  async remove(id: string): Promise<void> {
+    const iri = await this.resolve(id);
+    await this.store.update((tx) => {
+      if (tx.match({ subject: namedNode(iri) }).every((q) => q.graph.value === SCHEMA_GRAPH)) {
+        throw new DataSourceNotFoundError(id, iri);
+      }
+      tx.removeSubject(namedNode(iri));
+    });
+  }
+
+  /** The DataSource classes built in, registered in this process, or recorded in the store. */
+  async kinds(): Promise<KindSummary[]> {
+    const schema = await this.store.match({ predicate: SCHEMA_PREDICATES });
+    return kindsFrom(schema.filter((q) => q.graph.value === SCHEMA_GRAPH));
+  }
+}
+
+const SCHEMA_PREDICATES = [vocab.rdfType, vocab.rdfsLabel, vocab.rdfsSubClassOf].map((p) =>
+  namedNode(p)
+);
+
+function kindsFrom(schema: Quad[]): KindSummary[] {
+  const byIri = new Map<string, KindSummary>();
+  for (const cls of registeredClasses()) {
+    const parent = Object.getPrototypeOf(cls) as { name?: string } | null;
+    byIri.set(rdfTypeOf(cls), {
+      name: cls.name,
+      iri: rdfTypeOf(cls),
+      parent: cls.name === "DataSource" ? undefined : parent?.name,
+    });
+  }
+  const labels = new Map<string, string>();
+  const parents = new Map<string, string>();
+  for (const q of schema) {
+    if (q.predicate.value === vocab.rdfsLabel) labels.set(q.subject.value, q.object.value);
+    if (q.predicate.value === vocab.rdfsSubClassOf) parents.set(q.subject.value, q.object.value);
+  }
+  for (const q of schema) {
+    if (q.predicate.value !== vocab.rdfType || q.object.value !== vocab.rdfsClass) continue;
+    if (byIri.has(q.subject.value)) continue;
+    const parent = parents.get(q.subject.value);
+    byIri.set(q.subject.value, {
+      name: labels.get(q.subject.value) ?? q.subject.value,
+      iri: q.subject.value,
+      parent: parent === undefined ? undefined : labels.get(parent) ?? parent,
+    });
+  }
+  return [...byIri.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** A `--kind` that names no known class. */
+export class UnknownKindError extends Error {
+  /** The kind as given. */
+  readonly kind: string;
+  /** Creates the error. */
+  constructor(kind: string, known: string[]) {
+    super(`Unknown kind '${kind}': known kinds are ${known.join(", ")}`);
+    this.name = "UnknownKindError";
+    this.kind = kind;
+  }
+}
+
+/** The statements describing one DataSource instance, in graph `graph`. */
+export function instanceQuads(
+  ds: DataSource,
+  graph: ReturnType<typeof namedNode>,
+  prefixes: ReadonlyMap<string, string>,
+): Quad[] {
+  const subject = namedNode(ds.identifier);
+  const out = [
+    quad(subject, namedNode(vocab.rdfType), namedNode(rdfTypeOf(ds.constructor as never)), graph),
+  ];
+  for (const [name, values] of ds.storedValues()) {
+    const field = ds.fields.get(name)!;
+    for (const value of values) {
+      out.push(
+        quad(subject, namedNode(field.iri), valueToTerm(field, value, prefixes) as never, graph),
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * Errors raised by the graph store. Each names the file at fault and what to do.
+ *
+ * @module
+ */
+
+/** The store directory or its graph file does not exist. */
+export class StoreNotFoundError extends Error {
+  /** The store directory that was looked for. */
+  readonly home: string;
+  /** Creates the error for the store directory `home`. */
+  constructor(home: string) {
+    super(
+      `No graph store at ${home}: run \`deno task owm init\` there, or set OWM_HOME to an existing store`,
+    );
+    this.name = "StoreNotFoundError";
+    this.home = home;
+  }
+}
+
+/** The graph file was written by a newer, incompatible version of owmeta-torrent. */
+export class StoreFormatError extends Error {
+  /** The graph file. */
+  readonly path: string;
+  /** The format version found in the file. */
+  readonly found: number;
+  /** The newest format version this version reads. */
+  readonly supported: number;
+  /** Creates the error. */
+  constructor(path: string, found: number, supported: number) {
+    super(
+      `Graph store ${path} has format ${found}, but this owmeta-torrent reads format ${supported} at most: upgrade owmeta-torrent to use this store`,
+    );
+    this.name = "StoreFormatError";
+    this.path = path;
+    this.found = found;
+    this.supported = supported;
+  }
+}
+
+/** The graph file does not parse; nothing was changed. */
+export class StoreCorruptError extends Error {
+  /** The graph file. */
+  readonly path: string;
+  /** The 1-based line of the file at fault, when known. */
+  readonly line: number | undefined;
+  /** Creates the error. */
+  constructor(path: string, line: number | undefined, detail: string, options?: ErrorOptions) {
+    super(
+      `Graph store ${path} is corrupt${line === undefined ? "" : ` at line ${line}`}: ${detail}; ` +
+        `fix or delete that line, or restore the previous good copy from ${path}.bak`,
+      options,
+    );
+    this.name = "StoreCorruptError";
+    this.path = path;
+    this.line = line;
+  }
+}

@@ -1,0 +1,319 @@
+/**
+ * The graph store: named graphs of RDF statements persisted under a store
+ * directory (default `./.owm/`, or `OWM_HOME`) in one sorted N-Quads file.
+ *
+ * Reads never lock: the file is only ever replaced by an atomic rename, so a
+ * reader sees one whole version. Writes go through {@linkcode GraphStore.update},
+ * which takes the cross-process lock, re-reads the current file, applies the
+ * change to it and replaces the file atomically, so that a CLI and a running
+ * server never overwrite each other's changes.
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { removeStaleTemps } from "./atomic_write.ts";
+import { StoreNotFoundError } from "./errors.ts";
+import { withFileLock } from "./lock.ts";
+import { lineGraph, lineSubject, quadToLine, termToken } from "./nquads.ts";
+import { parseNQuads, type Quad, type Term } from "./rdf.ts";
+import {
+  findSubjectLines,
+  parseHeader,
+  readStoreFile,
+  sortUnique,
+  type StoreContent,
+  type StoreHeader,
+  writeStoreFile,
+} from "./store_file.ts";
+
+/** Name of the graph file inside the store directory. */
+export const GRAPH_FILE = "graph.nq";
+/** Name of the lock file inside the store directory. */
+export const LOCK_FILE = "graph.lock";
+
+/** Options for opening a {@linkcode GraphStore}. */
+export interface GraphStoreOptions {
+  /** The store directory. @default the `OWM_HOME` environment variable, else `./.owm` */
+  home?: string;
+  /** Create the store when it does not exist. @default false */
+  create?: boolean;
+  /** Called when a write has to wait for another process's lock, with its pid. */
+  onLockWait?: ((holder: string | undefined) => void) | undefined;
+}
+
+/** A pattern for {@linkcode GraphStore.match}: each given term must be equal. */
+export interface QuadPattern {
+  /** The subject to match. */
+  subject?: Term;
+  /** The predicate to match, or a list of predicates any of which matches. */
+  predicate?: Term | readonly Term[];
+  /** The object to match. */
+  object?: Term;
+  /** The graph to match. */
+  graph?: Term;
+}
+
+/** What an update changed. */
+export interface UpdateSummary {
+  /** Statements in the store after the update. */
+  quads: number;
+  /** Statements written by the update (after its removals) that were not kept from before. */
+  added: number;
+  /** Statements removed by the update (some may have been written again). */
+  removed: number;
+}
+
+/**
+ * Resolves the store directory: the explicit option, else `OWM_HOME`, else `./.owm`.
+ *
+ * @example
+ * ```ts
+ * import { resolveStoreHome } from "./store.ts";
+ * console.log(resolveStoreHome("/tmp/my-store")); // "/tmp/my-store"
+ * ```
+ */
+export function resolveStoreHome(home?: string): string {
+  return resolve(home ?? Deno.env.get("OWM_HOME") ?? ".owm");
+}
+
+/**
+ * A graph store on disk.
+ *
+ * @example Save a statement and read it back
+ * ```ts ignore
+ * const store = await GraphStore.open({ home: "/tmp/owm-demo", create: true });
+ * await store.update((tx) => tx.add(quad(namedNode("urn:a"), namedNode("urn:p"), literal("x"))));
+ * console.log(await store.match({ subject: namedNode("urn:a") }));
+ * ```
+ */
+export class GraphStore {
+  /** The store directory. */
+  readonly home: string;
+  /** The graph file. */
+  readonly path: string;
+  #lockPath: string;
+  #onLockWait: ((holder: string | undefined) => void) | undefined;
+
+  private constructor(home: string, onLockWait?: (holder: string | undefined) => void) {
+    this.home = home;
+    this.path = join(home, GRAPH_FILE);
+    this.#lockPath = join(home, LOCK_FILE);
+    this.#onLockWait = onLockWait;
+  }
+
+  /**
+   * Opens the store in `options.home` (or `OWM_HOME`, or `./.owm`), creating it if asked.
+   *
+   * @throws {StoreNotFoundError} when there is no store and `create` is false.
+   * @throws {StoreFormatError} when the store was written by a newer version.
+   */
+  static async open(options: GraphStoreOptions = {}): Promise<GraphStore> {
+    const store = new GraphStore(resolveStoreHome(options.home), options.onLockWait);
+    if (!(await exists(store.path))) {
+      if (!options.create) throw new StoreNotFoundError(store.home);
+      await Deno.mkdir(store.home, { recursive: true });
+      await store.update(() => {}, { force: true });
+    } else {
+      await store.prefixes(); // validates the header and format version
+    }
+    return store;
+  }
+
+  /** Whether a store exists in `home` (resolved like {@linkcode GraphStore.open}). */
+  static async exists(home?: string): Promise<boolean> {
+    return await exists(join(resolveStoreHome(home), GRAPH_FILE));
+  }
+
+  /** The prefix bindings, name to namespace IRI. */
+  async prefixes(): Promise<Map<string, string>> {
+    using file = await Deno.open(this.path, { read: true });
+    const buf = new Uint8Array(65536);
+    const n = (await file.read(buf)) ?? 0;
+    let text = new TextDecoder().decode(buf.subarray(0, n));
+    if (n === buf.length && /^(#[^\n]*\n)*#[^\n]*$/.test(text)) {
+      text = await Deno.readTextFile(this.path); // an unusually long header
+    }
+    return parseHeader(this.path, text).header.prefixes;
+  }
+
+  /**
+   * Returns the statements matching `pattern`. With a subject IRI this is a
+   * binary search that reads a few KiB whatever the store's size.
+   */
+  async match(pattern: QuadPattern = {}): Promise<Quad[]> {
+    let lines: string[];
+    if (pattern.subject?.termType === "NamedNode" || pattern.subject?.termType === "BlankNode") {
+      lines = await findSubjectLines(this.path, termToken(pattern.subject));
+    } else {
+      lines = filterByPredicate((await readStoreFile(this.path)).lines, pattern.predicate);
+    }
+    return filterQuads(parseLines(lines), pattern);
+  }
+
+  /** Every statement in the store. */
+  async readAll(): Promise<Quad[]> {
+    return parseLines((await readStoreFile(this.path)).lines);
+  }
+
+  /**
+   * Applies a change under the store lock to the store's current content and
+   * writes the result atomically. `fn` may read the current content through
+   * the transaction. Throwing in `fn` leaves the store unchanged.
+   */
+  async update(
+    fn: (tx: GraphTransaction) => void | Promise<void>,
+    options: { force?: boolean } = {},
+  ): Promise<UpdateSummary> {
+    return await withFileLock(this.#lockPath, async () => {
+      await removeStaleTemps(this.path);
+      const content: StoreContent = (await exists(this.path))
+        ? await readStoreFile(this.path)
+        : { header: { format: 1, prefixes: new Map() }, lines: [] };
+      const tx = new GraphTransaction(content);
+      await fn(tx);
+      const result = tx.apply();
+      if (result.changed || options.force) {
+        await writeStoreFile(this.path, content.header, result.lines);
+      }
+      return { quads: result.lines.length, added: result.added, removed: result.removed };
+    }, { onWait: this.#onLockWait });
+  }
+}
+
+/** A change being made to the store, read against the content found under the lock. */
+export class GraphTransaction {
+  #content: StoreContent;
+  #adds: string[] = [];
+  #removals = new Map<string, Set<string> | "all">();
+  #prefixesChanged = false;
+
+  /** Wraps the store content read under the lock. */
+  constructor(content: StoreContent) {
+    this.#content = content;
+  }
+
+  /** The prefix bindings as they will be written. */
+  get prefixes(): ReadonlyMap<string, string> {
+    return this.#content.header.prefixes;
+  }
+
+  /** Statements matching `pattern` in the content as read (before this transaction's changes). */
+  match(pattern: QuadPattern = {}): Quad[] {
+    let lines = this.#content.lines;
+    if (pattern.subject) {
+      const token = termToken(pattern.subject);
+      lines = lines.filter((line) => lineSubject(line) === token);
+    } else {
+      lines = filterByPredicate(lines, pattern.predicate);
+    }
+    return filterQuads(parseLines(lines), pattern);
+  }
+
+  /** Adds statements. */
+  add(...quads: Quad[]): void {
+    for (const q of quads) this.#adds.push(quadToLine(q));
+  }
+
+  /** Removes every statement about `subject`, or only those in `graph` when given. */
+  removeSubject(subject: Term, graph?: Term): void {
+    const token = termToken(subject);
+    if (graph === undefined) {
+      this.#removals.set(token, "all");
+      return;
+    }
+    const current = this.#removals.get(token);
+    if (current === "all") return;
+    const graphs = current ?? new Set<string>();
+    graphs.add(termToken(graph));
+    this.#removals.set(token, graphs);
+  }
+
+  /** Binds `name` to the namespace `iri` (replacing an earlier binding of `name`). */
+  bindPrefix(name: string, iri: string): void {
+    if (this.#content.header.prefixes.get(name) === iri) return;
+    this.#content.header.prefixes.set(name, iri);
+    this.#prefixesChanged = true;
+  }
+
+  /** Computes the new sorted lines. */
+  apply(): { lines: string[]; changed: boolean; added: number; removed: number } {
+    const base = this.#content.lines;
+    let kept = base;
+    if (this.#removals.size > 0) {
+      kept = base.filter((line) => {
+        const rule = this.#removals.get(lineSubject(line));
+        if (rule === undefined) return true;
+        if (rule === "all") return false;
+        return !rule.has(lineGraph(line));
+      });
+    }
+    const adds = sortUnique(this.#adds);
+    const merged: string[] = [];
+    let added = 0;
+    let i = 0;
+    let j = 0;
+    while (i < kept.length || j < adds.length) {
+      const a = kept[i];
+      const b = adds[j];
+      if (b === undefined || (a !== undefined && a < b)) {
+        merged.push(a!);
+        i++;
+      } else if (a === undefined || b < a) {
+        merged.push(b);
+        j++;
+      } else {
+        merged.push(a);
+        i++;
+        j++;
+      }
+    }
+    const removed = base.length - kept.length;
+    added = merged.length - kept.length;
+    const changed = this.#prefixesChanged || added > 0 || removed > 0;
+    // A removed-then-re-added identical line is no change at all.
+    const net = changed && !this.#prefixesChanged && merged.length === base.length &&
+        merged.every((line, k) => line === base[k])
+      ? false
+      : changed;
+    return { lines: merged, changed: net, added, removed };
+  }
+}
+
+function parseLines(lines: readonly string[]): Quad[] {
+  return lines.length === 0 ? [] : parseNQuads(lines.join("\n") + "\n");
+}
+
+/** A cheap text pre-filter: keeps lines that mention one of the predicates. */
+function filterByPredicate(lines: string[], predicate: QuadPattern["predicate"]): string[] {
+  if (predicate === undefined) return lines;
+  const tokens = (Array.isArray(predicate) ? predicate : [predicate as Term]).map((p) =>
+    " " + termToken(p) + " "
+  );
+  return lines.filter((line) => tokens.some((token) => line.includes(token)));
+}
+
+function filterQuads(quads: Quad[], p: QuadPattern): Quad[] {
+  const predicates = p.predicate === undefined
+    ? undefined
+    : Array.isArray(p.predicate)
+    ? p.predicate
+    : [p.predicate as Term];
+  return quads.filter((q) =>
+    (!p.subject || q.subject.equals(p.subject)) &&
+    (!predicates || predicates.some((t) => q.predicate.equals(t))) &&
+    (!p.object || q.object.equals(p.object)) &&
+    (!p.graph || q.graph.equals(p.graph))
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+export type { StoreHeader };
