@@ -89,10 +89,17 @@ export {
 } from "./lib/graph/store.ts";
 export { StoreCorruptError, StoreFormatError, StoreNotFoundError } from "./lib/graph/errors.ts";
 export {
+  type BlankNode,
+  type Literal,
   literal,
+  type NamedNode,
   namedNode,
   NQuadsSyntaxError,
   type Quad,
   quad,
+  type QuadGraph,
+  type QuadObject,
+  type QuadPredicate,
+  type QuadSubject,
   type Term,
 } from "./lib/graph/rdf.ts";

@@ -44,8 +44,6 @@ export interface DataSourceClass<T extends DataSource = DataSource> {
   readonly name: string;
 }
 
-type AnyClass = DataSourceClass & { prototype: DataSource };
-
 const fieldCache = new WeakMap<object, ReadonlyMap<string, Informational>>();
 
 /** The class's name, checked to be usable as a CURIE prefix. */
@@ -74,10 +72,10 @@ export function idNamespaceOf(cls: object & { name: string }): string {
 }
 
 /** The class chain from `cls` up to and including {@linkcode DataSource}, most derived first. */
-export function classChain(cls: AnyClass): AnyClass[] {
-  const chain: AnyClass[] = [];
+export function classChain(cls: DataSourceClass): DataSourceClass[] {
+  const chain: DataSourceClass[] = [];
   for (let c: unknown = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
-    chain.push(c as AnyClass);
+    chain.push(c as DataSourceClass);
     if (c === DataSource) return chain;
   }
   throw new DataSourceClassError(`${cls.name} does not extend DataSource`);
@@ -93,7 +91,7 @@ export function classChain(cls: AnyClass): AnyClass[] {
  * console.log(fieldsOf(CSVDataSource).get("csvFileName")?.displayName); // "CSV file name"
  * ```
  */
-export function fieldsOf(cls: AnyClass): ReadonlyMap<string, Informational> {
+export function fieldsOf(cls: DataSourceClass): ReadonlyMap<string, Informational> {
   const cached = fieldCache.get(cls);
   if (cached) return cached;
   const fields = new Map<string, Informational>();
@@ -214,7 +212,7 @@ export class DataSource {
    * @throws {FieldError} for an unknown field or a value of the wrong kind.
    */
   constructor(init: DataSourceInit = {}) {
-    const cls = this.constructor as AnyClass;
+    const cls = this.constructor as DataSourceClass;
     const fields = fieldsOf(cls);
     const restore = (init as { [RESTORE]?: Map<string, FieldValue[]> })[RESTORE];
     const { key, ident, ...given } = init as DataSourceInit & Record<string, unknown>;
@@ -266,7 +264,7 @@ export class DataSource {
   }
 
   #propagateAlso(): void {
-    const fields = fieldsOf(this.constructor as AnyClass);
+    const fields = fieldsOf(this.constructor as DataSourceClass);
     for (let changed = true; changed;) {
       changed = false;
       for (const field of fields.values()) {
@@ -284,7 +282,7 @@ export class DataSource {
 
   /** The class's fields, keyed by TypeScript name. */
   get fields(): ReadonlyMap<string, Informational> {
-    return fieldsOf(this.constructor as AnyClass);
+    return fieldsOf(this.constructor as DataSourceClass);
   }
 
   /** The class name, e.g. `ConnectomeCSVDataSource`. */

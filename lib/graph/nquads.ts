@@ -8,7 +8,21 @@
  *
  * @module
  */
-import { type Quad, type Term, vocab } from "./rdf.ts";
+import {
+  blankNode,
+  defaultGraph,
+  literal,
+  namedNode,
+  NQuadsSyntaxError,
+  type Quad,
+  quad,
+  type QuadGraph,
+  type QuadObject,
+  type QuadPredicate,
+  type QuadSubject,
+  type Term,
+  vocab,
+} from "./rdf.ts";
 
 // deno-lint-ignore no-control-regex
 const LITERAL_ESCAPE = /["\\\u0000-\u001f\u007f]/g;
@@ -93,4 +107,106 @@ export function lineGraph(line: string): string {
   }
   const rest = line.slice(i + 1, -2).trim();
   return rest;
+}
+
+const UNESCAPE = /\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([tbnrf"'\\]))/g;
+const ECHARS: Record<string, string> = {
+  t: "\t",
+  b: "\b",
+  n: "\n",
+  r: "\r",
+  f: "\f",
+  '"': '"',
+  "'": "'",
+  "\\": "\\",
+};
+
+function unescape(text: string): string {
+  if (!text.includes("\\")) return text;
+  return text.replace(UNESCAPE, (_, u4?: string, u8?: string, e?: string) => {
+    if (u4 || u8) return String.fromCodePoint(parseInt((u4 ?? u8)!, 16));
+    return ECHARS[e!]!;
+  });
+}
+
+/**
+ * Parses one line of N-Quads in the canonical form {@linkcode quadToLine}
+ * writes, without loading a general parser. Lines of other provenance go to
+ * n3 (`n3_parse.ts`).
+ *
+ * @throws {NQuadsSyntaxError} when the line is not in that form.
+ */
+export function lineToQuad(line: string): Quad {
+  let pos = 0;
+  const fail = (what: string): never => {
+    throw new NQuadsSyntaxError(
+      `Expected ${what} at column ${pos + 1} of '${line.slice(0, 200)}'`,
+      1,
+    );
+  };
+  const term = (): Term | undefined => {
+    const c = line[pos];
+    if (c === "<") {
+      const end = line.indexOf(">", pos);
+      if (end === -1) fail("'>'");
+      const iri = unescape(line.slice(pos + 1, end));
+      pos = end + 1;
+      return namedNode(iri);
+    }
+    if (c === "_" && line[pos + 1] === ":") {
+      let end = line.indexOf(" ", pos);
+      if (end === -1) end = line.length;
+      const label = line.slice(pos + 2, end);
+      pos = end;
+      return blankNode(label);
+    }
+    if (c === '"') {
+      let end = pos + 1;
+      while (end < line.length && line[end] !== '"') end += line[end] === "\\" ? 2 : 1;
+      if (end >= line.length) fail("a closing '\"'");
+      const value = unescape(line.slice(pos + 1, end));
+      pos = end + 1;
+      if (line[pos] === "@") {
+        let stop = line.indexOf(" ", pos);
+        if (stop === -1) stop = line.length;
+        const language = line.slice(pos + 1, stop);
+        pos = stop;
+        return literal(value, language);
+      }
+      if (line[pos] === "^" && line[pos + 1] === "^") {
+        pos += 2;
+        const datatype = term();
+        if (datatype?.termType !== "NamedNode") fail("a datatype IRI");
+        return literal(value, datatype as ReturnType<typeof namedNode>);
+      }
+      return literal(value);
+    }
+    return undefined;
+  };
+  const space = () => {
+    if (line[pos] !== " ") fail("a space");
+    pos++;
+  };
+  const subject = term();
+  if (subject?.termType !== "NamedNode" && subject?.termType !== "BlankNode") fail("a subject");
+  space();
+  const predicate = term();
+  if (predicate?.termType !== "NamedNode") fail("a predicate IRI");
+  space();
+  const object = term();
+  if (!object) fail("an object");
+  space();
+  let graph: Term | undefined = defaultGraph();
+  if (line[pos] !== ".") {
+    graph = term();
+    if (graph?.termType !== "NamedNode" && graph?.termType !== "BlankNode") fail("a graph or '.'");
+    space();
+  }
+  if (line[pos] !== "." || pos !== line.length - 1) fail("'.' at the end of the line");
+  return quad(
+    subject as QuadSubject,
+    predicate as QuadPredicate,
+    object as QuadObject,
+    graph as QuadGraph,
+  );
 }

@@ -12,10 +12,10 @@
  */
 import { join, resolve } from "node:path";
 import { removeStaleTemps } from "./atomic_write.ts";
-import { StoreNotFoundError } from "./errors.ts";
+import { StoreCorruptError, StoreNotFoundError } from "./errors.ts";
 import { withFileLock } from "./lock.ts";
-import { lineGraph, lineSubject, quadToLine, termToken } from "./nquads.ts";
-import { parseNQuads, type Quad, type Term } from "./rdf.ts";
+import { lineGraph, lineSubject, lineToQuad, quadToLine, termToken } from "./nquads.ts";
+import { NQuadsSyntaxError, type Quad, type Term } from "./rdf.ts";
 import {
   findSubjectLines,
   parseHeader,
@@ -147,12 +147,12 @@ export class GraphStore {
     } else {
       lines = filterByPredicate((await readStoreFile(this.path)).lines, pattern.predicate);
     }
-    return filterQuads(parseLines(lines), pattern);
+    return filterQuads(parseLines(lines, this.path), pattern);
   }
 
   /** Every statement in the store. */
   async readAll(): Promise<Quad[]> {
-    return parseLines((await readStoreFile(this.path)).lines);
+    return parseLines((await readStoreFile(this.path)).lines, this.path);
   }
 
   /**
@@ -169,7 +169,7 @@ export class GraphStore {
       const content: StoreContent = (await exists(this.path))
         ? await readStoreFile(this.path)
         : { header: { format: 1, prefixes: new Map() }, lines: [] };
-      const tx = new GraphTransaction(content);
+      const tx = new GraphTransaction(content, this.path);
       await fn(tx);
       const result = tx.apply();
       if (result.changed || options.force) {
@@ -187,9 +187,12 @@ export class GraphTransaction {
   #removals = new Map<string, Set<string> | "all">();
   #prefixesChanged = false;
 
-  /** Wraps the store content read under the lock. */
-  constructor(content: StoreContent) {
+  #path: string;
+
+  /** Wraps the store content read under the lock from `path`. */
+  constructor(content: StoreContent, path = "(in memory)") {
     this.#content = content;
+    this.#path = path;
   }
 
   /** The prefix bindings as they will be written. */
@@ -206,7 +209,7 @@ export class GraphTransaction {
     } else {
       lines = filterByPredicate(lines, pattern.predicate);
     }
-    return filterQuads(parseLines(lines), pattern);
+    return filterQuads(parseLines(lines, this.#path), pattern);
   }
 
   /** Adds statements. */
@@ -279,8 +282,13 @@ export class GraphTransaction {
   }
 }
 
-function parseLines(lines: readonly string[]): Quad[] {
-  return lines.length === 0 ? [] : parseNQuads(lines.join("\n") + "\n");
+function parseLines(lines: readonly string[], path: string): Quad[] {
+  try {
+    return lines.map(lineToQuad);
+  } catch (error) {
+    if (!(error instanceof NQuadsSyntaxError)) throw error;
+    throw new StoreCorruptError(path, undefined, error.message, { cause: error });
+  }
 }
 
 /** A cheap text pre-filter: keeps lines that mention one of the predicates. */

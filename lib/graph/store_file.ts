@@ -24,7 +24,7 @@ import { createHash } from "node:crypto";
 import { atomicWriteFile } from "./atomic_write.ts";
 import { StoreCorruptError, StoreFormatError } from "./errors.ts";
 import { lineSubject, quadToLine } from "./nquads.ts";
-import { NQuadsSyntaxError, parseNQuads } from "./rdf.ts";
+import { NQuadsSyntaxError } from "./rdf.ts";
 
 /** The store format version this code writes and the newest it reads. */
 export const STORE_FORMAT = 1;
@@ -108,7 +108,7 @@ export async function readStoreFile(path: string): Promise<StoreContent> {
   ) {
     return { header, lines: body === "" ? [] : body.slice(0, -1).split("\n") };
   }
-  return { header, lines: canonicalLines(path, body, countLines(text, bodyStart)) };
+  return { header, lines: await canonicalLines(path, body, countLines(text, bodyStart)) };
 }
 
 function countLines(text: string, end: number): number {
@@ -118,7 +118,12 @@ function countLines(text: string, end: number): number {
 }
 
 /** Parses N-Quads `body` and returns its statements as sorted unique canonical lines. */
-export function canonicalLines(path: string, body: string, lineOffset = 0): string[] {
+export async function canonicalLines(
+  path: string,
+  body: string,
+  lineOffset = 0,
+): Promise<string[]> {
+  const { parseNQuads } = await import("./n3_parse.ts");
   try {
     return sortUnique(parseNQuads(body).map(quadToLine));
   } catch (error) {
