@@ -1,0 +1,116 @@
+/**
+ * The DataSource directory loader contract, as in the original: a loader has a
+ * base directory and a directory key, says whether it can load a DataSource,
+ * and loads it into a directory inside its base directory.
+ *
+ * @module
+ */
+import { isAbsolute, join, relative, resolve } from "node:path";
+import type { DataSource } from "../datasource/data_source.ts";
+import { LoadFailedError } from "./errors.ts";
+
+/** Options passed through {@linkcode DataSourceDirLoader.load}. */
+export interface LoadOptions {
+  /** Cancels the load. */
+  signal?: AbortSignal;
+  /** Progress callback, in whatever units the loader reports (see its docs). */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** Progress of a load. */
+export interface LoadProgress {
+  /** Bytes present and verified so far. */
+  bytesDone: number;
+  /** Bytes in all. */
+  bytesTotal: number;
+  /** A short phrase for people, e.g. "downloading". */
+  phase: string;
+}
+
+/**
+ * Turns a DataSource into a directory under `baseDirectory`. Subclasses
+ * implement {@linkcode DataSourceDirLoader.canLoad} and `loadDirectory`; callers
+ * use {@linkcode DataSourceDirLoader.load}, which checks the result: a
+ * non-empty path, inside the base directory, existing, and a directory —
+ * otherwise {@linkcode LoadFailedError}. A relative result is joined to the
+ * base directory.
+ *
+ * @example A loader for content already on disk
+ * ```ts
+ * import { type DataSource, DataSourceDirLoader } from "../../mod.ts";
+ * class LocalLoader extends DataSourceDirLoader {
+ *   override canLoad(ds: DataSource) { return ds.key !== undefined; }
+ *   protected override loadDirectory(ds: DataSource) { return Promise.resolve(ds.key!); }
+ * }
+ * const loader = new LocalLoader("/tmp/owm-data", "local");
+ * console.log(loader.directoryKey); // "local"
+ * ```
+ */
+export abstract class DataSourceDirLoader {
+  /** The directory every loaded directory must be inside. */
+  readonly baseDirectory: string;
+  /** A key naming this loader's directories, e.g. `torrents`. */
+  readonly directoryKey: string;
+
+  /** Creates a loader with its base directory and directory key. */
+  constructor(baseDirectory: string, directoryKey: string) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(directoryKey) || directoryKey === "." || directoryKey === "..") {
+      throw new TypeError(
+        `Directory key '${directoryKey}' must be a plain name of letters, digits, '_', '.' and '-'`,
+      );
+    }
+    this.baseDirectory = resolve(baseDirectory);
+    this.directoryKey = directoryKey;
+  }
+
+  /** Whether this loader can load `ds`. False unless a subclass says otherwise. */
+  canLoad(_ds: DataSource): boolean {
+    return false;
+  }
+
+  /** Produces the directory for `ds`: absolute, or relative to the base directory. */
+  protected abstract loadDirectory(ds: DataSource, options: LoadOptions): Promise<string>;
+
+  /**
+   * Loads `ds` and checks the result.
+   *
+   * @throws {LoadFailedError} when the loader fails or its result breaks a post-condition.
+   */
+  async load(ds: DataSource, options: LoadOptions = {}): Promise<string> {
+    let result: string;
+    try {
+      result = await this.loadDirectory(ds, options);
+    } catch (error) {
+      if (error instanceof LoadFailedError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new LoadFailedError(ds.identifier, reason, { cause: error });
+    }
+    return await this.#check(ds, result);
+  }
+
+  async #check(ds: DataSource, result: unknown): Promise<string> {
+    if (typeof result !== "string" || result === "") {
+      throw new LoadFailedError(ds.identifier, "the loader returned no directory");
+    }
+    const dir = isAbsolute(result) ? resolve(result) : resolve(join(this.baseDirectory, result));
+    const rel = relative(this.baseDirectory, dir);
+    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+      throw new LoadFailedError(
+        ds.identifier,
+        `the loader returned ${dir}, which is not inside its base directory ${this.baseDirectory}`,
+      );
+    }
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(dir);
+    } catch (error) {
+      throw new LoadFailedError(ds.identifier, `the loaded directory ${dir} does not exist`, {
+        cause: error,
+      });
+    }
+    if (!info.isDirectory) {
+      throw new LoadFailedError(ds.identifier, `the loaded path ${dir} is not a directory`);
+    }
+    return dir;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Errors raised by DataSource loaders.
+ *
+ * @module
+ */
+
+/** A loader could not produce a usable directory for a DataSource. */
+export class LoadFailedError extends Error {
+  /** The DataSource's identifier. */
+  readonly identifier: string;
+  /** Creates the error. */
+  constructor(identifier: string, detail: string, options?: ErrorOptions) {
+    super(`Cannot load <${identifier}>: ${detail}`, options);
+    this.name = "LoadFailedError";
+    this.identifier = identifier;
+  }
+}
+
+/** No registered loader can load a DataSource. */
+export class NoLoaderError extends Error {
+  /** The DataSource's identifier. */
+  readonly identifier: string;
+  /** Creates the error. */
+  constructor(identifier: string, loaders: string[]) {
+    super(
+      `No loader can load <${identifier}>${
+        loaders.length ? ` (tried ${loaders.join(", ")})` : " (no loaders registered)"
+      }: record a torrent file name, infohash or magnet link on it`,
+    );
+    this.name = "NoLoaderError";
+    this.identifier = identifier;
+  }
+}
