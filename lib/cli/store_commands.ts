@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GraphStore } from "../graph/store.ts";
 import { runDataModule } from "../datasource/data_module.ts";
@@ -49,6 +50,7 @@ export async function initCommand(
   if (args.length > 0) throw new UsageError(`init takes no arguments, got '${args[0]}'`);
   const existed = await GraphStore.exists(global.home);
   const store = await GraphStore.open(storeOptions(global, io, true));
+  if (existed) await store.readAll(); // an existing store must be whole, not just present
   if (global.json) printJson(io, { home: store.home, created: !existed });
   else {io.out(
       `${existed ? "Graph store already exists at" : "Initialised graph store at"} ${store.home}`,
@@ -65,7 +67,7 @@ export async function saveCommand(
 ): Promise<number> {
   if (args.length !== 1) throw new UsageError("save takes one module path: owm save <module.ts>");
   const context = options.context ?? DEFAULT_DATA_GRAPH;
-  const sources = await runDataModule(args[0]!, context);
+  const sources = await runDataModule(modulePath(args[0]!), context);
   const repo = await openRepository(global, io, true);
   const summary = await repo.save(sources, { context });
   const prefixes = await repo.store.prefixes();
@@ -78,6 +80,26 @@ export async function saveCommand(
     );
   }
   return 0;
+}
+
+/**
+ * A relative module path as the user meant it: `deno task` runs in the project
+ * root and puts the user's directory in INIT_CWD, so a path not found from the
+ * working directory is looked up from there.
+ */
+function modulePath(path: string): string {
+  const initCwd = Deno.env.get("INIT_CWD");
+  if (!initCwd || isAbsolute(path) || isFile(path)) return path;
+  const fromInitCwd = join(initCwd, path);
+  return isFile(fromInitCwd) ? fromInitCwd : path;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
 
 /** `owm demo`: saves the seed's example module into the store and shows it. */

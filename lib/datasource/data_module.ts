@@ -46,8 +46,13 @@ export async function runDataModule(path: string, contextId: string): Promise<Da
   try {
     mod = await import(pathToFileURL(absolute).href);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new DataModuleError(path, `it does not import: ${reason}`, { cause: error });
+    const lines = error instanceof Error ? error.message.split("\n") : [String(error)];
+    const where = lines.find((line) => /^\s+at \S+:\d+:\d+$/.test(line))?.trim();
+    const first = lines[0]!.replace(/\.$/, "");
+    const reason = where ? `${first} (${where})` : first;
+    throw new DataModuleError(path, `it does not import: ${reason}: fix the module`, {
+      cause: error,
+    });
   }
   const fn = mod.owmData ?? mod.owm_data;
   if (typeof fn !== "function") {

@@ -272,6 +272,11 @@ export class DataSource {
         if (!values) continue;
         for (const target of field.also) {
           if (this.#explicit.has(target) || this.#values.has(target)) continue;
+          if (values.length > 1 && !fields.get(target)!.multiple) {
+            throw new FieldError(
+              `Field '${target}' takes one value, but '${field.name}' sets it through 'also' to ${values.length}`,
+            );
+          }
           this.#values.set(target, [...values]);
           this.#derived.add(target);
           changed = true;
@@ -317,17 +322,27 @@ export class DataSource {
   /** Sets field `name` (an array sets several values of a `multiple` field); `undefined` clears it. */
   set(name: string, value: unknown): this {
     const values = normalise(this.#field(name), value);
-    this.#derived.delete(name);
-    if (values.length === 0) {
-      this.#values.delete(name);
-      this.#explicit.delete(name);
-    } else {
-      this.#values.set(name, values);
-      this.#explicit.add(name);
+    const before = [
+      new Map(this.#values),
+      new Set(this.#explicit),
+      new Set(this.#derived),
+    ] as const;
+    try {
+      this.#derived.delete(name);
+      if (values.length === 0) {
+        this.#values.delete(name);
+        this.#explicit.delete(name);
+      } else {
+        this.#values.set(name, values);
+        this.#explicit.add(name);
+      }
+      for (const derived of this.#derived) this.#values.delete(derived);
+      this.#derived.clear();
+      this.#propagateAlso();
+    } catch (error) {
+      [this.#values, this.#explicit, this.#derived] = before; // a refused set() changes nothing
+      throw error;
     }
-    for (const derived of this.#derived) this.#values.delete(derived);
-    this.#derived.clear();
-    this.#propagateAlso();
     return this;
   }
 

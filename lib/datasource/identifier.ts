@@ -76,9 +76,10 @@ export function resolveIdentifier(
   const trimmed = id.trim();
   if (trimmed === "") throw new IdentifierSyntaxError(id, "it is empty");
   if (trimmed.startsWith("<")) {
-    if (!trimmed.endsWith(">") || trimmed.length < 3) {
+    if (!trimmed.endsWith(">")) {
       throw new IdentifierSyntaxError(id, "an IRI in angle brackets must end with '>'");
     }
+    if (trimmed.length < 3) throw new IdentifierSyntaxError(id, "the IRI in '<>' is empty");
     return checkIri(id, trimmed.slice(1, -1));
   }
   const colon = trimmed.indexOf(":");

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { isDeepStrictEqual } from "node:util";
 import { GraphStore, type GraphStoreOptions, type UpdateSummary } from "../graph/store.ts";
 import { namedNode, type Quad, quad, vocab } from "../graph/rdf.ts";
 import {
@@ -127,7 +128,9 @@ export class DataSourceRepository {
       const name = byIri.get(q.predicate.value);
       if (name === undefined) continue;
       const list = values.get(name) ?? [];
-      list.push(termToValue(q.object));
+      const value = termToValue(q.object);
+      // The same statement in several contexts is one value, not several.
+      if (!list.some((v) => isDeepStrictEqual(v, value))) list.push(value);
       values.set(name, list);
     }
     return new cls({ ident: iri, [RESTORE]: values } as never);

@@ -79,8 +79,49 @@ export function termToken(term: Term): string {
   }
 }
 
-/** Serialises one quad as a canonical N-Quads line, without the trailing newline. */
+// deno-lint-ignore no-control-regex
+const IRI_FORBIDDEN = /[\u0000-\u0020<>"{}|^`\\]/;
+const PN_CHARS_BASE = "A-Za-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D" +
+  "\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF" +
+  "\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}";
+const PN_CHARS = PN_CHARS_BASE + "_0-9\\-\\u00B7\\u0300-\\u036F\\u203F\\u2040";
+const BLANK_LABEL = new RegExp(
+  `^[${PN_CHARS_BASE}_0-9](?:[${PN_CHARS}.]*[${PN_CHARS}])?$`,
+  "u",
+);
+
+/**
+ * Throws unless `term` can be written so that N-Quads parsers (among them n3,
+ * which reads hand-edited store files) read it back: an IRI must not contain
+ * spaces, control characters or the characters IRIs forbid, not even escaped,
+ * and a blank node label must follow the N-Quads grammar.
+ */
+function checkWritable(term: Term): void {
+  if (term.termType === "NamedNode" && IRI_FORBIDDEN.test(term.value)) {
+    throw new TypeError(
+      `Cannot store the IRI ${JSON.stringify(term.value)}: IRIs may not contain spaces, ` +
+        'control characters or any of <>"{}|^`\\',
+    );
+  }
+  if (term.termType === "BlankNode" && !BLANK_LABEL.test(term.value)) {
+    throw new TypeError(
+      `Cannot store the blank node label ${JSON.stringify(term.value)}: use letters, digits, ` +
+        "'_', '-' and inner '.'",
+    );
+  }
+  if (term.termType === "Literal") checkWritable(term.datatype);
+}
+
+/**
+ * Serialises one quad as a canonical N-Quads line, without the trailing newline.
+ *
+ * @throws {TypeError} for an IRI or blank node label that N-Quads cannot carry.
+ */
 export function quadToLine(q: Quad): string {
+  checkWritable(q.subject);
+  checkWritable(q.predicate);
+  checkWritable(q.object);
+  checkWritable(q.graph);
   const graph = termToken(q.graph);
   return termToken(q.subject) + " " + termToken(q.predicate) + " " + termToken(q.object) +
     (graph ? " " + graph : "") + " .";

@@ -179,22 +179,28 @@ export async function findSubjectLines(path: string, subject: string): Promise<s
   const size = (await file.stat()).size;
   const reader = new LineReader(file, size);
   const { header, bodyStart } = parseHeader(path, await reader.headerText());
-  if (header.bodyBytes === undefined || bodyStart + header.bodyBytes !== size) {
+  const fullRead = async () => {
     const { lines } = await readStoreFile(path);
     return lines.filter((line) => lineSubject(line) === subject);
-  }
+  };
+  if (header.bodyBytes === undefined || bodyStart + header.bodyBytes !== size) return fullRead();
+  // A line edited in place (same length) breaks the sort order the search relies on:
+  // any line that cannot be a statement sends us to the full read, which reports it.
+  const plausible = (text: string) => /^(<|_:).* \.$/.test(text);
   const target = subject + " ";
   let lo = bodyStart;
   let hi = size;
   while (lo < hi) {
     const mid = lo + Math.floor((hi - lo) / 2);
     const line = await reader.lineStartingAtOrAfter(mid, bodyStart);
+    if (line !== undefined && line.start < hi && !plausible(line.text)) return fullRead();
     if (line === undefined || line.start >= hi || line.text >= target) hi = mid;
     else lo = line.end + 1;
   }
   const found: string[] = [];
   for (let pos = lo; pos < size;) {
     const line = await reader.lineStartingAtOrAfter(pos, bodyStart);
+    if (line !== undefined && !plausible(line.text)) return fullRead();
     if (line === undefined || !line.text.startsWith(target)) break;
     found.push(line.text);
     pos = line.end + 1;
