@@ -166,8 +166,56 @@ export async function writeStoreFile(
     bodyBytes += chunk.length;
     chunks.push(chunk);
   }
-  const head = encoder.encode(headerText(header, lines.length, bodyBytes, hash.digest("hex")));
+  const sha = hash.digest("hex");
+  const head = encoder.encode(headerText(header, lines.length, bodyBytes, sha));
   await atomicWriteFile(path, [head, ...chunks], { backup: true });
+  await recordVerified(path, await Deno.stat(path), sha);
+}
+
+/**
+ * The file beside the store that vouches for it: the identity (device, inode,
+ * size, mtime) of the store file last written or fully checked, and its body
+ * digest. A file that does not match it (say, edited by hand) is checked in
+ * full before binary search trusts its order.
+ */
+function verifiedPath(path: string): string {
+  return `${path}.verified`;
+}
+
+function identity(info: Deno.FileInfo, sha: string | undefined): string {
+  return JSON.stringify({
+    dev: info.dev,
+    ino: info.ino,
+    size: info.size,
+    mtime: info.mtime?.getTime() ?? null,
+    sha256: sha ?? null,
+  });
+}
+
+async function recordVerified(path: string, info: Deno.FileInfo, sha: string): Promise<void> {
+  try {
+    await atomicWriteFile(verifiedPath(path), [encoder.encode(identity(info, sha) + "\n")]);
+  } catch {
+    // Best effort: a reader without write access just checks again next time.
+  }
+}
+
+async function isVerified(path: string, info: Deno.FileInfo, sha: string | undefined) {
+  try {
+    return (await Deno.readTextFile(verifiedPath(path))).trim() === identity(info, sha);
+  } catch {
+    return false;
+  }
+}
+
+async function bodyDigest(file: Deno.FsFile, bodyStart: number): Promise<string> {
+  const hash = createHash("sha256");
+  const buf = new Uint8Array(1 << 20);
+  await file.seek(bodyStart, Deno.SeekMode.Start);
+  for (let n = await file.read(buf); n !== null; n = await file.read(buf)) {
+    hash.update(buf.subarray(0, n));
+  }
+  return hash.digest("hex");
 }
 
 /**
@@ -176,7 +224,8 @@ export async function writeStoreFile(
  */
 export async function findSubjectLines(path: string, subject: string): Promise<string[]> {
   using file = await Deno.open(path, { read: true });
-  const size = (await file.stat()).size;
+  const info = await file.stat();
+  const size = info.size;
   const reader = new LineReader(file, size);
   const { header, bodyStart } = parseHeader(path, await reader.headerText());
   const fullRead = async () => {
@@ -184,6 +233,11 @@ export async function findSubjectLines(path: string, subject: string): Promise<s
     return lines.filter((line) => lineSubject(line) === subject);
   };
   if (header.bodyBytes === undefined || bodyStart + header.bodyBytes !== size) return fullRead();
+  if (!(await isVerified(path, info, header.bodySha256))) {
+    // Not the file we last wrote or checked (e.g. edited by hand): check its digest once.
+    if (header.bodySha256 !== (await bodyDigest(file, bodyStart))) return fullRead();
+    await recordVerified(path, info, header.bodySha256!);
+  }
   // A line edited in place (same length) breaks the sort order the search relies on:
   // any line that cannot be a statement sends us to the full read, which reports it.
   const plausible = (text: string) => /^(<|_:).* \.$/.test(text);
