@@ -102,4 +102,5 @@ export {
   type QuadPredicate,
   type QuadSubject,
   type Term,
+  type Variable,
 } from "./lib/graph/rdf.ts";
