@@ -90,6 +90,7 @@ export {
 export { StoreCorruptError, StoreFormatError, StoreNotFoundError } from "./lib/graph/errors.ts";
 export {
   type BlankNode,
+  type DefaultGraph,
   type Literal,
   literal,
   type NamedNode,
