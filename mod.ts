@@ -105,3 +105,158 @@ export {
   type Term,
   type Variable,
 } from "./lib/graph/rdf.ts";
+
+// Torrent files: parsing with path safety, creation, magnet links, piece verification.
+export {
+  type BencodeDictionary,
+  BencodeError,
+  type BencodeInput,
+  type BencodeInteger,
+  type BencodeList,
+  type BencodeNode,
+  type BencodeRange,
+  type BencodeString,
+  decodeBencode,
+  type DecodeBencodeOptions,
+  encodeBencode,
+} from "./lib/torrent/bencode.ts";
+export {
+  MAX_PIECE_LENGTH,
+  type Metainfo,
+  parseMetainfo,
+  type ParseMetainfoOptions,
+  type TorrentFile,
+} from "./lib/torrent/metainfo.ts";
+export { MetainfoError, type MetainfoErrorCode } from "./lib/torrent/metainfo_error.ts";
+export {
+  confinedJoin,
+  MAX_COMPONENT_BYTES,
+  PathEscapeError,
+  resolveCollisions,
+  type ResolveCollisionsOptions,
+  sanitizePathComponent,
+  sanitizeTorrentPath,
+} from "./lib/torrent/paths.ts";
+export {
+  choosePieceLength,
+  type CreatedTorrent,
+  createTorrent,
+  CreateTorrentError,
+  type CreateTorrentOptions,
+} from "./lib/torrent/create.ts";
+export {
+  isPeerAddress,
+  isUsableUrl,
+  type Magnet,
+  MagnetError,
+  magnetLink,
+  type MagnetLinkOptions,
+  parseMagnet,
+} from "./lib/torrent/magnet.ts";
+export {
+  verifyPieces,
+  type VerifyPiecesOptions,
+  type VerifyPiecesProgress,
+  type VerifyPiecesReport,
+} from "./lib/torrent/verify_pieces.ts";
+
+// Integrity: streaming hashes, the folder digest, the legacy MD5 scheme, verify reports.
+export {
+  DEFAULT_BUFFER_SIZE,
+  type Digests,
+  type FileDigests,
+  HASH_ALGORITHMS,
+  type HashAlgorithm,
+  hashFile,
+  type HashOptions,
+  type HashProgress,
+  hashStream,
+  hashTree,
+} from "./lib/integrity/hash.ts";
+export { listTree, type TreeEntry, TreeEntryError } from "./lib/integrity/tree.ts";
+export {
+  ContentChangedError,
+  type ContentDigests,
+  digestContent,
+  folderDigest,
+} from "./lib/integrity/content_digest.ts";
+export { legacyMd5, legacyNameOf, legacyTorrentFileName } from "./lib/integrity/legacy.ts";
+export {
+  assertVerified,
+  CHECK_KINDS,
+  type CheckKind,
+  type ExpectedIntegrity,
+  type IntegrityCheck,
+  IntegrityError,
+  parseHexDigest,
+  type PiecesCheck,
+  type PiecesResult,
+  verify,
+  type VerifyOptions,
+  type VerifyReport,
+} from "./lib/integrity/verify.ts";
+export { recordedIntegrity } from "./lib/integrity/recorded.ts";
+export {
+  isNamedAsTorrent,
+  torrentPiecesCheck,
+  type TorrentPiecesCheckOptions,
+} from "./lib/integrity/torrent_pieces.ts";
+
+// Torrent indexes: a local folder, an HTTP index, Google Drive.
+export {
+  DEFAULT_MAX_TORRENT_BYTES,
+  type FetchOptions,
+  type FindOptions,
+  IndexAuthError,
+  type IndexAuthReason,
+  type IndexEntry,
+  IndexError,
+  type IndexRef,
+  isTorrentFileName,
+  type PublishOptions,
+  TORRENT_MIME_TYPE,
+  TorrentExistsError,
+  type TorrentIndex,
+  TorrentNotFoundError,
+  validateTorrentFileName,
+} from "./lib/index/torrent_index.ts";
+export { LocalFolderIndex } from "./lib/index/local_folder_index.ts";
+export { HttpIndex, type HttpIndexOptions } from "./lib/index/http_index.ts";
+export {
+  type HttpIndexListing,
+  type HttpIndexListingEntry,
+  parseHttpIndexListing,
+} from "./lib/index/http_index_format.ts";
+export {
+  type HttpIndexServer,
+  type HttpIndexServerOptions,
+  serveHttpIndex,
+} from "./lib/index/http_index_server.ts";
+export { DriveIndex, type DriveIndexOptions } from "./lib/index/drive_index.ts";
+export {
+  DRIVE_FILE_SCOPE,
+  DRIVE_READONLY_SCOPE,
+  type DriveAccess,
+  type DriveAuthClient,
+  driveScopes,
+  type DriveToken,
+} from "./lib/index/drive_credentials.ts";
+export { authorizeDrive, type AuthorizeDriveOptions } from "./lib/index/drive_auth.ts";
+export {
+  type FetchedTorrent,
+  fetchTorrent,
+  findTorrent,
+  resolveIndexes,
+  type ResolveIndexesOptions,
+  type TorrentHit,
+  TorrentLookupError,
+} from "./lib/index/config.ts";
+
+// Loaders.
+export {
+  DataSourceDirLoader,
+  type LoadOptions,
+  type LoadProgress,
+} from "./lib/loader/dir_loader.ts";
+export { LoadFailedError, NoLoaderError } from "./lib/loader/errors.ts";
+export { type LoadedEntry, LoaderRegistry } from "./lib/loader/registry.ts";

@@ -4,14 +4,100 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type CliIo, ExitCode, processIo, UsageError } from "./io.ts";
-import { USAGE } from "./usage.ts";
-import { demoCommand, type GlobalOptions, initCommand, saveCommand } from "./store_commands.ts";
-import { listCommand, listKindsCommand, removeCommand, showCommand } from "./source_commands.ts";
 import { IdentifierSyntaxError } from "../datasource/errors.ts";
+import { type CliIo, ExitCode, processIo, UsageError } from "./io.ts";
+import { listCommand, listKindsCommand, removeCommand, showCommand } from "./source_commands.ts";
+import { demoCommand, type GlobalOptions, initCommand, saveCommand } from "./store_commands.ts";
+import { torrentCreateCommand, torrentInfoCommand } from "./torrent_commands.ts";
+import { USAGE } from "./usage.ts";
+import { verifyCommand } from "./verify_command.ts";
 
 /** The version printed by `owm --version`. */
 export const VERSION = "0.1.0";
+
+const OPTIONS = {
+  home: { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+  version: { type: "boolean", default: false },
+  kind: { type: "string" },
+  context: { type: "string" },
+  out: { type: "string" },
+  tracker: { type: "string", multiple: true },
+  "web-seed": { type: "string", multiple: true },
+  md5: { type: "string" },
+  sha256: { type: "string" },
+  sha512: { type: "string" },
+  torrent: { type: "string" },
+  content: { type: "string" },
+} as const;
+
+const GLOBAL_OPTIONS = new Set(["home", "json", "help", "version"]);
+
+type Values = ReturnType<typeof parse>["values"];
+
+function parse(args: string[]) {
+  return parseArgs({ args, allowPositionals: true, strict: true, options: OPTIONS });
+}
+
+/** One command: the options it accepts besides the global ones, and what it runs. */
+interface Command {
+  options: readonly (keyof typeof OPTIONS)[];
+  run(args: string[], values: Values, global: GlobalOptions, io: CliIo): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  init: { options: [], run: (args, _v, g, io) => initCommand(args, g, io) },
+  save: {
+    options: ["context"],
+    run: (args, v, g, io) => saveCommand(args, { context: v.context }, g, io),
+  },
+  demo: {
+    options: [],
+    run: (args, _v, g, io) => {
+      if (args.length > 0) throw new UsageError(`demo takes no arguments, got '${args[0]}'`);
+      return demoCommand(g, io);
+    },
+  },
+  "source list": {
+    options: ["kind"],
+    run: (args, v, g, io) => listCommand(args, { kind: v.kind }, g, io),
+  },
+  "source show": { options: [], run: (args, _v, g, io) => showCommand(args, g, io) },
+  "source rm": { options: [], run: (args, _v, g, io) => removeCommand(args, g, io) },
+  "source list-kinds": { options: [], run: (args, _v, g, io) => listKindsCommand(args, g, io) },
+  "torrent create": {
+    options: ["out", "tracker", "web-seed"],
+    run: (args, v, g, io) =>
+      torrentCreateCommand(
+        args,
+        { out: v.out, tracker: v.tracker, "web-seed": v["web-seed"] },
+        g,
+        io,
+      ),
+  },
+  "torrent info": { options: [], run: (args, _v, g, io) => torrentInfoCommand(args, g, io) },
+  verify: {
+    options: ["md5", "sha256", "sha512", "torrent", "content"],
+    run: (args, v, g, io) =>
+      verifyCommand(
+        args,
+        {
+          md5: v.md5,
+          sha256: v.sha256,
+          sha512: v.sha512,
+          torrent: v.torrent,
+          content: v.content,
+        },
+        g,
+        io,
+      ),
+  },
+};
+
+const GROUPS = new Set(
+  Object.keys(COMMANDS).filter((n) => n.includes(" ")).map((n) => n.split(" ")[0]!),
+);
 
 /**
  * Runs the `owm` command with `args` and returns its exit code: 0 ok, 1 not
@@ -45,19 +131,7 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
 async function run(args: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        home: { type: "string" },
-        json: { type: "boolean", default: false },
-        kind: { type: "string" },
-        context: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-        version: { type: "boolean", default: false },
-      },
-    });
+    parsed = parse(args);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
@@ -67,52 +141,33 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return ExitCode.Ok;
   }
   const global: GlobalOptions = { home: values.home, json: values.json };
-  const [command, ...rest] = positionals;
-  if (values.help || command === undefined || command === "help") {
+  const [first, ...rest] = positionals;
+  if (values.help || first === undefined || first === "help") {
     io.out(USAGE);
-    return command === undefined && !values.help ? ExitCode.Usage : ExitCode.Ok;
+    return first === undefined && !values.help ? ExitCode.Usage : ExitCode.Ok;
   }
-  const only = (allowed: string[]) => {
-    for (const option of ["kind", "context"] as const) {
-      if (values[option] !== undefined && !allowed.includes(option)) {
-        throw new UsageError(`--${option} does not apply to '${[command, rest[0]].join(" ")}'`);
-      }
+  let name = first;
+  let commandArgs = rest;
+  if (GROUPS.has(first)) {
+    const subs = Object.keys(COMMANDS).filter((n) => n.startsWith(first + " ")).map((n) =>
+      n.slice(first.length + 1)
+    );
+    if (rest[0] === undefined) {
+      throw new UsageError(`${first} needs a subcommand: ${subs.join(", ")}`);
     }
-  };
-  switch (command) {
-    case "init":
-      only([]);
-      return await initCommand(rest, global, io);
-    case "save":
-      only(["context"]);
-      return await saveCommand(rest, { context: values.context }, global, io);
-    case "demo":
-      only([]);
-      return await demoCommand(global, io);
-    case "source": {
-      const [sub, ...subArgs] = rest;
-      switch (sub) {
-        case "list":
-          only(["kind"]);
-          return await listCommand(subArgs, { kind: values.kind }, global, io);
-        case "show":
-          only([]);
-          return await showCommand(subArgs, global, io);
-        case "rm":
-          only([]);
-          return await removeCommand(subArgs, global, io);
-        case "list-kinds":
-          only([]);
-          return await listKindsCommand(subArgs, global, io);
-        default:
-          throw new UsageError(
-            sub === undefined
-              ? "source needs a subcommand: list, show, rm or list-kinds"
-              : `unknown subcommand 'source ${sub}': use list, show, rm or list-kinds`,
-          );
-      }
+    name = `${first} ${rest[0]}`;
+    commandArgs = rest.slice(1);
+    if (!COMMANDS[name]) {
+      throw new UsageError(`unknown subcommand '${name}': use ${subs.join(", ")}`);
     }
-    default:
-      throw new UsageError(`unknown command '${command}'`);
   }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command '${first}'`);
+  for (const [option, value] of Object.entries(values)) {
+    if (GLOBAL_OPTIONS.has(option) || value === undefined) continue;
+    if (!command.options.includes(option as keyof typeof OPTIONS)) {
+      throw new UsageError(`--${option} does not apply to '${name}'`);
+    }
+  }
+  return await command.run(commandArgs, values, global, io);
 }

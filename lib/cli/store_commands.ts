@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GraphStore } from "../graph/store.ts";
 import { runDataModule } from "../datasource/data_module.ts";
@@ -11,6 +10,7 @@ import { toCurie } from "../datasource/identifier.ts";
 import { DEFAULT_DATA_GRAPH } from "../datasource/namespaces.ts";
 import { DataSourceRepository } from "../datasource/repository.ts";
 import { type CliIo, printJson, UsageError } from "./io.ts";
+import { userPath } from "./user_path.ts";
 import { showCommand } from "./source_commands.ts";
 
 /** Options shared by every command. */
@@ -67,7 +67,7 @@ export async function saveCommand(
 ): Promise<number> {
   if (args.length !== 1) throw new UsageError("save takes one module path: owm save <module.ts>");
   const context = options.context ?? DEFAULT_DATA_GRAPH;
-  const sources = await runDataModule(modulePath(args[0]!), context);
+  const sources = await runDataModule(userPath(args[0]!), context);
   const repo = await openRepository(global, io, true);
   const summary = await repo.save(sources, { context });
   const prefixes = await repo.store.prefixes();
@@ -80,26 +80,6 @@ export async function saveCommand(
     );
   }
   return 0;
-}
-
-/**
- * A relative module path as the user meant it: `deno task` runs in the project
- * root and puts the user's directory in INIT_CWD, so a path not found from the
- * working directory is looked up from there.
- */
-function modulePath(path: string): string {
-  const initCwd = Deno.env.get("INIT_CWD");
-  if (!initCwd || isAbsolute(path) || isFile(path)) return path;
-  const fromInitCwd = join(initCwd, path);
-  return isFile(fromInitCwd) ? fromInitCwd : path;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
 }
 
 /** `owm demo`: saves the seed's example module into the store and shows it. */

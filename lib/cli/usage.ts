@@ -5,11 +5,11 @@
  */
 
 /** The help text printed by `owm help`. */
-export const USAGE = `owm: describe, save and find research datasets in an RDF graph
+export const USAGE = `owm: describe, save, find and verify research datasets
 
 Usage: deno task owm [--home DIR] <command> [options]
 
-Commands:
+DataSources in the graph:
   init                          create the graph store (default ./.owm, or OWM_HOME)
   save <module.ts> [--context IRI]
                                 run the module's owmData(ctx) and save what it adds
@@ -17,6 +17,16 @@ Commands:
   source show <id>...           show DataSources (ids: ClassName:key or <IRI>)
   source rm <id>...             remove DataSources
   source list-kinds             list the DataSource classes
+
+Torrents and integrity:
+  torrent create <path> [--out F] [--tracker URL]... [--web-seed URL]...
+                                make a .torrent of a file or folder
+  torrent info <file.torrent>   show a .torrent (refuses malformed or hostile ones)
+  verify <path> [--md5 H] [--sha256 H] [--sha512 H] [--torrent F]
+  verify <ClassName:key> --content PATH [--torrent F]
+                                check content against given or recorded hashes
+
+Other:
   demo                          save the seed example and show it (deno task start)
   help                          this text
 
@@ -25,4 +35,4 @@ Options:
   --json       machine-readable output on every read command
   --version    print the version
 
-Exit codes: 0 ok, 1 not found or failed, 2 usage error.`;
+Exit codes: 0 ok, 1 not found, failed or mismatch, 2 usage error.`;

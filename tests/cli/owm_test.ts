@@ -38,10 +38,15 @@ interface Run {
 const decoder = new TextDecoder();
 
 async function spawn(args: string[], options: { cwd?: string; env?: Record<string, string> }) {
+  // As from a user's shell: no INIT_CWD inherited (npx, which may run this suite, sets it
+  // to the project root, and deno task keeps an INIT_CWD it inherits).
+  const env = Deno.env.toObject();
+  delete env.INIT_CWD;
   const out = await new Deno.Command(Deno.execPath(), {
     args,
     cwd: options.cwd ?? ROOT,
-    env: { NO_COLOR: "1", ...options.env },
+    clearEnv: true,
+    env: { ...env, NO_COLOR: "1", ...options.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

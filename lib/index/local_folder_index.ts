@@ -1,0 +1,207 @@
+/**
+ * A torrent index that is a folder of `.torrent` files on this machine (or a
+ * mounted share). A description given at publication is kept beside the
+ * torrent as `<name>.description` (UTF-8 text).
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { atomicWriteFile } from "../graph/atomic_write.ts";
+import { bytesEqual, checkMaxBytes, readLimited, TooLargeError } from "./_bytes.ts";
+import {
+  DEFAULT_MAX_TORRENT_BYTES,
+  type FetchOptions,
+  type FindOptions,
+  type IndexEntry,
+  IndexError,
+  isTorrentFileName,
+  type PublishOptions,
+  TorrentExistsError,
+  type TorrentIndex,
+  TorrentNotFoundError,
+  validateTorrentFileName,
+} from "./torrent_index.ts";
+
+/** The suffix of the file holding a torrent's description, after the torrent's own name. */
+export const DESCRIPTION_SUFFIX = ".description";
+
+/**
+ * A folder of `.torrent` files. Publication is atomic (temporary file, fsync,
+ * rename): a reader sees the old file or the new one, never a partial one.
+ *
+ * @example Publish, then find and fetch
+ * ```ts
+ * import { LocalFolderIndex } from "./local_folder_index.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const index = new LocalFolderIndex(dir);
+ * await index.publish("a.torrent", new Uint8Array([100, 101]), { description: "demo" });
+ * console.log(await index.find("a.torrent")); // { name: "a.torrent", size: 2, description: "demo", … }
+ * console.log(await index.fetch("a.torrent")); // Uint8Array [100, 101]
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class LocalFolderIndex implements TorrentIndex {
+  /** Always `"dir"`. */
+  readonly kind = "dir";
+  /** `dir:` followed by the absolute folder path. */
+  readonly location: string;
+  /** The absolute folder path. */
+  readonly dir: string;
+
+  /** Creates an index over the folder `dir` (resolved against the working directory). */
+  constructor(dir: string) {
+    if (typeof dir !== "string" || dir === "") {
+      throw new TypeError("Invalid torrent index folder: give a folder path");
+    }
+    this.dir = resolve(dir);
+    this.location = `dir:${this.dir}`;
+  }
+
+  /** Looks a torrent up; `undefined` when the folder does not hold it. */
+  async find(fileName: string, _options: FindOptions = {}): Promise<IndexEntry | undefined> {
+    validateTorrentFileName(fileName);
+    await this.#checkFolder();
+    const path = join(this.dir, fileName);
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw this.#error(`cannot read ${path}`, error);
+    }
+    if (!info.isFile) return undefined;
+    return await this.#entry(fileName, info.size);
+  }
+
+  /** Reads a torrent's bytes, refusing a file over `maxBytes`. */
+  async fetch(fileName: string, options: FetchOptions = {}): Promise<Uint8Array> {
+    validateTorrentFileName(fileName);
+    const maxBytes = checkMaxBytes(options.maxBytes ?? DEFAULT_MAX_TORRENT_BYTES);
+    await this.#checkFolder();
+    const path = join(this.dir, fileName);
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new TorrentNotFoundError(fileName, [this.location]);
+      }
+      throw this.#error(`cannot read ${path}`, error);
+    }
+    try {
+      const info = await file.stat();
+      if (!info.isFile) throw new TorrentNotFoundError(fileName, [this.location]);
+      if (info.size > maxBytes) throw this.#tooLarge(fileName, maxBytes);
+      return await readLimited(file.readable, maxBytes);
+    } catch (error) {
+      if (error instanceof TooLargeError) throw this.#tooLarge(fileName, maxBytes);
+      throw error;
+    } finally {
+      try {
+        file.close();
+      } catch {
+        // Already closed by its readable.
+      }
+    }
+  }
+
+  /**
+   * Writes a torrent into the folder atomically, creating the folder if needed.
+   * Identical bytes already there are left alone; different bytes are replaced
+   * only with `replace: true`.
+   */
+  async publish(
+    fileName: string,
+    bytes: Uint8Array,
+    options: PublishOptions = {},
+  ): Promise<IndexEntry> {
+    validateTorrentFileName(fileName);
+    const path = join(this.dir, fileName);
+    try {
+      await Deno.mkdir(this.dir, { recursive: true });
+      const existing = await compareExisting(path, bytes);
+      if (existing === "different" && !options.replace) {
+        throw new TorrentExistsError(this, fileName);
+      }
+      if (options.description !== undefined) {
+        await atomicWriteFile(path + DESCRIPTION_SUFFIX, [
+          new TextEncoder().encode(options.description),
+        ]);
+      }
+      if (existing !== "same") await atomicWriteFile(path, [bytes]);
+    } catch (error) {
+      if (error instanceof IndexError) throw error;
+      throw this.#error(`cannot write ${path}`, error);
+    }
+    return await this.#entry(fileName, bytes.byteLength);
+  }
+
+  /** Lists the `.torrent` files in the folder, sorted by name. */
+  async list(_options: FindOptions = {}): Promise<IndexEntry[]> {
+    await this.#checkFolder();
+    const names: string[] = [];
+    for await (const item of Deno.readDir(this.dir)) {
+      if (isTorrentFileName(item.name)) names.push(item.name);
+    }
+    const entries: IndexEntry[] = [];
+    for (const name of names.sort()) {
+      const entry = await this.find(name);
+      if (entry) entries.push(entry);
+    }
+    return entries;
+  }
+
+  async #entry(name: string, size: number): Promise<IndexEntry> {
+    const entry: IndexEntry = { name, size };
+    try {
+      entry.description = await Deno.readTextFile(join(this.dir, name + DESCRIPTION_SUFFIX));
+    } catch {
+      // No description recorded.
+    }
+    return entry;
+  }
+
+  async #checkFolder(): Promise<void> {
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(this.dir);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw this.#error(
+          `the folder ${this.dir} does not exist: create it, or fix the "dir:" index setting`,
+        );
+      }
+      throw this.#error(`cannot read the folder ${this.dir}`, error);
+    }
+    if (!info.isDirectory) {
+      throw this.#error(`${this.dir} is not a folder: fix the "dir:" index setting`);
+    }
+  }
+
+  #tooLarge(fileName: string, maxBytes: number): IndexError {
+    return this.#error(
+      `${JSON.stringify(fileName)} is larger than ${maxBytes} bytes, too large for a .torrent: ` +
+        `check the file, or raise maxBytes if it is genuine`,
+    );
+  }
+
+  #error(detail: string, cause?: unknown): IndexError {
+    const reason = cause instanceof Error ? `: ${cause.message}` : "";
+    return new IndexError(this, detail + reason, cause === undefined ? {} : { cause });
+  }
+}
+
+async function compareExisting(
+  path: string,
+  bytes: Uint8Array,
+): Promise<"absent" | "same" | "different"> {
+  try {
+    const info = await Deno.stat(path);
+    if (!info.isFile || info.size !== bytes.byteLength) return "different";
+    return bytesEqual(await Deno.readFile(path), bytes) ? "same" : "different";
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "absent";
+    throw error;
+  }
+}
