@@ -2,6 +2,7 @@
  * The `owm` command line, run as a real process: the seed scenario from the
  * issue, `--json`, exit codes, and every bad input leaving the store as it was.
  */
+import { shellEnv } from "../_env.ts";
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 
@@ -40,13 +41,11 @@ const decoder = new TextDecoder();
 async function spawn(args: string[], options: { cwd?: string; env?: Record<string, string> }) {
   // As from a user's shell: no INIT_CWD inherited (npx, which may run this suite, sets it
   // to the project root, and deno task keeps an INIT_CWD it inherits).
-  const env = Deno.env.toObject();
-  delete env.INIT_CWD;
   const out = await new Deno.Command(Deno.execPath(), {
     args,
     cwd: options.cwd ?? ROOT,
     clearEnv: true,
-    env: { ...env, NO_COLOR: "1", ...options.env },
+    env: shellEnv({ NO_COLOR: "1", ...options.env }),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -341,7 +340,9 @@ Deno.test("owm help and --version exit 0", async () => {
   await withHome(async (home) => {
     const help = await owm(home, "help");
     assertEquals(help.code, 0);
-    assert(help.stdout.includes("Exit codes: 0 ok, 1 not found or failed, 2 usage error."));
+    assert(
+      help.stdout.includes("Exit codes: 0 ok, 1 not found, failed or mismatch, 2 usage error."),
+    );
     const version = await owm(home, "--version");
     assertEquals(version.code, 0);
     assertMatch(version.stdout, /^owm \d+\.\d+\.\d+\n$/);

@@ -2,6 +2,7 @@
  * `owm torrent create` and `owm torrent info`, called in-process with a
  * capturing CliIo (main.ts wires them to the command line).
  */
+import { shellEnv } from "../_env.ts";
 import { join } from "node:path";
 import type { CliIo } from "../../lib/cli/io.ts";
 import { UsageError } from "../../lib/cli/io.ts";
@@ -87,13 +88,11 @@ Deno.test("torrentCreateCommand() names the file <name>.torrent in the current o
       await torrentCreateCommand([${JSON.stringify(root)}], {}, { home: undefined, json: false },
         { out: (t) => console.log(t), err: (t) => console.error(t) });`;
     await Deno.remove(join(outDir, "dataset.torrent"));
-    const env = Deno.env.toObject();
-    delete env.INIT_CWD; // as from a shell, not under npx or deno task
     const child = await new Deno.Command(Deno.execPath(), {
       args: ["eval", "--no-config", script],
       cwd: outDir,
       clearEnv: true,
-      env,
+      env: shellEnv(),
       stdout: "piped",
       stderr: "piped",
     }).output();

@@ -2,6 +2,7 @@
  * scripts/integrity.ts (`deno task integrity <md5>.torrent <content>`): exit
  * codes and output, run as a separate process.
  */
+import { shellEnv } from "../_env.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
@@ -90,7 +91,8 @@ Deno.test("deno task integrity takes a relative content path from the user's dir
         "abc.txt",
       ],
       cwd: dir,
-      env: { NO_COLOR: "1" },
+      clearEnv: true,
+      env: shellEnv({ NO_COLOR: "1" }),
       stdout: "piped",
       stderr: "piped",
     }).output();
