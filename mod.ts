@@ -260,3 +260,29 @@ export {
 } from "./lib/loader/dir_loader.ts";
 export { LoadFailedError, NoLoaderError } from "./lib/loader/errors.ts";
 export { type LoadedEntry, LoaderRegistry } from "./lib/loader/registry.ts";
+export {
+  BitTorrentDataSourceDirLoader,
+  type BitTorrentLoaderOptions,
+  type BitTorrentLoadResult,
+} from "./lib/loader/bittorrent_loader.ts";
+
+// The torrent engine: one session over webtorrent, behind our own interface.
+export {
+  type AddOptions,
+  DEFAULT_PORT,
+  type SeedOptions,
+  TorrentSession,
+  type TorrentSessionOptions,
+} from "./lib/torrent/session.ts";
+export {
+  type DoneOptions,
+  type RemoveOptions,
+  TorrentHandle,
+  type TorrentHandleEventMap,
+  type TorrentState,
+  type TorrentStatus,
+} from "./lib/torrent/handle.ts";
+export { TorrentError, type TorrentErrorCode } from "./lib/torrent/errors.ts";
+
+// Publishing.
+export { publish, type PublishDataOptions, type PublishResult } from "./lib/publish/publish.ts";

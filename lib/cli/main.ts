@@ -30,7 +30,23 @@ const OPTIONS = {
   sha512: { type: "string" },
   torrent: { type: "string" },
   content: { type: "string" },
+  index: { type: "string", multiple: true },
+  peer: { type: "string", multiple: true },
+  port: { type: "string" },
+  "no-dht": { type: "boolean" },
+  "no-lsd": { type: "boolean" },
+  timeout: { type: "string" },
+  repair: { type: "boolean" },
+  dir: { type: "string" },
+  class: { type: "string" },
+  key: { type: "string" },
+  description: { type: "string" },
+  "no-seed": { type: "boolean" },
 } as const;
+
+const TRANSFER = ["index", "peer", "port", "no-dht", "no-lsd", "web-seed"] as const;
+
+const transfers = () => import("./transfer_commands.ts");
 
 const GLOBAL_OPTIONS = new Set(["home", "json", "help", "version"]);
 
@@ -92,6 +108,19 @@ const COMMANDS: Record<string, Command> = {
         g,
         io,
       ),
+  },
+  // The transfer commands load the torrent engine (webtorrent), so only when run.
+  fetch: {
+    options: [...TRANSFER, "dir", "timeout", "repair"],
+    run: async (args, v, g, io) => (await transfers()).fetchCommand(args, v, g, io),
+  },
+  publish: {
+    options: [...TRANSFER, "class", "key", "description", "context", "tracker", "no-seed"],
+    run: async (args, v, g, io) => (await transfers()).publishCommand(args, v, g, io),
+  },
+  seed: {
+    options: [...TRANSFER, "torrent", "dir"],
+    run: async (args, v, g, io) => (await transfers()).seedCommand(args, v, g, io),
   },
 };
 

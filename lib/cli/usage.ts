@@ -18,6 +18,19 @@ DataSources in the graph:
   source rm <id>...             remove DataSources
   source list-kinds             list the DataSource classes
 
+Fetching and publishing:
+  fetch <id|magnet|file.torrent> [--peer host:port]... [--dir DIR] [--timeout S] [--repair]
+                                download, verify, print the directory (last line)
+  publish <path|zip> --class C --key K [--description D] [--tracker URL]... [--web-seed URL]...
+                                make the torrent, save the DataSource, push the .torrent
+                                to the indexes, then seed until interrupted (--no-seed: don't)
+  seed <id|path|file.torrent> [--torrent F] [--dir DIR]
+                                seed until interrupted
+
+  Transfer options: --index SPEC (dir:PATH, http(s)://…, drive: or drive:FOLDER; repeatable;
+  default OWM_INDEXES, else <store>/torrents), --peer host:port, --web-seed URL, --port N,
+  --no-dht, --no-lsd (or OWM_DHT=0, OWM_LSD=0)
+
 Torrents and integrity:
   torrent create <path> [--out F] [--tracker URL]... [--web-seed URL]...
                                 make a .torrent of a file or folder

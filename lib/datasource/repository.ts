@@ -14,7 +14,7 @@ import {
   rdfTypeOf,
   RESTORE,
 } from "./data_source.ts";
-import { DataSourceNotFoundError } from "./errors.ts";
+import { DataSourceNotFoundError, FieldError } from "./errors.ts";
 import { resolveIdentifier, toCurie } from "./identifier.ts";
 import type { FieldValue } from "./informational.ts";
 import { DEFAULT_DATA_GRAPH, SCHEMA_GRAPH } from "./namespaces.ts";
@@ -107,6 +107,50 @@ export class DataSourceRepository {
     });
   }
 
+  /**
+   * Records field values on a stored DataSource, replacing the values those
+   * fields had, in every context that holds the DataSource. Other fields are
+   * left alone.
+   *
+   * @throws {DataSourceNotFoundError} when the store has no such DataSource.
+   * @throws {FieldError} for a field the DataSource's class lacks.
+   */
+  async record(ds: DataSource, values: Readonly<Record<string, unknown>>): Promise<void> {
+    const subject = namedNode(ds.identifier);
+    const fields = ds.fields;
+    const updated = new Map<string, FieldValue[]>();
+    for (const [name, value] of Object.entries(values)) {
+      const field = fields.get(name);
+      if (!field) throw new FieldError(`${ds.className} has no field '${name}'`);
+      ds.set(name, value);
+      updated.set(name, ds.getAll(name));
+    }
+    await this.store.update((tx) => {
+      const existing = tx.match({ subject }).filter((q) => q.graph.value !== SCHEMA_GRAPH);
+      const graphs = existing.filter((q) => q.predicate.value === vocab.rdfType).map((q) =>
+        q.graph
+      );
+      if (graphs.length === 0) throw new DataSourceNotFoundError(ds.identifier, ds.identifier);
+      const prefixes = tx.prefixes;
+      for (const [name, list] of updated) {
+        const field = fields.get(name)!;
+        tx.remove(...existing.filter((q) => q.predicate.value === field.iri));
+        for (const graph of graphs) {
+          for (const value of list) {
+            tx.add(
+              quad(
+                subject,
+                namedNode(field.iri),
+                valueToTerm(field, value, prefixes) as never,
+                graph,
+              ),
+            );
+          }
+        }
+      }
+    });
+  }
+
   /** The DataSource `id`, rebuilt as an instance of its class. */
   async get(id: string): Promise<DataSource> {
     const found = await this.find(id);
@@ -134,6 +178,19 @@ export class DataSourceRepository {
       values.set(name, list);
     }
     return new cls({ ident: iri, [RESTORE]: values } as never);
+  }
+
+  /**
+   * The class named `name` (or with that type IRI): built in, registered in
+   * this process, or rebuilt from the store's schema.
+   *
+   * @throws {UnknownKindError} when no such class is known.
+   */
+  async classNamed(name: string): Promise<DataSourceClass> {
+    const kinds = await this.kinds();
+    const kind = kinds.find((k) => k.name === name || k.iri === name || `<${k.iri}>` === name);
+    if (!kind) throw new UnknownKindError(name, kinds.map((k) => k.name));
+    return await this.#classFor(kind.iri);
   }
 
   async #classFor(type: string): Promise<DataSourceClass> {

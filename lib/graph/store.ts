@@ -185,6 +185,7 @@ export class GraphTransaction {
   #content: StoreContent;
   #adds: string[] = [];
   #removals = new Map<string, Set<string> | "all">();
+  #removedLines = new Set<string>();
   #prefixesChanged = false;
 
   #path: string;
@@ -231,6 +232,11 @@ export class GraphTransaction {
     this.#removals.set(token, graphs);
   }
 
+  /** Removes exactly these statements (those not present are ignored). */
+  remove(...quads: Quad[]): void {
+    for (const q of quads) this.#removedLines.add(quadToLine(q));
+  }
+
   /** Binds `name` to the namespace `iri` (replacing an earlier binding of `name`). */
   bindPrefix(name: string, iri: string): void {
     if (this.#content.header.prefixes.get(name) === iri) return;
@@ -242,8 +248,9 @@ export class GraphTransaction {
   apply(): { lines: string[]; changed: boolean; added: number; removed: number } {
     const base = this.#content.lines;
     let kept = base;
-    if (this.#removals.size > 0) {
+    if (this.#removals.size > 0 || this.#removedLines.size > 0) {
       kept = base.filter((line) => {
+        if (this.#removedLines.has(line)) return false;
         const rule = this.#removals.get(lineSubject(line));
         if (rule === undefined) return true;
         if (rule === "all") return false;

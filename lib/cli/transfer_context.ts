@@ -1,0 +1,106 @@
+/**
+ * What the transfer commands share: the torrent session, the indexes and the
+ * loader, configured from the store, the command line and the environment.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { DataSourceRepository } from "../datasource/repository.ts";
+import { resolveIndexes } from "../index/config.ts";
+import { LocalFolderIndex } from "../index/local_folder_index.ts";
+import type { TorrentIndex } from "../index/torrent_index.ts";
+import { BitTorrentDataSourceDirLoader } from "../loader/bittorrent_loader.ts";
+import { TorrentSession } from "../torrent/session.ts";
+import { UsageError } from "./io.ts";
+
+/** Command-line options that configure transfers. */
+export interface TransferOptions {
+  /** `--index SPEC`, repeated. */
+  index?: readonly string[] | undefined;
+  /** `--peer host:port`, repeated. */
+  peer?: readonly string[] | undefined;
+  /** `--web-seed URL`, repeated. */
+  "web-seed"?: readonly string[] | undefined;
+  /** `--port N`. */
+  port?: string | undefined;
+  /** `--no-dht`. */
+  "no-dht"?: boolean | undefined;
+  /** `--no-lsd`. */
+  "no-lsd"?: boolean | undefined;
+  /** `--timeout S`. */
+  timeout?: string | undefined;
+  /** `--repair`. */
+  repair?: boolean | undefined;
+}
+
+/**
+ * The indexes to use: `--index` specs, else `OWM_INDEXES` (comma-separated),
+ * else the store's own folder index `<store>/torrents`. `OWM_DRIVE_ROOT_URL`
+ * points Drive indexes at a Drive-compatible server; `OWM_INDEX_TOKEN` is the
+ * bearer token for HTTP indexes.
+ */
+export function configuredIndexes(
+  storeHome: string,
+  specs: readonly string[] = [],
+): TorrentIndex[] {
+  const fromEnv = Deno.env.get("OWM_INDEXES")?.split(",").map((s) => s.trim()).filter(Boolean);
+  const chosen = specs.length > 0 ? specs : fromEnv ?? [];
+  if (chosen.length === 0) return [new LocalFolderIndex(join(storeHome, "torrents"))];
+  const rootUrl = Deno.env.get("OWM_DRIVE_ROOT_URL");
+  try {
+    return resolveIndexes(chosen, {
+      storeHome,
+      httpToken: Deno.env.get("OWM_INDEX_TOKEN"),
+      ...(rootUrl ? { drive: { rootUrl } } : {}),
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Parses a non-negative integer option. */
+export function intOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} takes a whole number, got '${value}'`);
+  return Number(value);
+}
+
+function discovery(flag: boolean | undefined, env: string): boolean {
+  if (flag) return false;
+  const value = Deno.env.get(env);
+  return !(value === "0" || value === "false" || value === "off");
+}
+
+/** Opens the torrent session for a command: state in `<store>/session`. */
+export async function openSession(
+  storeHome: string,
+  options: TransferOptions,
+  defaultPort?: number,
+): Promise<TorrentSession> {
+  const port = intOption("port", options.port) ?? defaultPort;
+  return await TorrentSession.open({
+    stateDir: join(storeHome, "session"),
+    dht: discovery(options["no-dht"], "OWM_DHT"),
+    lsd: discovery(options["no-lsd"], "OWM_LSD"),
+    ...(port === undefined ? {} : { port }),
+  });
+}
+
+/** The BitTorrent loader for a command. */
+export function bittorrentLoader(
+  base: string,
+  repo: DataSourceRepository,
+  session: () => Promise<TorrentSession>,
+  options: TransferOptions,
+): BitTorrentDataSourceDirLoader {
+  const timeout = intOption("timeout", options.timeout);
+  return new BitTorrentDataSourceDirLoader(base, {
+    session,
+    indexes: configuredIndexes(repo.store.home, options.index),
+    repository: repo,
+    ...(options.peer ? { peers: options.peer } : {}),
+    ...(options["web-seed"] ? { webSeeds: options["web-seed"] } : {}),
+    ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+    repair: options.repair ?? false,
+  });
+}

@@ -1,0 +1,142 @@
+/**
+ * Publishing: a file or folder (a `.zip` is published as the file it is)
+ * becomes a torrent named by the legacy `<md5>.torrent` scheme, a DataSource
+ * in the graph recording its torrent file name, infohash, magnet link and
+ * hashes, a `.torrent` pushed to an index, and optionally a seed.
+ *
+ * @module
+ */
+import { basename, resolve } from "node:path";
+import type { DataSource, DataSourceClass } from "../datasource/data_source.ts";
+import type { DataSourceRepository } from "../datasource/repository.ts";
+import { digestContent } from "../integrity/content_digest.ts";
+import { legacyTorrentFileName } from "../integrity/legacy.ts";
+import type { IndexEntry, TorrentIndex } from "../index/torrent_index.ts";
+import { createTorrent } from "../torrent/create.ts";
+import type { TorrentHandle } from "../torrent/handle.ts";
+import { magnetLink } from "../torrent/magnet.ts";
+import type { Metainfo } from "../torrent/metainfo.ts";
+import type { TorrentSession } from "../torrent/session.ts";
+
+/** Options for {@linkcode publish}. */
+export interface PublishDataOptions {
+  /** The DataSource class (a `LocalFileDataSource` subclass), or its name as known to the store. */
+  class: DataSourceClass | string;
+  /** The DataSource's key. */
+  key: string;
+  /** Where the DataSource is saved. */
+  repository: DataSourceRepository;
+  /** Description of the dataset. */
+  description?: string;
+  /** Other field values for the DataSource, by TypeScript field name. */
+  fields?: Readonly<Record<string, unknown>>;
+  /** The named graph to save into. @default the store's default data graph */
+  context?: string;
+  /** Trackers written into the torrent. */
+  trackers?: readonly string[];
+  /** BEP 19 web seeds written into the torrent. */
+  webSeeds?: readonly string[];
+  /** Where the `.torrent` is published, if anywhere. */
+  index?: TorrentIndex;
+  /** Seeds the content in this session when given. */
+  session?: TorrentSession;
+  /** Peers the seed dials, `host:port` (for peers that cannot dial in). */
+  peers?: readonly string[];
+  /** Cancels hashing. */
+  signal?: AbortSignal;
+}
+
+/** What {@linkcode publish} made. */
+export interface PublishResult {
+  /** The saved DataSource. */
+  dataSource: DataSource;
+  /** `<md5>.torrent`. */
+  torrentFileName: string;
+  /** The `.torrent` bytes. */
+  torrent: Uint8Array;
+  /** The parsed torrent. */
+  metainfo: Metainfo;
+  /** The infohash. */
+  infoHash: string;
+  /** The magnet link. */
+  magnetLink: string;
+  /** Hex MD5 of the content (file bytes, or the owm folder digest). */
+  md5: string;
+  /** Hex SHA-256 of the content (file bytes, or the owm folder digest). */
+  sha256: string;
+  /** The index entry, when published to an index. */
+  indexEntry: IndexEntry | undefined;
+  /** The seeding torrent, when a session was given. */
+  seeding: TorrentHandle | undefined;
+}
+
+/**
+ * Publishes the file or folder at `path`.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await publish("data/worms", {
+ *   class: "ConnectomeCSVDataSource",
+ *   key: "2000_connections",
+ *   repository,
+ *   index: new LocalFolderIndex(".owm/torrents"),
+ *   session,
+ * });
+ * console.log(result.magnetLink);
+ * ```
+ */
+export async function publish(path: string, options: PublishDataOptions): Promise<PublishResult> {
+  const content = resolve(path);
+  const cls = typeof options.class === "string"
+    ? await options.repository.classNamed(options.class)
+    : options.class;
+  const probe = new cls({ key: options.key } as never);
+  for (const field of ["fileName", "torrentFileName", "infoHash", "magnetLink", "md5", "sha256"]) {
+    if (!probe.fields.has(field)) {
+      throw new TypeError(
+        `Class ${cls.name} has no field '${field}': publish with a LocalFileDataSource subclass (e.g. CSVDataSource)`,
+      );
+    }
+  }
+  const signal = options.signal;
+  const { bytes, metainfo } = await createTorrent(content, {
+    trackers: [...(options.trackers ?? [])],
+    webSeeds: [...(options.webSeeds ?? [])],
+    createdBy: "owmeta-torrent",
+  });
+  const { digests } = await digestContent(content, ["md5", "sha256"], signal ? { signal } : {});
+  const torrentFileName = legacyTorrentFileName(digests.md5);
+  const magnet = magnetLink(metainfo);
+  const dataSource = new cls({
+    ...options.fields,
+    key: options.key,
+    fileName: basename(content),
+    torrentFileName,
+    infoHash: metainfo.infoHash,
+    magnetLink: magnet,
+    md5: digests.md5,
+    sha256: digests.sha256,
+    ...(options.description === undefined ? {} : { description: options.description }),
+  } as never);
+  const indexEntry = options.index
+    ? await options.index.publish(torrentFileName, bytes, {
+      ...(options.description === undefined ? {} : { description: options.description }),
+    })
+    : undefined;
+  await options.repository.save([dataSource], options.context ? { context: options.context } : {});
+  const seeding = options.session
+    ? await options.session.seed(content, bytes, options.peers ? { peers: options.peers } : {})
+    : undefined;
+  return {
+    dataSource,
+    torrentFileName,
+    torrent: bytes,
+    metainfo,
+    infoHash: metainfo.infoHash,
+    magnetLink: magnet,
+    md5: digests.md5,
+    sha256: digests.sha256,
+    indexEntry,
+    seeding,
+  };
+}

@@ -1,0 +1,310 @@
+/**
+ * End to end on loopback, as researchers use it: one `owm publish` process
+ * seeds a folder (several files, one empty, one nested) and pushes its
+ * `.torrent` to an index; a second researcher, whose store only records the
+ * torrent file name (as the seed example does), runs `owm fetch
+ * ClassName:key` and gets a verified directory byte-identical to the source.
+ * Through a local folder index, an HTTP index and Google Drive (the real
+ * client against a Drive-compatible server), by magnet with a direct peer, and
+ * from a web seed alone.
+ */
+import { join } from "node:path";
+import { digestContent } from "../../lib/integrity/content_digest.ts";
+import { serveHttpIndex } from "../../lib/index/http_index_server.ts";
+import { shellEnv } from "../_env.ts";
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { startDriveServer } from "../index/_drive_server.ts";
+import { writeDriveStore } from "../index/_drive_store.ts";
+import { startWebSeed } from "../torrent/_fixtures.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const OWM = join(ROOT, "scripts/owm.ts");
+const FLAGS = ["run", "--quiet", "--allow-all", `--config=${join(ROOT, "deno.json")}`];
+const decoder = new TextDecoder();
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function env(extra: Record<string, string> = {}) {
+  return shellEnv({ NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0", ...extra });
+}
+
+async function owm(home: string, args: string[], extra: Record<string, string> = {}): Promise<Run> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [...FLAGS, OWM, "--home", home, ...args],
+    clearEnv: true,
+    env: env(extra),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+/** A running `owm publish`: its first stdout line (JSON), and a way to stop it. */
+interface Publisher extends AsyncDisposable {
+  summary: {
+    id: string;
+    torrentFileName: string;
+    infoHash: string;
+    magnetLink: string;
+    md5: string;
+    sha256: string;
+    seeding: { port: number };
+  };
+  stderr(): Promise<string>;
+}
+
+async function startPublisher(
+  home: string,
+  content: string,
+  key: string,
+  args: string[] = [],
+  extra: Record<string, string> = {},
+): Promise<Publisher> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      ...FLAGS,
+      OWM,
+      "--home",
+      home,
+      "publish",
+      content,
+      "--class",
+      "CSVDataSource",
+      "--key",
+      key,
+      "--port",
+      "0",
+      "--json",
+      ...args,
+    ],
+    clearEnv: true,
+    env: env(extra),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderrText = new Response(child.stderr).text();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  while (!buffered.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) {
+      const status = await child.status;
+      throw new Error(`owm publish exited ${status.code}: ${await stderrText}`);
+    }
+    buffered += value;
+  }
+  reader.releaseLock();
+  return {
+    summary: JSON.parse(buffered.slice(0, buffered.indexOf("\n"))),
+    stderr: () => stderrText,
+    async [Symbol.asyncDispose]() {
+      child.kill("SIGTERM");
+      const status = await child.status;
+      await child.stdout.cancel().catch(() => {});
+      assertEquals(status.code, 0, `the publisher stops cleanly on SIGTERM: ${await stderrText}`);
+    },
+  };
+}
+
+async function makeDataset(root: string): Promise<string> {
+  const dir = join(root, "worm_dataset");
+  await Deno.mkdir(join(dir, "nested", "deeper"), { recursive: true });
+  await Deno.writeTextFile(join(dir, "connectome.csv"), "pre,post,weight\nADAL,ADAR,3\n");
+  await Deno.writeFile(join(dir, "empty.dat"), new Uint8Array());
+  const big = new Uint8Array(3 * 1024 * 1024 + 12345);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
+  await Deno.writeFile(join(dir, "nested", "deeper", "stack.bin"), big);
+  await Deno.writeTextFile(join(dir, "nested", "notes.txt"), "imaging notes\n");
+  return dir;
+}
+
+/** The second researcher's store: the DataSource records only its torrent file name. */
+async function describeOnly(home: string, key: string, torrentFileName: string): Promise<void> {
+  await Deno.mkdir(home, { recursive: true });
+  const module = join(home, "describe.ts");
+  await Deno.writeTextFile(
+    module,
+    `import { CSVDataSource, type SaveContext } from ${JSON.stringify(join(ROOT, "mod.ts"))};
+export function owmData(ctx: SaveContext) {
+  ctx.add(new CSVDataSource({ key: ${JSON.stringify(key)}, torrentFileName: ${
+      JSON.stringify(torrentFileName)
+    } }));
+}
+`,
+  );
+  const saved = await owm(home, ["save", module]);
+  assertEquals(saved.code, 0, saved.stderr);
+}
+
+async function assertSameContent(actual: string, expected: string): Promise<void> {
+  const a = await digestContent(actual, ["sha256"]);
+  const e = await digestContent(expected, ["sha256"]);
+  assertEquals(a.files, e.files, "same number of files");
+  assertEquals(a.digests.sha256, e.digests.sha256, "byte-identical content, names included");
+}
+
+async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "owm-e2e-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Fetches `key` from `publisher` into `home` and checks the result. */
+async function fetchAndCheck(
+  home: string,
+  key: string,
+  publisher: Publisher,
+  source: string,
+  args: string[],
+  extra: Record<string, string> = {},
+): Promise<void> {
+  const peer = `127.0.0.1:${publisher.summary.seeding.port}`;
+  const fetched = await owm(home, [
+    "fetch",
+    `CSVDataSource:${key}`,
+    "--peer",
+    peer,
+    "--json",
+    ...args,
+  ], extra);
+  assertEquals(fetched.code, 0, fetched.stderr);
+  const result = JSON.parse(fetched.stdout);
+  assertEquals(result.verified, true);
+  assertEquals(result.infoHash, publisher.summary.infoHash);
+  assertEquals(result.directory, join(home, "data_source_data", "bittorrent", key));
+  assertEquals(
+    result.checks.map((c: { kind: string }) => c.kind).sort(),
+    ["legacy-md5", "pieces"],
+    "the legacy name and the piece hashes were checked",
+  );
+  await assertSameContent(result.contentPath, source);
+
+  // The loader recorded what it learnt in the graph.
+  const shown = JSON.parse(
+    (await owm(home, ["source", "show", `CSVDataSource:${key}`, "--json"])).stdout,
+  );
+  assertEquals(shown.fields.infoHash, publisher.summary.infoHash);
+  assertEquals(shown.fields.sha256, publisher.summary.sha256);
+
+  // Present and verified content returns at once, without the seeder.
+  const again = await owm(home, ["fetch", `CSVDataSource:${key}`, "--json", ...args], extra);
+  assertEquals(again.code, 0, again.stderr);
+  assertEquals(JSON.parse(again.stdout).alreadyPresent, true);
+
+  // The human form prints the directory as its last line.
+  const human = await owm(home, ["fetch", `CSVDataSource:${key}`, ...args], extra);
+  assertEquals(human.code, 0, human.stderr);
+  assertEquals(human.stdout.trimEnd().split("\n").at(-1), result.directory);
+}
+
+Deno.test("owm publish then owm fetch ClassName:key through a local folder index", async () => {
+  await withTemp(async (tmp) => {
+    const source = await makeDataset(tmp);
+    const shared = join(tmp, "shared-index");
+    const index = ["--index", `dir:${shared}`];
+    await using publisher = await startPublisher(join(tmp, "alice"), source, "worms", index);
+    assertMatch(publisher.summary.torrentFileName, /^[0-9a-f]{32}\.torrent$/);
+    assertEquals(publisher.summary.torrentFileName, `${publisher.summary.md5}.torrent`);
+    assert((await Deno.stat(join(shared, publisher.summary.torrentFileName))).isFile);
+    const bob = join(tmp, "bob");
+    await describeOnly(bob, "worms", publisher.summary.torrentFileName);
+    await fetchAndCheck(bob, "worms", publisher, source, index);
+  });
+});
+
+Deno.test("owm publish then owm fetch ClassName:key through an HTTP index", async () => {
+  await withTemp(async (tmp) => {
+    const source = await makeDataset(tmp);
+    await Deno.mkdir(join(tmp, "http-index"));
+    await using server = serveHttpIndex(join(tmp, "http-index"), { token: "s3cret" });
+    const index = ["--index", server.url];
+    const token = { OWM_INDEX_TOKEN: "s3cret" };
+    await using publisher = await startPublisher(join(tmp, "alice"), source, "worms", index, token);
+    const bob = join(tmp, "bob");
+    await describeOnly(bob, "worms", publisher.summary.torrentFileName);
+    await fetchAndCheck(bob, "worms", publisher, source, index, token);
+  });
+});
+
+Deno.test("owm publish then owm fetch ClassName:key through Google Drive (the real client)", async () => {
+  await withTemp(async (tmp) => {
+    const source = await makeDataset(tmp);
+    await using drive = startDriveServer({ validTokens: ["test-token"] });
+    const alice = join(tmp, "alice");
+    const bob = join(tmp, "bob");
+    for (const home of [alice, bob]) {
+      await Deno.mkdir(home, { recursive: true });
+      await writeDriveStore(home, drive);
+    }
+    const root = { OWM_DRIVE_ROOT_URL: drive.url };
+    await using publisher = await startPublisher(
+      alice,
+      source,
+      "worms",
+      ["--index", "drive:"],
+      root,
+    );
+    const uploaded = drive.files.find((f) => f.name === publisher.summary.torrentFileName);
+    assert(uploaded, "the .torrent was uploaded to Drive");
+    await describeOnly(bob, "worms", publisher.summary.torrentFileName);
+    await fetchAndCheck(bob, "worms", publisher, source, ["--index", "drive:"], root);
+    assert(
+      drive.log.some((r) => r.method === "GET" && r.params.get("alt") === "media"),
+      "the torrent was downloaded through files.get alt=media",
+    );
+  });
+});
+
+Deno.test("owm fetch by magnet link with a direct peer", async () => {
+  await withTemp(async (tmp) => {
+    const source = await makeDataset(tmp);
+    await using publisher = await startPublisher(join(tmp, "alice"), source, "worms");
+    const out = join(tmp, "downloads");
+    const fetched = await owm(join(tmp, "bob"), [
+      "fetch",
+      publisher.summary.magnetLink,
+      "--peer",
+      `127.0.0.1:${publisher.summary.seeding.port}`,
+      "--dir",
+      out,
+      "--json",
+    ]);
+    assertEquals(fetched.code, 0, fetched.stderr);
+    const result = JSON.parse(fetched.stdout);
+    assertEquals(result.verified, true);
+    assertEquals(result.directory, out);
+    await assertSameContent(join(out, "worm_dataset"), source);
+  });
+});
+
+Deno.test("owm fetch of a .torrent from a web seed alone, with no peers", async () => {
+  await withTemp(async (tmp) => {
+    const source = await makeDataset(tmp);
+    await using seed = startWebSeed(tmp);
+    const torrent = join(tmp, "worms.torrent");
+    const made = await owm(join(tmp, "alice"), ["torrent", "create", source, "--out", torrent]);
+    assertEquals(made.code, 0, made.stderr);
+    const out = join(tmp, "downloads");
+    const fetched = await owm(join(tmp, "bob"), [
+      "fetch",
+      torrent,
+      "--web-seed",
+      seed.url,
+      "--dir",
+      out,
+      "--json",
+    ]);
+    assertEquals(fetched.code, 0, fetched.stderr);
+    assertEquals(JSON.parse(fetched.stdout).verified, true);
+    await assertSameContent(join(out, "worm_dataset"), source);
+  });
+});
