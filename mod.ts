@@ -87,7 +87,12 @@ export {
   resolveStoreHome,
   type UpdateSummary,
 } from "./lib/graph/store.ts";
-export { StoreCorruptError, StoreFormatError, StoreNotFoundError } from "./lib/graph/errors.ts";
+export {
+  StoreCorruptError,
+  StoreFormatError,
+  StoreNotFoundError,
+  StoreWriteError,
+} from "./lib/graph/errors.ts";
 export {
   type BlankNode,
   type DefaultGraph,

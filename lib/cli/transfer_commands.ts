@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { toCurie } from "../datasource/identifier.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import { fetchTorrent } from "../index/config.ts";
@@ -267,7 +267,8 @@ export async function publishCommand(
   const session = seed ? await openSession(repo.store.home, options) : undefined;
   try {
     const [first, ...others] = indexes;
-    const result = await publish(userPath(args[0]!), {
+    const content = userPath(args[0]!);
+    const result = await publish(content, {
       class: options.class,
       key: options.key,
       repository: repo,
@@ -284,6 +285,9 @@ export async function publishCommand(
         ...(options.description === undefined ? {} : { description: options.description }),
       });
     }
+    // So that `owm seed <id>` later finds the content where it was published from.
+    await new LoaderRegistry(join(dataRoot(repo.store.home), "index.json"))
+      .remember(result.dataSource, "published", dirname(resolve(content)));
     const id = toCurie(result.dataSource.identifier, await repo.store.prefixes());
     const summary = {
       id,

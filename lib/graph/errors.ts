@@ -56,3 +56,19 @@ export class StoreCorruptError extends Error {
     this.line = line;
   }
 }
+
+/** The graph file could not be written (a full disk, permissions); the store is unchanged. */
+export class StoreWriteError extends Error {
+  /** The graph file. */
+  readonly path: string;
+  /** Creates the error. */
+  constructor(path: string, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `Cannot write graph store ${path}: ${detail}: free space on that disk (or fix its permissions) and try again; the store is unchanged`,
+      { cause },
+    );
+    this.name = "StoreWriteError";
+    this.path = path;
+  }
+}

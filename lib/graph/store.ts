@@ -12,7 +12,7 @@
  */
 import { join, resolve } from "node:path";
 import { removeStaleTemps } from "./atomic_write.ts";
-import { StoreCorruptError, StoreNotFoundError } from "./errors.ts";
+import { StoreCorruptError, StoreNotFoundError, StoreWriteError } from "./errors.ts";
 import { withFileLock } from "./lock.ts";
 import { lineGraph, lineSubject, lineToQuad, quadToLine, termToken } from "./nquads.ts";
 import { NQuadsSyntaxError, type Quad, type Term } from "./rdf.ts";
@@ -173,7 +173,12 @@ export class GraphStore {
       await fn(tx);
       const result = tx.apply();
       if (result.changed || options.force) {
-        await writeStoreFile(this.path, content.header, result.lines);
+        try {
+          await writeStoreFile(this.path, content.header, result.lines);
+        } catch (error) {
+          if (error instanceof Deno.errors.NotFound) throw error;
+          throw new StoreWriteError(this.path, error);
+        }
       }
       return { quads: result.lines.length, added: result.added, removed: result.removed };
     }, { onWait: this.#onLockWait });

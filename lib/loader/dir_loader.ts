@@ -82,7 +82,11 @@ export abstract class DataSourceDirLoader {
       result = await this.loadDirectory(ds, options);
     } catch (error) {
       if (error instanceof LoadFailedError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
+      let reason = error instanceof Error ? error.message : String(error);
+      if (/No space left on device|ENOSPC|os error 28/.test(reason)) {
+        reason += ": free space on that disk, or load into another directory (owm fetch --dir);" +
+          " what was downloaded is kept and the download resumes where it stopped";
+      }
       throw new LoadFailedError(ds.identifier, reason, { cause: error });
     }
     return await this.#check(ds, result);

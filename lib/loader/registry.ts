@@ -77,6 +77,17 @@ export class LoaderRegistry {
     return directory;
   }
 
+  /**
+   * Remembers that `ds`'s content is in `directory` without loading it (e.g.
+   * content just published from there), under the loader key `loader`.
+   */
+  async remember(ds: DataSource | string, loader: string, directory: string): Promise<void> {
+    const id = typeof ds === "string" ? ds : ds.identifier;
+    await this.#update((index) => {
+      index[id] = { loader, directory, loadedAt: new Date().toISOString() };
+    });
+  }
+
   /** The remembered directory of `ds`, if it was loaded and still exists. */
   async loaded(ds: DataSource | string): Promise<LoadedEntry | undefined> {
     const id = typeof ds === "string" ? ds : ds.identifier;
