@@ -8,9 +8,7 @@ import { IdentifierSyntaxError } from "../datasource/errors.ts";
 import { type CliIo, ExitCode, processIo, UsageError } from "./io.ts";
 import { listCommand, listKindsCommand, removeCommand, showCommand } from "./source_commands.ts";
 import { demoCommand, type GlobalOptions, initCommand, saveCommand } from "./store_commands.ts";
-import { torrentCreateCommand, torrentInfoCommand } from "./torrent_commands.ts";
 import { USAGE } from "./usage.ts";
-import { verifyCommand } from "./verify_command.ts";
 
 /** The version printed by `owm --version`. */
 export const VERSION = "0.1.0";
@@ -46,7 +44,11 @@ const OPTIONS = {
 
 const TRANSFER = ["index", "peer", "port", "no-dht", "no-lsd", "web-seed"] as const;
 
+// Commands beyond the graph load their modules when run, so that `source show`
+// stays fast (it loads no torrent or integrity code).
 const transfers = () => import("./transfer_commands.ts");
+const torrents = () => import("./torrent_commands.ts");
+const verifying = () => import("./verify_command.ts");
 
 const GLOBAL_OPTIONS = new Set(["home", "json", "help", "version"]);
 
@@ -84,19 +86,22 @@ const COMMANDS: Record<string, Command> = {
   "source list-kinds": { options: [], run: (args, _v, g, io) => listKindsCommand(args, g, io) },
   "torrent create": {
     options: ["out", "tracker", "web-seed"],
-    run: (args, v, g, io) =>
-      torrentCreateCommand(
+    run: async (args, v, g, io) =>
+      (await torrents()).torrentCreateCommand(
         args,
         { out: v.out, tracker: v.tracker, "web-seed": v["web-seed"] },
         g,
         io,
       ),
   },
-  "torrent info": { options: [], run: (args, _v, g, io) => torrentInfoCommand(args, g, io) },
+  "torrent info": {
+    options: [],
+    run: async (args, _v, g, io) => (await torrents()).torrentInfoCommand(args, g, io),
+  },
   verify: {
-    options: ["md5", "sha256", "sha512", "torrent", "content"],
-    run: (args, v, g, io) =>
-      verifyCommand(
+    options: ["md5", "sha256", "sha512", "torrent", "content", "index"],
+    run: async (args, v, g, io) =>
+      (await verifying()).verifyCommand(
         args,
         {
           md5: v.md5,
@@ -104,6 +109,7 @@ const COMMANDS: Record<string, Command> = {
           sha512: v.sha512,
           torrent: v.torrent,
           content: v.content,
+          index: v.index,
         },
         g,
         io,

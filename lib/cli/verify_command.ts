@@ -4,7 +4,11 @@
  *
  * @module
  */
-import { basename } from "node:path";
+import { basename, join } from "node:path";
+import type { DataSource } from "../datasource/data_source.ts";
+import type { DataSourceRepository } from "../datasource/repository.ts";
+import { fetchTorrent } from "../index/config.ts";
+import { LoaderRegistry } from "../loader/registry.ts";
 import { ContentChangedError } from "../integrity/content_digest.ts";
 import type { HashAlgorithm } from "../integrity/hash.ts";
 import { legacyNameOf } from "../integrity/legacy.ts";
@@ -20,6 +24,7 @@ import {
 } from "../integrity/verify.ts";
 import { type CliIo, ExitCode, printJson, UsageError } from "./io.ts";
 import { type GlobalOptions, openRepository } from "./store_commands.ts";
+import { configuredIndexes } from "./transfer_context.ts";
 import { userPath } from "./user_path.ts";
 
 /** Options of `owm verify`. */
@@ -34,6 +39,8 @@ export interface VerifyCommandOptions {
   torrent?: string | undefined;
   /** `--content PATH`: where a data source's content is (needed with an id for now). */
   content?: string | undefined;
+  /** `--index SPEC`, repeated: where to find the torrent of a data source id. */
+  index?: readonly string[] | undefined;
 }
 
 const SYNOPSIS =
@@ -129,6 +136,35 @@ export function formatVerifyReport(report: VerifyReport): string[] {
 }
 
 /**
+ * Where a DataSource's content is on this machine: the directory remembered
+ * by the last fetch or publish, plus the torrent's name (from the indexes).
+ */
+async function loadedContent(
+  repo: DataSourceRepository,
+  ds: DataSource,
+  indexSpecs: readonly string[] | undefined,
+): Promise<{ contentPath: string; meta: Metainfo | undefined } | undefined> {
+  const entry = await new LoaderRegistry(join(repo.store.home, "data_source_data", "index.json"))
+    .loaded(ds);
+  if (!entry) return undefined;
+  const fileName = ds.fields.has("torrentFileName") ? ds.get("torrentFileName") : undefined;
+  let meta: Metainfo | undefined;
+  if (typeof fileName === "string") {
+    try {
+      meta = parseMetainfo(
+        (await fetchTorrent(configuredIndexes(repo.store.home, indexSpecs), fileName)).bytes,
+      );
+    } catch (error) {
+      if (Deno.env.get("OWM_DEBUG")) console.error("verify: no torrent:", String(error));
+      meta = undefined; // no torrent at hand: check the recorded hashes only
+    }
+  }
+  const name = meta?.name ?? (ds.fields.has("fileName") ? ds.get("fileName") : undefined);
+  if (typeof name !== "string") return undefined;
+  return { contentPath: join(entry.directory, name), meta };
+}
+
+/**
  * `owm verify <id|path>`: checks content and returns the exit code, 0 when
  * every check passed, 1 on a mismatch, unreadable content or nothing to check.
  * An argument that exists as a file or folder is a path, checked against
@@ -194,14 +230,23 @@ export async function verifyCommand(
         `--md5, --sha256 and --sha512 apply to a path; for data source '${arg}' its recorded hashes are checked`,
       );
     }
-    if (options.content === undefined) {
-      throw new UsageError(
-        `verify of data source '${arg}' needs --content PATH for now (no loader yet knows where its content is): owm verify ${arg} --content PATH`,
-      );
-    }
     const repo = await openRepository(global, io);
-    expected = recordedIntegrity(await repo.get(arg));
-    target = userPath(options.content);
+    const ds = await repo.get(arg);
+    expected = recordedIntegrity(ds);
+    if (options.content !== undefined) target = userPath(options.content);
+    else {
+      const found = await loadedContent(repo, ds, options.index);
+      if (!found) {
+        io.err(
+          `owm: data source '${arg}' has not been fetched or published here: fetch it (owm fetch ${arg}) or give its content with --content PATH`,
+        );
+        return ExitCode.Failed;
+      }
+      target = found.contentPath;
+      if (options.torrent === undefined && found.meta) {
+        expected.pieces = torrentPiecesCheck(found.meta);
+      }
+    }
     if (options.torrent !== undefined) {
       const fromTorrent = await torrentExpectations(options.torrent, target, io);
       if (fromTorrent === undefined) return ExitCode.Failed;

@@ -20,7 +20,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { atomicWriteFile } from "./atomic_write.ts";
 import { StoreCorruptError, StoreFormatError } from "./errors.ts";
 import { lineSubject, quadToLine } from "./nquads.ts";
@@ -52,6 +51,12 @@ export interface StoreContent {
 }
 
 const encoder = new TextEncoder();
+
+/** node:crypto's SHA-256, loaded on first use (loading it costs ~15 ms, a read often needs none). */
+async function sha256(): Promise<import("node:crypto").Hash> {
+  const { createHash } = await import("node:crypto");
+  return createHash("sha256");
+}
 const decoder = new TextDecoder();
 
 /** Parses the header comment lines of `text`; returns the header and the body's offset. */
@@ -103,7 +108,7 @@ export async function readStoreFile(path: string): Promise<StoreContent> {
   const bodyBytes = bytes.length - encoder.encode(text.slice(0, bodyStart)).length;
   if (
     header.bodyBytes === bodyBytes && header.bodySha256 !== undefined &&
-    createHash("sha256").update(bytes.subarray(bytes.length - bodyBytes)).digest("hex") ===
+    (await sha256()).update(bytes.subarray(bytes.length - bodyBytes)).digest("hex") ===
       header.bodySha256
   ) {
     return { header, lines: body === "" ? [] : body.slice(0, -1).split("\n") };
@@ -157,7 +162,7 @@ export async function writeStoreFile(
   lines: readonly string[],
 ): Promise<void> {
   const chunks: Uint8Array[] = [];
-  const hash = createHash("sha256");
+  const hash = await sha256();
   let bodyBytes = 0;
   const batch = 4096;
   for (let i = 0; i < lines.length; i += batch) {
@@ -209,7 +214,7 @@ async function isVerified(path: string, info: Deno.FileInfo, sha: string | undef
 }
 
 async function bodyDigest(file: Deno.FsFile, bodyStart: number): Promise<string> {
-  const hash = createHash("sha256");
+  const hash = await sha256();
   const buf = new Uint8Array(1 << 20);
   await file.seek(bodyStart, Deno.SeekMode.Start);
   for (let n = await file.read(buf); n !== null; n = await file.read(buf)) {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { digestContent } from "../../lib/integrity/content_digest.ts";
 import { serveHttpIndex } from "../../lib/index/http_index_server.ts";
 import { shellEnv } from "../_env.ts";
-import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { startDriveServer } from "../index/_drive_server.ts";
 import { writeDriveStore } from "../index/_drive_store.ts";
 import { startWebSeed } from "../torrent/_fixtures.ts";
@@ -218,6 +218,47 @@ Deno.test("owm publish then owm fetch ClassName:key through a local folder index
     const bob = join(tmp, "bob");
     await describeOnly(bob, "worms", publisher.summary.torrentFileName);
     await fetchAndCheck(bob, "worms", publisher, source, index);
+
+    // owm verify <id> finds the fetched content and checks everything recorded.
+    const verified = await owm(bob, ["verify", "CSVDataSource:worms", "--json", ...index]);
+    assertEquals(verified.code, 0, verified.stderr);
+    assertEquals(
+      JSON.parse(verified.stdout).checks.map((c: { kind: string }) => c.kind).sort(),
+      ["legacy-md5", "pieces", "sha256"],
+    );
+
+    // A damaged byte: verify fails, fetch reports it, fetch --repair mends it from the peer.
+    const damaged = join(
+      bob,
+      "data_source_data",
+      "bittorrent",
+      "worms",
+      "worm_dataset",
+      "nested",
+      "deeper",
+      "stack.bin",
+    );
+    const bytes = await Deno.readFile(damaged);
+    bytes[1_000_000] = bytes[1_000_000]! ^ 0xff;
+    await Deno.writeFile(damaged, bytes);
+    assertEquals((await owm(bob, ["verify", "CSVDataSource:worms", ...index])).code, 1);
+    const peer = ["--peer", `127.0.0.1:${publisher.summary.seeding.port}`];
+    const refused = await owm(bob, ["fetch", "CSVDataSource:worms", ...peer, ...index]);
+    assertEquals(refused.code, 1, refused.stdout);
+    assertStringIncludes(refused.stderr, "present but does not verify");
+    assertStringIncludes(refused.stderr, "repair");
+    const repaired = await owm(bob, [
+      "fetch",
+      "CSVDataSource:worms",
+      "--repair",
+      ...peer,
+      ...index,
+    ]);
+    assertEquals(repaired.code, 0, repaired.stderr);
+    await assertSameContent(
+      join(bob, "data_source_data", "bittorrent", "worms", "worm_dataset"),
+      source,
+    );
   });
 });
 

@@ -220,13 +220,12 @@ Deno.test("verifyCommand() on an id with nothing recorded fails: exit 1", async 
   });
 });
 
-Deno.test("verifyCommand() on an id: --content required, hashes refused, unknown id, missing content", async () => {
+Deno.test("verifyCommand() on an id: not fetched here, hashes refused, unknown id, missing content", async () => {
   await withStore(async (home, dir) => {
-    await assertRejects(
-      () => run(["LocalFileDataSource:worm"], {}, { home }),
-      UsageError,
-      "needs --content PATH for now",
-    );
+    const unfetched = await run(["LocalFileDataSource:worm"], {}, { home });
+    assertEquals(unfetched.code, 1);
+    assertStringIncludes(unfetched.err, "has not been fetched or published here");
+    assertStringIncludes(unfetched.err, "--content PATH");
     await assertRejects(
       () => run(["LocalFileDataSource:worm"], { md5: VECTORS.abc.md5, content: dir }, { home }),
       UsageError,
