@@ -40,6 +40,7 @@ const OPTIONS = {
   key: { type: "string" },
   description: { type: "string" },
   "no-seed": { type: "boolean" },
+  access: { type: "string" },
 } as const;
 
 const TRANSFER = ["index", "peer", "port", "no-dht", "no-lsd", "web-seed"] as const;
@@ -49,6 +50,7 @@ const TRANSFER = ["index", "peer", "port", "no-dht", "no-lsd", "web-seed"] as co
 const transfers = () => import("./transfer_commands.ts");
 const torrents = () => import("./torrent_commands.ts");
 const verifying = () => import("./verify_command.ts");
+const drive = () => import("./drive_command.ts");
 
 const GLOBAL_OPTIONS = new Set(["home", "json", "help", "version"]);
 
@@ -114,6 +116,11 @@ const COMMANDS: Record<string, Command> = {
         g,
         io,
       ),
+  },
+  "drive auth": {
+    options: ["access"],
+    run: async (args, v, g, io) =>
+      (await drive()).driveAuthCommand(args, { access: v.access }, g, io),
   },
   // The transfer commands load the torrent engine (webtorrent), so only when run.
   fetch: {

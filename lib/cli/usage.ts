@@ -39,6 +39,10 @@ Torrents and integrity:
   verify <ClassName:key> --content PATH [--torrent F]
                                 check content against given or recorded hashes
 
+Google Drive:
+  drive auth [--access read|publish|read-publish]
+                                authorise Drive as a torrent index (needs <store>/credentials.json)
+
 Other:
   demo                          save the seed example and show it (deno task start)
   help                          this text
