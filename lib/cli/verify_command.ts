@@ -4,11 +4,8 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
-import type { DataSource } from "../datasource/data_source.ts";
-import type { DataSourceRepository } from "../datasource/repository.ts";
-import { fetchTorrent } from "../index/config.ts";
-import { LoaderRegistry } from "../loader/registry.ts";
+import { basename } from "node:path";
+import { locateContent } from "../loader/located_content.ts";
 import { ContentChangedError } from "../integrity/content_digest.ts";
 import type { HashAlgorithm } from "../integrity/hash.ts";
 import { legacyNameOf } from "../integrity/legacy.ts";
@@ -136,35 +133,6 @@ export function formatVerifyReport(report: VerifyReport): string[] {
 }
 
 /**
- * Where a DataSource's content is on this machine: the directory remembered
- * by the last fetch or publish, plus the torrent's name (from the indexes).
- */
-async function loadedContent(
-  repo: DataSourceRepository,
-  ds: DataSource,
-  indexSpecs: readonly string[] | undefined,
-): Promise<{ contentPath: string; meta: Metainfo | undefined } | undefined> {
-  const entry = await new LoaderRegistry(join(repo.store.home, "data_source_data", "index.json"))
-    .loaded(ds);
-  if (!entry) return undefined;
-  const fileName = ds.fields.has("torrentFileName") ? ds.get("torrentFileName") : undefined;
-  let meta: Metainfo | undefined;
-  if (typeof fileName === "string") {
-    try {
-      meta = parseMetainfo(
-        (await fetchTorrent(configuredIndexes(repo.store.home, indexSpecs), fileName)).bytes,
-      );
-    } catch (error) {
-      if (Deno.env.get("OWM_DEBUG")) console.error("verify: no torrent:", String(error));
-      meta = undefined; // no torrent at hand: check the recorded hashes only
-    }
-  }
-  const name = meta?.name ?? (ds.fields.has("fileName") ? ds.get("fileName") : undefined);
-  if (typeof name !== "string") return undefined;
-  return { contentPath: join(entry.directory, name), meta };
-}
-
-/**
  * `owm verify <id|path>`: checks content and returns the exit code, 0 when
  * every check passed, 1 on a mismatch, unreadable content or nothing to check.
  * An argument that exists as a file or folder is a path, checked against
@@ -235,7 +203,11 @@ export async function verifyCommand(
     expected = recordedIntegrity(ds);
     if (options.content !== undefined) target = userPath(options.content);
     else {
-      const found = await loadedContent(repo, ds, options.index);
+      const found = await locateContent(
+        repo.store.home,
+        ds,
+        configuredIndexes(repo.store.home, options.index),
+      );
       if (!found) {
         io.err(
           `owm: data source '${arg}' has not been fetched or published here: fetch it (owm fetch ${arg}) or give its content with --content PATH`,

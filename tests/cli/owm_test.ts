@@ -198,9 +198,9 @@ Deno.test("owm uses OWM_HOME, and --home overrides it", async () => {
   });
 });
 
-Deno.test("owm demo (deno task start) prints the seed's show output", async () => {
+Deno.test("owm demo (deno task demo) prints the seed's show output", async () => {
   await withHome(async (home) => {
-    const run = await spawn(["task", "--quiet", "start"], { env: { OWM_HOME: home } });
+    const run = await spawn(["task", "--quiet", "demo"], { env: { OWM_HOME: home } });
     assertEquals(run.code, 0, run.stderr);
     assert(run.stdout.endsWith(`\n\n${SEED_SHOW}\n`), run.stdout);
     assertEquals(run.stdout, `saved ${SEED_ID}\n\n${SEED_SHOW}\n`);

@@ -1,0 +1,53 @@
+/**
+ * The bridge's Hono app: guards, the API routes, the OpenAPI document.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { BridgeState } from "./bridge_state.ts";
+import { errorBody, onError } from "./http_errors.ts";
+import { OPENAPI } from "./openapi.ts";
+import { dataSourceRoutes } from "./routes/datasources.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { publishRoutes } from "./routes/publish.ts";
+import { torrentRoutes } from "./routes/torrents.ts";
+import {
+  bearerGuard,
+  corsHeaders,
+  hostGuard,
+  originGuard,
+  type SecurityOptions,
+} from "./security.ts";
+
+/** Options of {@linkcode createApp}. */
+export interface AppOptions extends SecurityOptions {
+  /** Extra routes mounted under `/api` after the guards (e.g. uploads). */
+  extraApi?: (api: Hono) => void;
+  /** Extra routes at the top level (e.g. the upload page). */
+  extraPages?: (app: Hono) => void;
+}
+
+/** The bridge app over `state`. */
+export function createApp(state: BridgeState, options: AppOptions) {
+  const api = new Hono()
+    .use("*", bearerGuard(options))
+    .get("/health", (c) => c.json({ ok: true, torrents: state.session.torrents.length }))
+    .route("/datasources", dataSourceRoutes(state))
+    .route("/torrents", torrentRoutes(state))
+    .route("/events", eventRoutes(state))
+    .route("/publish", publishRoutes(state));
+  options.extraApi?.(api);
+  const app = new Hono()
+    .use("*", hostGuard(options))
+    .use("*", corsHeaders(options))
+    .use("*", originGuard(options))
+    .get("/openapi.json", (c) => c.json(OPENAPI))
+    .route("/api", api);
+  options.extraPages?.(app);
+  app.notFound((c) => c.json(errorBody("not-found", "No such endpoint: see /openapi.json"), 404));
+  app.onError(onError);
+  return app;
+}
+
+/** The app's type, for typed clients. */
+export type KernelApp = ReturnType<typeof createApp>;

@@ -1,0 +1,325 @@
+/**
+ * What the bridge owns: the graph store, one torrent session, the indexes,
+ * the BitTorrent loader, the event hub and the persisted jobs; and the
+ * operations the routes call (fetch, verify, publish, resume).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { FetchAccepted } from "../lib/bridge/api_types.ts";
+import type { DataSource } from "../lib/datasource/data_source.ts";
+import { toCurie } from "../lib/datasource/identifier.ts";
+import { DataSourceRepository } from "../lib/datasource/repository.ts";
+import { fetchTorrent, resolveIndexes } from "../lib/index/config.ts";
+import { LocalFolderIndex } from "../lib/index/local_folder_index.ts";
+import type { TorrentIndex } from "../lib/index/torrent_index.ts";
+import type { VerifyReport } from "../lib/integrity/verify.ts";
+import { BitTorrentDataSourceDirLoader } from "../lib/loader/bittorrent_loader.ts";
+import { loadedIndexPath, locateContent, verifyLocated } from "../lib/loader/located_content.ts";
+import { LoaderRegistry } from "../lib/loader/registry.ts";
+import { publish, type PublishResult } from "../lib/publish/publish.ts";
+import { parseMagnet } from "../lib/torrent/magnet.ts";
+import { parseMetainfo } from "../lib/torrent/metainfo.ts";
+import { TorrentSession } from "../lib/torrent/session.ts";
+import { EventHub } from "./events.ts";
+import { ApiHttpError } from "./http_errors.ts";
+import { JobList } from "./jobs.ts";
+import { torrentJson } from "./torrent_json.ts";
+
+/** How the bridge is set up. */
+export interface BridgeStateOptions {
+  /** The store directory. */
+  home: string;
+  /** Index specs (`dir:…`, `http(s)://…`, `drive:…`); default the store's `torrents/` folder. */
+  indexes?: readonly string[];
+  /** Peers every fetch dials, `host:port`. */
+  peers?: readonly string[];
+  /** The BitTorrent port; 0 for any. @default 6881, or any if taken */
+  torrentPort?: number;
+  /** DHT. @default true */
+  dht?: boolean;
+  /** Local peer discovery. @default true */
+  lsd?: boolean;
+  /** Folder under which `POST /api/publish` may publish local paths; off when unset. */
+  publishRoot?: string;
+  /** Options for Drive indexes (tests point them at a local server). */
+  driveRootUrl?: string;
+}
+
+const TICK_MS = 250;
+
+/** The bridge's state and operations. */
+export class BridgeState {
+  /** The DataSources. */
+  readonly repo: DataSourceRepository;
+  /** The torrent session. */
+  readonly session: TorrentSession;
+  /** Server-sent events. */
+  readonly events: EventHub = new EventHub();
+  /** The indexes `.torrent` files are found in and published to. */
+  readonly indexes: TorrentIndex[];
+  /** The options it was opened with. */
+  readonly options: BridgeStateOptions;
+  readonly #jobs: JobList;
+  readonly #loader: BitTorrentDataSourceDirLoader;
+  readonly #registry: LoaderRegistry;
+  readonly #running = new Map<string, Promise<string>>();
+  readonly #lastStatus = new Map<string, string>();
+  #ticker: ReturnType<typeof setInterval> | undefined;
+
+  private constructor(
+    options: BridgeStateOptions,
+    repo: DataSourceRepository,
+    session: TorrentSession,
+    jobs: JobList,
+  ) {
+    this.options = options;
+    this.repo = repo;
+    this.session = session;
+    this.#jobs = jobs;
+    const specs = options.indexes ?? [];
+    const own = new LocalFolderIndex(join(repo.store.home, "torrents"));
+    this.indexes = specs.length === 0 ? [own] : [
+      ...resolveIndexes(specs, {
+        storeHome: repo.store.home,
+        httpToken: Deno.env.get("OWM_INDEX_TOKEN"),
+        ...(options.driveRootUrl ? { drive: { rootUrl: options.driveRootUrl } } : {}),
+      }),
+      own,
+    ];
+    this.#loader = new BitTorrentDataSourceDirLoader(
+      join(repo.store.home, "data_source_data", "bittorrent"),
+      {
+        session,
+        indexes: this.indexes,
+        repository: repo,
+        ...(options.peers ? { peers: options.peers } : {}),
+      },
+    );
+    this.#registry = new LoaderRegistry(loadedIndexPath(repo.store.home)).add(this.#loader);
+  }
+
+  /** Opens the store (creating it) and the session, and starts the progress ticker. */
+  static async open(options: BridgeStateOptions): Promise<BridgeState> {
+    const repo = await DataSourceRepository.open({ home: options.home, create: true });
+    const session = await TorrentSession.open({
+      stateDir: join(repo.store.home, "session"),
+      dht: options.dht ?? true,
+      lsd: options.lsd ?? true,
+      ...(options.torrentPort === undefined ? {} : { port: options.torrentPort }),
+    });
+    const state = new BridgeState(options, repo, session, await JobList.open(repo.store.home));
+    state.#ticker = setInterval(() => state.#tick(), TICK_MS);
+    return state;
+  }
+
+  /** The `ClassName:key` of a DataSource. */
+  async curie(ds: DataSource): Promise<string> {
+    return toCurie(ds.identifier, await this.repo.store.prefixes());
+  }
+
+  /** Pushes a `progress` event for every torrent whose status changed. */
+  #tick(): void {
+    for (const handle of this.session.torrents) {
+      const status = torrentJson(handle.status(), handle.dir);
+      const key = JSON.stringify(status);
+      if (this.#lastStatus.get(status.hashString) === key) continue;
+      this.#lastStatus.set(status.hashString, key);
+      this.events.publish({ type: "progress", torrent: status });
+    }
+  }
+
+  /** The infohash a fetch of `ds` will download, found before starting it. */
+  async #infoHashOf(ds: DataSource): Promise<string> {
+    const get = (f: string) => (ds.fields.has(f) ? ds.get(f) : undefined);
+    const recorded = get("infoHash");
+    if (typeof recorded === "string" && /^[0-9a-f]{40}$/i.test(recorded)) {
+      return recorded.toLowerCase();
+    }
+    const magnet = get("magnetLink");
+    if (typeof magnet === "string") return parseMagnet(magnet).infoHash;
+    const fileName = get("torrentFileName");
+    if (typeof fileName === "string") {
+      return parseMetainfo((await fetchTorrent(this.indexes, fileName)).bytes).infoHash;
+    }
+    throw new ApiHttpError(
+      409,
+      "no-torrent",
+      `${ds.className} '${
+        ds.key ?? ds.identifier
+      }' records no torrent file name, infohash or magnet link to fetch it by`,
+    );
+  }
+
+  /**
+   * Starts fetching `ds` (idempotent: a fetch under way or done is reported,
+   * not started again). The download, verification and recording run in the
+   * background and report through events.
+   */
+  async fetch(
+    ds: DataSource,
+    options: { peers?: string[]; repair?: boolean } = {},
+  ): Promise<FetchAccepted> {
+    const id = await this.curie(ds);
+    const infoHash = await this.#infoHashOf(ds);
+    const status = `/api/torrents/${infoHash}`;
+    if (this.#running.has(ds.identifier)) return { id, infoHash, status, state: "running" };
+    const done = await this.#registry.loaded(ds);
+    const job = this.#jobs.get(infoHash);
+    if (done && job?.kind === "fetch" && job.done && !options.repair) {
+      return { id, infoHash, status, state: "done", directory: done.directory };
+    }
+    await this.#jobs.put({
+      kind: "fetch",
+      id: ds.identifier,
+      infoHash,
+      peers: options.peers ?? [],
+      done: false,
+    });
+    this.#startLoad(ds, id, infoHash, options);
+    return { id, infoHash, status, state: "started" };
+  }
+
+  #startLoad(
+    ds: DataSource,
+    id: string,
+    infoHash: string,
+    options: { peers?: string[]; repair?: boolean },
+  ): void {
+    const loader = options.repair || options.peers?.length
+      ? new BitTorrentDataSourceDirLoader(this.#loader.baseDirectory, {
+        session: this.session,
+        indexes: this.indexes,
+        repository: this.repo,
+        peers: [...(this.options.peers ?? []), ...(options.peers ?? [])],
+        repair: options.repair ?? false,
+      })
+      : this.#loader;
+    const registry = loader === this.#loader
+      ? this.#registry
+      : new LoaderRegistry(loadedIndexPath(this.repo.store.home)).add(loader);
+    const running = registry.load(ds).then(async (directory) => {
+      await this.#jobs.put({
+        kind: "fetch",
+        id: ds.identifier,
+        infoHash,
+        peers: options.peers ?? [],
+        done: true,
+      });
+      const report = loader.lastResult(ds)?.report;
+      this.events.publish({ type: "done", id, infoHash, directory });
+      if (report) this.events.publish({ type: "verified", id, infoHash, ok: report.ok, report });
+      return directory;
+    }, (error: Error) => {
+      this.events.publish({ type: "error", id, infoHash, message: error.message });
+      throw error;
+    }).finally(() => this.#running.delete(ds.identifier));
+    running.catch(() => {});
+    this.#running.set(ds.identifier, running);
+  }
+
+  /** Verifies the content of `ds` where it was fetched or published. */
+  async verify(ds: DataSource): Promise<VerifyReport> {
+    const located = await locateContent(this.repo.store.home, ds, this.indexes);
+    if (!located) {
+      throw new ApiHttpError(
+        409,
+        "not-present",
+        `'${await this.curie(
+          ds,
+        )}' has not been fetched or published here: fetch it first (POST …/fetch)`,
+      );
+    }
+    const report = await verifyLocated(ds, located);
+    const infoHash = located.meta?.infoHash ?? "";
+    this.events.publish({
+      type: "verified",
+      id: await this.curie(ds),
+      infoHash,
+      ok: report.ok,
+      report,
+    });
+    return report;
+  }
+
+  /** Publishes content (a path already confined by the caller), seeds it, and remembers the seed. */
+  async publish(
+    contentPath: string,
+    body: { class: string; key: string; description?: string; context?: string },
+  ): Promise<PublishResult> {
+    const [first, ...others] = this.indexes;
+    const result = await publish(contentPath, {
+      class: body.class,
+      key: body.key,
+      repository: this.repo,
+      ...(body.description === undefined ? {} : { description: body.description }),
+      ...(body.context === undefined ? {} : { context: body.context }),
+      ...(first ? { index: first } : {}),
+      session: this.session,
+    });
+    for (const index of others) await index.publish(result.torrentFileName, result.torrent);
+    const torrentPath = join(
+      this.repo.store.home,
+      "session",
+      `${result.infoHash}.published.torrent`,
+    );
+    await Deno.writeFile(torrentPath, result.torrent);
+    const parent = join(contentPath, "..");
+    await this.#registry.remember(result.dataSource, "published", parent);
+    await this.#jobs.put({
+      kind: "seed",
+      id: result.dataSource.identifier,
+      infoHash: result.infoHash,
+      contentPath,
+      torrentPath,
+    });
+    this.events.publish({
+      type: "published",
+      id: await this.curie(result.dataSource),
+      infoHash: result.infoHash,
+      magnetLink: result.magnetLink,
+    });
+    return result;
+  }
+
+  /** After a restart: resumes unfinished fetches and every seed. Returns how many. */
+  async resumeJobs(): Promise<number> {
+    let resumed = 0;
+    for (const job of this.#jobs.all) {
+      try {
+        if (job.kind === "seed") {
+          await this.session.seed(job.contentPath, await Deno.readFile(job.torrentPath));
+        } else {
+          const ds = await this.repo.get(`<${job.id}>`);
+          if (job.done) {
+            const located = await locateContent(this.repo.store.home, ds, this.indexes);
+            const torrent = join(this.repo.store.home, "session", `${job.infoHash}.torrent`);
+            if (located) {
+              await this.session.add(await Deno.readFile(torrent), { dir: located.directory });
+            }
+          } else {
+            this.#startLoad(ds, await this.curie(ds), job.infoHash, { peers: job.peers });
+          }
+        }
+        resumed++;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        console.error(`bridge: cannot resume ${job.kind} of ${job.id}: ${message}`);
+        this.events.publish({ type: "error", id: job.id, infoHash: job.infoHash, message });
+      }
+    }
+    return resumed;
+  }
+
+  /** Forgets the job of a torrent (after it is removed). */
+  async forget(infoHash: string): Promise<void> {
+    await this.#jobs.remove(infoHash);
+  }
+
+  /** Stops the ticker, ends event streams and closes the session (saving resume records). */
+  async close(): Promise<void> {
+    clearInterval(this.#ticker);
+    this.events.closeAll();
+    await this.session.close();
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * `GET /openapi.json`: the bridge's API described in OpenAPI 3.1.
+ *
+ * @module
+ */
+
+const error = { $ref: "#/components/schemas/Error" };
+const json = (schema: unknown) => ({ "application/json": { schema } });
+const answer = (description: string, schema?: unknown) =>
+  schema === undefined ? { description } : { description, content: json(schema) };
+const errors = {
+  "400": answer("Bad request", error),
+  "401": answer("No or wrong bearer token", error),
+  "403": answer("Foreign Host, cross-origin change, or not allowed", error),
+  "404": answer("Not found", error),
+};
+const idParam = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "ClassName:key or <IRI>, URL-encoded",
+  schema: { type: "string" },
+};
+const hashParam = {
+  name: "infoHash",
+  in: "path",
+  required: true,
+  schema: { type: "string", pattern: "^[0-9a-fA-F]{40}$" },
+};
+
+/** The OpenAPI document. */
+export const OPENAPI = {
+  openapi: "3.1.0",
+  info: {
+    title: "owmeta-torrent bridge",
+    version: "1",
+    description:
+      "Keeps one torrent session and the graph store open on 127.0.0.1. Every /api call needs 'Authorization: Bearer <token>' (the token is in <store>/bridge.json). Errors are {error: {code, message}}.",
+  },
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    schemas: {
+      Error: {
+        type: "object",
+        required: ["error"],
+        properties: {
+          error: {
+            type: "object",
+            required: ["code", "message"],
+            properties: { code: { type: "string" }, message: { type: "string" } },
+          },
+        },
+      },
+      DataSourceItem: {
+        type: "object",
+        required: ["id", "iri", "kind"],
+        properties: { id: { type: "string" }, iri: { type: "string" }, kind: { type: "string" } },
+      },
+      DataSourceDetail: {
+        allOf: [{ $ref: "#/components/schemas/DataSourceItem" }, {
+          type: "object",
+          properties: {
+            key: { type: ["string", "null"] },
+            fields: { type: "object" },
+            text: { type: "string" },
+          },
+        }],
+      },
+      FetchAccepted: {
+        type: "object",
+        required: ["id", "infoHash", "status", "state"],
+        properties: {
+          id: { type: "string" },
+          infoHash: { type: "string" },
+          status: { type: "string", description: "URL of the torrent's status" },
+          state: { enum: ["started", "running", "done"] },
+          directory: { type: "string" },
+        },
+      },
+      TorrentStatus: {
+        type: "object",
+        description: "Transmission-like field names",
+        properties: Object.fromEntries(
+          [
+            "hashString",
+            "name",
+            "status",
+            "errorString",
+            "downloadDir",
+          ].map((k) => [k, { type: "string" }]).concat(
+            [
+              "percentDone",
+              "haveValid",
+              "sizeWhenDone",
+              "rateDownload",
+              "rateUpload",
+              "downloadedEver",
+              "uploadedEver",
+              "eta",
+              "peersConnected",
+              "piecesHave",
+              "pieceCount",
+              "corruptEver",
+              "error",
+            ].map((k) => [k, { type: "number" }]),
+          ),
+        ),
+      },
+      VerifyReport: {
+        type: "object",
+        properties: {
+          ok: { type: "boolean" },
+          target: { type: "string" },
+          checks: { type: "array", items: { type: "object" } },
+        },
+      },
+    },
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    "/api/datasources": {
+      get: {
+        summary: "List DataSources",
+        parameters: [{ name: "kind", in: "query", schema: { type: "string" } }],
+        responses: {
+          "200": answer("DataSources", {
+            type: "array",
+            items: { $ref: "#/components/schemas/DataSourceItem" },
+          }),
+          ...errors,
+        },
+      },
+      post: {
+        summary: "Create a DataSource",
+        requestBody: {
+          content: json({
+            type: "object",
+            required: ["class", "key"],
+            properties: {
+              class: { type: "string" },
+              key: { type: "string" },
+              fields: { type: "object" },
+              context: { type: "string" },
+            },
+          }),
+        },
+        responses: {
+          "201": answer("Created", { $ref: "#/components/schemas/DataSourceDetail" }),
+          ...errors,
+        },
+      },
+    },
+    "/api/datasources/{id}": {
+      parameters: [idParam],
+      get: {
+        summary: "Show a DataSource",
+        responses: {
+          "200": answer("The DataSource", { $ref: "#/components/schemas/DataSourceDetail" }),
+          ...errors,
+        },
+      },
+      delete: {
+        summary: "Delete a DataSource",
+        responses: { "204": answer("Deleted"), ...errors },
+      },
+    },
+    "/api/datasources/{id}/fetch": {
+      parameters: [idParam],
+      post: {
+        summary: "Start fetching (idempotent)",
+        requestBody: {
+          required: false,
+          content: json({
+            type: "object",
+            properties: {
+              peers: { type: "array", items: { type: "string" } },
+              repair: { type: "boolean" },
+            },
+          }),
+        },
+        responses: {
+          "202": answer("Accepted", { $ref: "#/components/schemas/FetchAccepted" }),
+          ...errors,
+        },
+      },
+    },
+    "/api/datasources/{id}/verify": {
+      parameters: [idParam],
+      post: {
+        summary: "Verify fetched or published content",
+        responses: {
+          "200": answer("The report", { $ref: "#/components/schemas/VerifyReport" }),
+          ...errors,
+        },
+      },
+    },
+    "/api/torrents": {
+      get: {
+        summary: "Every torrent's status",
+        responses: {
+          "200": answer("Statuses", {
+            type: "array",
+            items: { $ref: "#/components/schemas/TorrentStatus" },
+          }),
+          ...errors,
+        },
+      },
+    },
+    "/api/torrents/{infoHash}": {
+      parameters: [hashParam],
+      get: {
+        summary: "A torrent's status",
+        responses: {
+          "200": answer("Status", { $ref: "#/components/schemas/TorrentStatus" }),
+          ...errors,
+        },
+      },
+      delete: {
+        summary: "Remove a torrent (deleteData=true deletes its files)",
+        parameters: [{ name: "deleteData", in: "query", schema: { type: "boolean" } }],
+        responses: { "204": answer("Removed"), ...errors },
+      },
+    },
+    "/api/torrents/{infoHash}/pause": {
+      parameters: [hashParam],
+      post: { summary: "Pause", responses: { "200": answer("Status"), ...errors } },
+    },
+    "/api/torrents/{infoHash}/resume": {
+      parameters: [hashParam],
+      post: { summary: "Resume", responses: { "200": answer("Status"), ...errors } },
+    },
+    "/api/publish": {
+      post: {
+        summary: "Publish a local path under --publish-root, seed it",
+        requestBody: {
+          content: json({
+            type: "object",
+            required: ["path", "class", "key"],
+            properties: {
+              path: { type: "string" },
+              class: { type: "string" },
+              key: { type: "string" },
+              description: { type: "string" },
+            },
+          }),
+        },
+        responses: { "201": answer("Published"), ...errors },
+      },
+    },
+    "/api/uploads": {
+      post: {
+        summary: "Upload files or a .zip (multipart), publish and seed them",
+        requestBody: {
+          content: {
+            "multipart/form-data": {
+              schema: {
+                type: "object",
+                properties: {
+                  class: { type: "string" },
+                  key: { type: "string" },
+                  description: { type: "string" },
+                  file: { type: "array", items: { type: "string", format: "binary" } },
+                },
+              },
+            },
+          },
+        },
+        responses: { "201": answer("Published"), "413": answer("Too large", error), ...errors },
+      },
+    },
+    "/api/events": {
+      get: {
+        summary: "Server-Sent Events: progress, done, verified, published, error",
+        responses: { "200": { description: "text/event-stream" }, ...errors },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,104 @@
+/**
+ * `/api/datasources`: list, create, show, delete, fetch and verify DataSources.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type {
+  CreateDataSourceBody,
+  DataSourceDetail,
+  DataSourceItem,
+} from "../../lib/bridge/api_types.ts";
+import type { DataSource } from "../../lib/datasource/data_source.ts";
+import { formatDataSource } from "../../lib/datasource/format.ts";
+import type { BridgeState } from "../bridge_state.ts";
+import { ApiHttpError } from "../http_errors.ts";
+
+async function detail(state: BridgeState, ds: DataSource): Promise<DataSourceDetail> {
+  const json = ds.toJSON();
+  return {
+    id: await state.curie(ds),
+    iri: ds.identifier,
+    kind: ds.className,
+    key: ds.key ?? null,
+    fields: json.fields,
+    text: formatDataSource(ds, await state.repo.store.prefixes()),
+  };
+}
+
+/** The request body as a JSON object (an empty body is `{}` when `emptyOk`). */
+export async function jsonBody(
+  req: { text(): Promise<string> },
+  emptyOk = false,
+): Promise<Record<string, unknown>> {
+  const text = await req.text();
+  if (emptyOk && text.trim() === "") return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiHttpError(400, "bad-json", "The request body is not JSON: send a JSON object");
+  }
+  if (!body || typeof body !== "object" || Array.isArray(body)) {
+    throw new ApiHttpError(400, "bad-json", "The request body must be a JSON object");
+  }
+  return body as Record<string, unknown>;
+}
+
+function stringList(value: unknown, name: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+    throw new ApiHttpError(400, "bad-request", `'${name}' must be a list of strings`);
+  }
+  return value;
+}
+
+/** The DataSource routes over `state`. */
+export function dataSourceRoutes(state: BridgeState) {
+  return new Hono()
+    .get("/", async (c) => {
+      const kind = c.req.query("kind");
+      const items: DataSourceItem[] = await state.repo.list(kind ? { kind } : {});
+      return c.json(items);
+    })
+    .post("/", async (c) => {
+      const body = await jsonBody(c.req) as Partial<CreateDataSourceBody>;
+      if (typeof body.class !== "string" || typeof body.key !== "string" || body.key === "") {
+        throw new ApiHttpError(
+          400,
+          "bad-request",
+          "Give 'class' and 'key' (strings), and optional 'fields'",
+        );
+      }
+      const fields = body.fields ?? {};
+      if (typeof fields !== "object" || Array.isArray(fields)) {
+        throw new ApiHttpError(400, "bad-request", "'fields' must be an object of field values");
+      }
+      const cls = await state.repo.classNamed(body.class);
+      const ds = new cls({ ...fields, key: body.key } as never);
+      await state.repo.save(
+        [ds],
+        typeof body.context === "string" ? { context: body.context } : {},
+      );
+      return c.json(await detail(state, ds), 201);
+    })
+    .get("/:id", async (c) => c.json(await detail(state, await state.repo.get(c.req.param("id")))))
+    .delete("/:id", async (c) => {
+      await state.repo.remove(c.req.param("id"));
+      return c.body(null, 204);
+    })
+    .post("/:id/fetch", async (c) => {
+      const ds = await state.repo.get(c.req.param("id"));
+      const body = await jsonBody(c.req, true);
+      const peers = stringList(body.peers, "peers");
+      const accepted = await state.fetch(ds, {
+        ...(peers ? { peers } : {}),
+        repair: body.repair === true,
+      });
+      return c.json(accepted, 202);
+    })
+    .post("/:id/verify", async (c) => {
+      const ds = await state.repo.get(c.req.param("id"));
+      return c.json(await state.verify(ds));
+    });
+}

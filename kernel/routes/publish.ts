@@ -1,0 +1,63 @@
+/**
+ * `POST /api/publish`: publishes a file or folder that is already on this
+ * machine, inside the folder the bridge was started with (`--publish-root`);
+ * off otherwise. Uploads from elsewhere go through `/api/uploads`.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { realpath } from "node:fs/promises";
+import { isAbsolute, relative, resolve } from "node:path";
+import type { BridgeState } from "../bridge_state.ts";
+import { ApiHttpError } from "../http_errors.ts";
+import { jsonBody } from "./datasources.ts";
+
+/** Resolves `path` inside `root` (symlinks followed), or refuses it. */
+export async function confinedRealPath(root: string, path: string): Promise<string> {
+  const realRoot = await realpath(root);
+  let real: string;
+  try {
+    real = await realpath(resolve(realRoot, path));
+  } catch {
+    throw new ApiHttpError(404, "not-found", `Nothing at '${path}' under the publish root`);
+  }
+  const rel = relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+    throw new ApiHttpError(403, "outside-root", `'${path}' is not inside the publish root`);
+  }
+  return real;
+}
+
+/** The publish route over `state`. */
+export function publishRoutes(state: BridgeState) {
+  return new Hono().post("/", async (c) => {
+    const root = state.options.publishRoot;
+    if (!root) {
+      throw new ApiHttpError(
+        403,
+        "publish-off",
+        "Publishing local paths is off: start the bridge with --publish-root DIR, or upload with POST /api/uploads",
+      );
+    }
+    const body = await jsonBody(c.req);
+    for (const name of ["path", "class", "key"] as const) {
+      if (typeof body[name] !== "string" || body[name] === "") {
+        throw new ApiHttpError(400, "bad-request", `Give 'path', 'class' and 'key' (strings)`);
+      }
+    }
+    const content = await confinedRealPath(root, body.path as string);
+    const result = await state.publish(content, {
+      class: body.class as string,
+      key: body.key as string,
+      ...(typeof body.description === "string" ? { description: body.description } : {}),
+    });
+    return c.json({
+      id: await state.curie(result.dataSource),
+      torrentFileName: result.torrentFileName,
+      infoHash: result.infoHash,
+      magnetLink: result.magnetLink,
+      md5: result.md5,
+      sha256: result.sha256,
+    }, 201);
+  });
+}

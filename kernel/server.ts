@@ -1,0 +1,138 @@
+/**
+ * Starts the bridge: opens the store and the torrent session, resumes every
+ * unfinished transfer, serves the app on 127.0.0.1, writes `bridge.json`, and
+ * saves state on SIGINT/SIGTERM. `deno task start` runs {@linkcode main}.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { resolveStoreHome } from "../lib/graph/store.ts";
+import { createApp, type KernelApp } from "./app.ts";
+import { existingToken, markStopped, newToken, writeBridgeFile } from "./bridge_file.ts";
+import { BridgeState, type BridgeStateOptions } from "./bridge_state.ts";
+import { hostName } from "./security.ts";
+
+/** Options of {@linkcode startBridge}. */
+export interface StartBridgeOptions extends Omit<BridgeStateOptions, "home"> {
+  /** The store directory. @default OWM_HOME, else ./.owm */
+  home?: string;
+  /** The HTTP port; 0 picks a free one. @default 8484 */
+  port?: number;
+  /** The address to bind. @default 127.0.0.1 (another needs `allowRemote`) */
+  hostname?: string;
+  /** Allow binding a non-loopback address (the token is still required). */
+  allowRemote?: boolean;
+  /** Extra Host names accepted. */
+  allowedHosts?: string[];
+  /** Origins allowed to make changes (and given CORS headers). */
+  allowedOrigins?: string[];
+  /** Mounts extra routes (uploads, the page) on the app. */
+  extend?: (app: KernelApp, state: BridgeState, token: string) => void;
+}
+
+/** A running bridge. */
+export interface RunningBridge extends AsyncDisposable {
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  /** The bearer token. */
+  token: string;
+  /** The port. */
+  port: number;
+  /** The state (store, session, events). */
+  state: BridgeState;
+  /** Stops serving, saves state, closes the session. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = ["127.0.0.1", "::1", "localhost"];
+
+/** Starts the bridge. */
+export async function startBridge(options: StartBridgeOptions = {}): Promise<RunningBridge> {
+  const hostname = options.hostname ?? "127.0.0.1";
+  if (!LOOPBACK.includes(hostName(hostname)) && !options.allowRemote) {
+    throw new TypeError(
+      `Refusing to bind ${hostname}: the bridge binds loopback only unless started with --allow-remote (the token is still required)`,
+    );
+  }
+  const home = resolveStoreHome(options.home);
+  const state = await BridgeState.open({ ...options, home });
+  const token = (await existingToken(home)) ?? newToken();
+  const app = createApp(state, {
+    token,
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+  });
+  options.extend?.(app, state, token);
+  const server = Deno.serve(
+    { hostname, port: options.port ?? 8484, onListen() {} },
+    app.fetch,
+  );
+  const port = server.addr.port;
+  const url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+  await writeBridgeFile(home, { url, token, pid: Deno.pid });
+  await state.resumeJobs();
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    closing ??= (async () => {
+      state.events.closeAll();
+      await server.shutdown();
+      await state.close();
+      await markStopped(home, token);
+    })();
+  return { url, token, port, state, close, [Symbol.asyncDispose]: close };
+}
+
+/** `deno task start`: parses flags, starts, prints `listening on …`, stops on a signal. */
+export async function main(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      home: { type: "string" },
+      port: { type: "string" },
+      hostname: { type: "string" },
+      "allow-remote": { type: "boolean" },
+      "allow-host": { type: "string", multiple: true },
+      "cors-origin": { type: "string", multiple: true },
+      index: { type: "string", multiple: true },
+      peer: { type: "string", multiple: true },
+      "torrent-port": { type: "string" },
+      "no-dht": { type: "boolean" },
+      "no-lsd": { type: "boolean" },
+      "publish-root": { type: "string" },
+    },
+  });
+  const env = (name: string) => Deno.env.get(name);
+  const port = Number(values.port ?? env("OWM_PORT") ?? 8484);
+  const off = (flag: boolean | undefined, name: string) =>
+    flag === true || ["0", "false", "off"].includes(env(name) ?? "");
+  const bridge = await startBridge({
+    ...(values.home ? { home: values.home } : {}),
+    port,
+    ...(values.hostname ? { hostname: values.hostname } : {}),
+    allowRemote: values["allow-remote"] ?? false,
+    allowedHosts: values["allow-host"] ?? [],
+    allowedOrigins: values["cors-origin"] ?? [],
+    indexes: values.index ?? env("OWM_INDEXES")?.split(",").filter(Boolean) ?? [],
+    peers: values.peer ?? [],
+    ...(values["torrent-port"] ? { torrentPort: Number(values["torrent-port"]) } : {}),
+    dht: !off(values["no-dht"], "OWM_DHT"),
+    lsd: !off(values["no-lsd"], "OWM_LSD"),
+    ...(values["publish-root"] ? { publishRoot: values["publish-root"] } : {}),
+    ...(env("OWM_DRIVE_ROOT_URL") ? { driveRootUrl: env("OWM_DRIVE_ROOT_URL")! } : {}),
+    extend: (await import("./extensions.ts")).extend,
+  });
+  console.log(`listening on ${bridge.url}`);
+  console.error(
+    `bridge: store ${bridge.state.repo.store.home}; token in ${bridge.state.repo.store.home}/bridge.json`,
+  );
+  const stop = new Promise<string>((resolve) => {
+    Deno.addSignalListener("SIGINT", () => resolve("SIGINT"));
+    Deno.addSignalListener("SIGTERM", () => resolve("SIGTERM"));
+  });
+  const signal = await stop;
+  console.error(`bridge: ${signal}: saving state and stopping`);
+  await bridge.close();
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,127 @@
+/**
+ * The JSON shapes of the bridge's HTTP API, shared by the server (kernel/)
+ * and the clients (the `Bridge` class, the Python example).
+ *
+ * @module
+ */
+
+/** Every error answer: `{ "error": { "code", "message" } }`. */
+export interface ApiError {
+  /** The error. */
+  error: {
+    /** A stable machine-readable code, e.g. `not-found`, `unauthorized`. */
+    code: string;
+    /** What is wrong and what to do. */
+    message: string;
+  };
+}
+
+/** A DataSource in a listing. */
+export interface DataSourceItem {
+  /** `ClassName:key`. */
+  id: string;
+  /** The full IRI. */
+  iri: string;
+  /** The class name. */
+  kind: string;
+}
+
+/** One DataSource. */
+export interface DataSourceDetail extends DataSourceItem {
+  /** The key, when the identifier has one. */
+  key: string | null;
+  /** Stored field values by TypeScript name (lists for multi-valued fields). */
+  fields: Record<string, unknown>;
+  /** The original's `owm source show` text. */
+  text: string;
+}
+
+/** What `POST /api/datasources` takes. */
+export interface CreateDataSourceBody {
+  /** The class name (built in, or recorded in the store). */
+  class: string;
+  /** The key. */
+  key: string;
+  /** Field values by TypeScript name. */
+  fields?: Record<string, unknown>;
+  /** The named graph to save into. */
+  context?: string;
+}
+
+/** The 202 answer of `POST /api/datasources/{id}/fetch`. */
+export interface FetchAccepted {
+  /** The DataSource. */
+  id: string;
+  /** The torrent's infohash. */
+  infoHash: string;
+  /** Where to poll the torrent's status. */
+  status: string;
+  /** `started`, or `running` when a fetch of it was already under way, or `done`. */
+  state: "started" | "running" | "done";
+  /** The directory, once done. */
+  directory?: string;
+}
+
+/**
+ * A torrent's status, with Transmission's field names where it has one
+ * (`percentDone`, `haveValid`, `rateDownload`, `peersConnected`, `corruptEver`,
+ * `errorString`, …).
+ */
+export interface TorrentStatusJson {
+  /** Infohash, 40 hex digits. */
+  hashString: string;
+  /** The torrent's name. */
+  name: string;
+  /** `metadata`, `checking`, `downloading`, `seeding`, `paused`, `error`. */
+  status: string;
+  /** 0 to 1. */
+  percentDone: number;
+  /** Verified bytes held. */
+  haveValid: number;
+  /** Bytes selected. */
+  sizeWhenDone: number;
+  /** Bytes per second received. */
+  rateDownload: number;
+  /** Bytes per second sent. */
+  rateUpload: number;
+  /** Piece bytes received since added. */
+  downloadedEver: number;
+  /** Piece bytes sent since added. */
+  uploadedEver: number;
+  /** Seconds to completion, or -1 when unknown. */
+  eta: number;
+  /** Connected peers. */
+  peersConnected: number;
+  /** Verified pieces held. */
+  piecesHave: number;
+  /** Pieces in the torrent. */
+  pieceCount: number;
+  /** Bytes that failed their piece hash. */
+  corruptEver: number;
+  /** Banned peer addresses. */
+  bannedPeers: string[];
+  /** 0 when fine, 3 on a local error (Transmission's codes). */
+  error: number;
+  /** What went wrong, or "". */
+  errorString: string;
+  /** The download directory. */
+  downloadDir: string;
+}
+
+/** An event on `GET /api/events` (Server-Sent Events; the SSE `event:` is `type`). */
+export type BridgeEvent =
+  | { type: "progress"; torrent: TorrentStatusJson }
+  | { type: "done"; id: string | null; infoHash: string; directory: string }
+  | { type: "verified"; id: string; infoHash: string; ok: boolean; report: unknown }
+  | { type: "published"; id: string; infoHash: string; magnetLink: string }
+  | { type: "error"; id: string | null; infoHash: string | null; message: string };
+
+/** What `<store>/bridge.json` holds (mode 0600). */
+export interface BridgeFile {
+  /** The running bridge's base URL, e.g. `http://127.0.0.1:8484`. */
+  url: string;
+  /** The bearer token for `/api`. */
+  token: string;
+  /** The bridge's process id. */
+  pid?: number;
+}

@@ -1,0 +1,68 @@
+/**
+ * Where a DataSource's content is on this machine, and the check of it: the
+ * directory remembered by the last load or publish, the torrent found in the
+ * indexes, and everything the DataSource records.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { DataSource } from "../datasource/data_source.ts";
+import { fetchTorrent } from "../index/config.ts";
+import type { TorrentIndex } from "../index/torrent_index.ts";
+import { recordedIntegrity } from "../integrity/recorded.ts";
+import { torrentPiecesCheck } from "../integrity/torrent_pieces.ts";
+import { verify, type VerifyReport } from "../integrity/verify.ts";
+import { type Metainfo, parseMetainfo } from "../torrent/metainfo.ts";
+import { LoaderRegistry } from "./registry.ts";
+
+/** The remembered-loads index of a store. */
+export function loadedIndexPath(storeHome: string): string {
+  return join(storeHome, "data_source_data", "index.json");
+}
+
+/** Content found on this machine. */
+export interface LocatedContent {
+  /** The content: `<directory>/<torrent name>`. */
+  contentPath: string;
+  /** The directory holding it. */
+  directory: string;
+  /** The torrent, when an index has it. */
+  meta: Metainfo | undefined;
+}
+
+/**
+ * Where `ds`'s content is, if it was loaded or published here: the remembered
+ * directory plus the torrent's name (from `indexes`), else its `fileName`.
+ */
+export async function locateContent(
+  storeHome: string,
+  ds: DataSource,
+  indexes: readonly TorrentIndex[],
+): Promise<LocatedContent | undefined> {
+  const entry = await new LoaderRegistry(loadedIndexPath(storeHome)).loaded(ds);
+  if (!entry) return undefined;
+  const fileName = ds.fields.has("torrentFileName") ? ds.get("torrentFileName") : undefined;
+  let meta: Metainfo | undefined;
+  if (typeof fileName === "string" && indexes.length > 0) {
+    try {
+      meta = parseMetainfo((await fetchTorrent(indexes, fileName)).bytes);
+    } catch {
+      meta = undefined; // no torrent at hand: the recorded hashes are still checked
+    }
+  }
+  const name = meta?.name ?? (ds.fields.has("fileName") ? ds.get("fileName") : undefined);
+  if (typeof name !== "string") return undefined;
+  return { contentPath: join(entry.directory, name), directory: entry.directory, meta };
+}
+
+/** Verifies located content against everything `ds` records and its torrent's piece hashes. */
+export async function verifyLocated(
+  ds: DataSource,
+  located: LocatedContent,
+  signal?: AbortSignal,
+): Promise<VerifyReport> {
+  return await verify(located.contentPath, {
+    ...recordedIntegrity(ds),
+    ...(located.meta ? { pieces: torrentPiecesCheck(located.meta, signal ? { signal } : {}) } : {}),
+  }, signal ? { signal } : {});
+}
