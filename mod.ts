@@ -291,3 +291,51 @@ export { TorrentError, type TorrentErrorCode } from "./lib/torrent/errors.ts";
 
 // Publishing.
 export { publish, type PublishDataOptions, type PublishResult } from "./lib/publish/publish.ts";
+
+// The bridge client.
+export {
+  Bridge,
+  type BridgeConnectOptions,
+  type BridgeFetchOptions,
+  type BridgePublishOptions,
+  type BridgeWatchOptions,
+} from "./lib/bridge/client.ts";
+export { BridgeError, type BridgeErrorOptions } from "./lib/bridge/errors.ts";
+export type { BridgeStartOptions } from "./lib/bridge/start.ts";
+export type { MultipartBody, UploadFile } from "./lib/bridge/multipart.ts";
+export { EventSourceParserStream, type ServerSentEvent } from "./lib/bridge/sse.ts";
+export type {
+  ApiError,
+  BridgeEvent,
+  BridgeFile,
+  CreateDataSourceBody,
+  DataSourceDetail,
+  DataSourceItem,
+  FetchAccepted,
+  PublishedJson,
+  TorrentStatusJson,
+} from "./lib/bridge/api_types.ts";
+
+// Notebook display.
+export {
+  bundleOf,
+  dataSourceView,
+  display,
+  type DisplayCallOptions,
+  type DisplayTarget,
+  escapeHtml,
+  inJupyter,
+  JUPYTER_DISPLAY,
+  jupyterTarget,
+  type MediaBundle,
+  ProgressBar,
+  progressBar,
+  type ProgressBarOptions,
+  publishedView,
+  RichView,
+  tableView,
+  type TableViewOptions,
+  torrentStatusView,
+  verifyReportView,
+} from "./lib/notebook/display.ts";
+export { CsvSyntaxError, parseCsv, type ParseCsvOptions } from "./lib/notebook/csv.ts";

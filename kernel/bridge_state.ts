@@ -18,7 +18,7 @@ import { BitTorrentDataSourceDirLoader } from "../lib/loader/bittorrent_loader.t
 import { loadedIndexPath, locateContent, verifyLocated } from "../lib/loader/located_content.ts";
 import { LoaderRegistry } from "../lib/loader/registry.ts";
 import { publish, type PublishResult } from "../lib/publish/publish.ts";
-import { parseMagnet } from "../lib/torrent/magnet.ts";
+import { isPeerAddress, parseMagnet } from "../lib/torrent/magnet.ts";
 import { parseMetainfo } from "../lib/torrent/metainfo.ts";
 import { TorrentSession } from "../lib/torrent/session.ts";
 import { EventHub } from "./events.ts";
@@ -42,6 +42,8 @@ export interface BridgeStateOptions {
   lsd?: boolean;
   /** Folder under which `POST /api/publish` may publish local paths; off when unset. */
   publishRoot?: string;
+  /** Most bytes one `POST /api/uploads` may carry. @default 1 GiB */
+  maxUploadBytes?: number;
   /** Options for Drive indexes (tests point them at a local server). */
   driveRootUrl?: string;
 }
@@ -102,6 +104,9 @@ export class BridgeState {
   /** Opens the store (creating it) and the session, and starts the progress ticker. */
   static async open(options: BridgeStateOptions): Promise<BridgeState> {
     const repo = await DataSourceRepository.open({ home: options.home, create: true });
+    // The default index: a missing folder would make every fetch by torrent file name
+    // an index failure (502) rather than "not found".
+    await Deno.mkdir(join(repo.store.home, "torrents"), { recursive: true });
     const session = await TorrentSession.open({
       stateDir: join(repo.store.home, "session"),
       dht: options.dht ?? true,
@@ -160,6 +165,14 @@ export class BridgeState {
     ds: DataSource,
     options: { peers?: string[]; repair?: boolean } = {},
   ): Promise<FetchAccepted> {
+    const badPeer = options.peers?.find((peer) => !isPeerAddress(peer));
+    if (badPeer !== undefined) {
+      throw new ApiHttpError(
+        400,
+        "bad-peer",
+        `Invalid peer address ${JSON.stringify(badPeer)}: use host:port`,
+      );
+    }
     const id = await this.curie(ds);
     const infoHash = await this.#infoHashOf(ds);
     const status = `/api/torrents/${infoHash}`;
@@ -176,6 +189,8 @@ export class BridgeState {
       peers: options.peers ?? [],
       done: false,
     });
+    // Another call may have started it while this one awaited.
+    if (this.#running.has(ds.identifier)) return { id, infoHash, status, state: "running" };
     this.#startLoad(ds, id, infoHash, options);
     return { id, infoHash, status, state: "started" };
   }
@@ -298,7 +313,12 @@ export class BridgeState {
               await this.session.add(await Deno.readFile(torrent), { dir: located.directory });
             }
           } else {
-            this.#startLoad(ds, await this.curie(ds), job.infoHash, { peers: job.peers });
+            // What is on disk is this bridge's own partial download: continue it
+            // (repair) rather than refuse it as "present but does not verify".
+            this.#startLoad(ds, await this.curie(ds), job.infoHash, {
+              peers: job.peers,
+              repair: true,
+            });
           }
         }
         resumed++;

@@ -51,11 +51,11 @@ export class EventHub {
       },
     };
     this.#subscribers.add(subscriber);
-    const hub = this;
+    const forget = () => this.#subscribers.delete(subscriber);
     return {
       close() {
         subscriber.close();
-        hub.#subscribers.delete(subscriber);
+        forget();
       },
       async *[Symbol.asyncIterator]() {
         try {
@@ -70,7 +70,7 @@ export class EventHub {
           }
         } finally {
           subscriber.close();
-          hub.#subscribers.delete(subscriber);
+          forget();
         }
       },
     };

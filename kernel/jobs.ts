@@ -38,6 +38,7 @@ export type Job =
 export class JobList {
   readonly #path: string;
   #jobs = new Map<string, Job>();
+  #saving: Promise<void> = Promise.resolve();
 
   private constructor(path: string) {
     this.#path = path;
@@ -80,8 +81,16 @@ export class JobList {
     if (this.#jobs.delete(infoHash)) await this.#save();
   }
 
-  async #save(): Promise<void> {
-    const text = JSON.stringify({ version: 1, jobs: this.all }, null, 2) + "\n";
-    await atomicWriteFile(this.#path, [new TextEncoder().encode(text)], { mode: 0o600 });
+  /**
+   * Saves one write at a time, each of the list as it is when the write starts:
+   * concurrent writes could finish out of order and leave an older list on disk.
+   */
+  #save(): Promise<void> {
+    const next = this.#saving.then(async () => {
+      const text = JSON.stringify({ version: 1, jobs: this.all }, null, 2) + "\n";
+      await atomicWriteFile(this.#path, [new TextEncoder().encode(text)], { mode: 0o600 });
+    });
+    this.#saving = next.catch(() => {});
+    return next;
   }
 }

@@ -229,6 +229,19 @@ export const OPENAPI = {
       parameters: [hashParam],
       post: { summary: "Resume", responses: { "200": answer("Status"), ...errors } },
     },
+    "/api/health": {
+      get: {
+        summary: "Whether the bridge answers, and how many torrents it has",
+        responses: {
+          "200": answer("Alive", {
+            type: "object",
+            required: ["ok", "torrents"],
+            properties: { ok: { type: "boolean" }, torrents: { type: "number" } },
+          }),
+          ...errors,
+        },
+      },
+    },
     "/api/publish": {
       post: {
         summary: "Publish a local path under --publish-root, seed it",
@@ -265,7 +278,38 @@ export const OPENAPI = {
             },
           },
         },
-        responses: { "201": answer("Published"), "413": answer("Too large", error), ...errors },
+        responses: {
+          "201": answer("Published"),
+          "409": answer("The DataSource or upload key exists", error),
+          "413": answer("Too large: the upload, or what its zip expands to", error),
+          "415": answer("Not multipart/form-data", error),
+          "422": answer("A zip refused: not a zip, damaged, or a hostile entry", error),
+          ...errors,
+        },
+      },
+    },
+    "/api/kinds": {
+      get: {
+        summary: "DataSource classes, and which can record a published torrent",
+        responses: {
+          "200": answer(
+            "Classes",
+            {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["name", "iri", "parent", "publishable"],
+                properties: {
+                  name: { type: "string" },
+                  iri: { type: "string" },
+                  parent: { type: ["string", "null"] },
+                  publishable: { type: "boolean" },
+                },
+              },
+            },
+          ),
+          ...errors,
+        },
       },
     },
     "/api/events": {

@@ -10,7 +10,7 @@ import { resolveStoreHome } from "../lib/graph/store.ts";
 import { createApp, type KernelApp } from "./app.ts";
 import { existingToken, markStopped, newToken, writeBridgeFile } from "./bridge_file.ts";
 import { BridgeState, type BridgeStateOptions } from "./bridge_state.ts";
-import { hostName } from "./security.ts";
+import { parseByteSize } from "./byte_size.ts";
 
 /** Options of {@linkcode startBridge}. */
 export interface StartBridgeOptions extends Omit<BridgeStateOptions, "home"> {
@@ -48,8 +48,9 @@ const LOOPBACK = ["127.0.0.1", "::1", "localhost"];
 
 /** Starts the bridge. */
 export async function startBridge(options: StartBridgeOptions = {}): Promise<RunningBridge> {
-  const hostname = options.hostname ?? "127.0.0.1";
-  if (!LOOPBACK.includes(hostName(hostname)) && !options.allowRemote) {
+  // Compared bare (no brackets, no port parsing: "::1" is loopback too).
+  const hostname = (options.hostname ?? "127.0.0.1").replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  if (!LOOPBACK.includes(hostname) && !options.allowRemote) {
     throw new TypeError(
       `Refusing to bind ${hostname}: the bridge binds loopback only unless started with --allow-remote (the token is still required)`,
     );
@@ -57,16 +58,23 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Run
   const home = resolveStoreHome(options.home);
   const state = await BridgeState.open({ ...options, home });
   const token = (await existingToken(home)) ?? newToken();
+  // A specific address bound on purpose is a Host its clients use (bridge.json says so).
+  const bound = hostname === "0.0.0.0" || hostname === "::"
+    ? []
+    : [hostname.includes(":") ? `[${hostname}]` : hostname];
   const app = createApp(state, {
     token,
-    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    allowedHosts: [...bound, ...(options.allowedHosts ?? [])],
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
-  options.extend?.(app, state, token);
-  const server = Deno.serve(
-    { hostname, port: options.port ?? 8484, onListen() {} },
-    app.fetch,
-  );
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    options.extend?.(app, state, token);
+    server = Deno.serve({ hostname, port: options.port ?? 8484, onListen() {} }, app.fetch);
+  } catch (error) {
+    await state.close(); // e.g. the port is taken: leave no session or ticker behind
+    throw error;
+  }
   const port = server.addr.port;
   const url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
   await writeBridgeFile(home, { url, token, pid: Deno.pid });
@@ -99,6 +107,7 @@ export async function main(args: string[]): Promise<number> {
       "no-dht": { type: "boolean" },
       "no-lsd": { type: "boolean" },
       "publish-root": { type: "string" },
+      "max-upload": { type: "string" },
     },
   });
   const env = (name: string) => Deno.env.get(name);
@@ -118,6 +127,7 @@ export async function main(args: string[]): Promise<number> {
     dht: !off(values["no-dht"], "OWM_DHT"),
     lsd: !off(values["no-lsd"], "OWM_LSD"),
     ...(values["publish-root"] ? { publishRoot: values["publish-root"] } : {}),
+    ...(values["max-upload"] ? { maxUploadBytes: parseByteSize(values["max-upload"]) } : {}),
     ...(env("OWM_DRIVE_ROOT_URL") ? { driveRootUrl: env("OWM_DRIVE_ROOT_URL")! } : {}),
     extend: (await import("./extensions.ts")).extend,
   });

@@ -7,7 +7,7 @@
  */
 import { Hono } from "hono";
 import { realpath } from "node:fs/promises";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { BridgeState } from "../bridge_state.ts";
 import { ApiHttpError } from "../http_errors.ts";
 import { jsonBody } from "./datasources.ts";
@@ -15,16 +15,22 @@ import { jsonBody } from "./datasources.ts";
 /** Resolves `path` inside `root` (symlinks followed), or refuses it. */
 export async function confinedRealPath(root: string, path: string): Promise<string> {
   const realRoot = await realpath(root);
+  const refuse = (candidate: string) => {
+    const rel = relative(realRoot, candidate);
+    if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      throw new ApiHttpError(403, "outside-root", `'${path}' is not inside the publish root`);
+    }
+  };
+  // Checked before touching the file system, so that nothing outside is even looked at.
+  const lexical = resolve(realRoot, path);
+  refuse(lexical);
   let real: string;
   try {
-    real = await realpath(resolve(realRoot, path));
+    real = await realpath(lexical);
   } catch {
     throw new ApiHttpError(404, "not-found", `Nothing at '${path}' under the publish root`);
   }
-  const rel = relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
-    throw new ApiHttpError(403, "outside-root", `'${path}' is not inside the publish root`);
-  }
+  refuse(real);
   return real;
 }
 

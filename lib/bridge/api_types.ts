@@ -108,6 +108,22 @@ export interface TorrentStatusJson {
   downloadDir: string;
 }
 
+/** The 201 answer of `POST /api/publish` and `POST /api/uploads`: what was published. */
+export interface PublishedJson {
+  /** The new DataSource, `ClassName:key`. */
+  id: string;
+  /** `<md5>.torrent`, as pushed to the index. */
+  torrentFileName: string;
+  /** The torrent's infohash (40 hex digits); the bridge seeds it. */
+  infoHash: string;
+  /** The magnet link. */
+  magnetLink: string;
+  /** Hex MD5 of the content (file bytes, or the owm folder digest). */
+  md5: string;
+  /** Hex SHA-256 of the content (file bytes, or the owm folder digest). */
+  sha256: string;
+}
+
 /** An event on `GET /api/events` (Server-Sent Events; the SSE `event:` is `type`). */
 export type BridgeEvent =
   | { type: "progress"; torrent: TorrentStatusJson }

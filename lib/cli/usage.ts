@@ -44,7 +44,7 @@ Google Drive:
                                 authorise Drive as a torrent index (needs <store>/credentials.json)
 
 Other:
-  demo                          save the seed example and show it (deno task start)
+  demo                          save the seed example and show it (deno task demo)
   help                          this text
 
 Options:

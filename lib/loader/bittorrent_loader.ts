@@ -121,7 +121,8 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
         options.onProgress?.({ bytesDone: 0, bytesTotal: source.meta.length, phase: "verifying" });
         const report = await this.#verify(ds, present, source.meta, options.signal);
         if (report.ok) return await this.#finish(ds, dir, present, source.meta, report, true);
-        if (!this.#options.repair) {
+        const unfinished = await (await this.#openSession()).hasUnfinished(source.meta.infoHash);
+        if (!this.#options.repair && !unfinished) {
           throw new LoadFailedError(
             ds.identifier,
             `content at ${present} is present but does not verify (${

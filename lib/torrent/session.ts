@@ -15,10 +15,11 @@
  *
  * @module
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { createEngineClient, type EngineClient, loadEngine } from "./engine.ts";
 import { TorrentError } from "./errors.ts";
+import { statePaths } from "./resume.ts";
 import { type HandleInit, TorrentHandle } from "./handle.ts";
 import { checkContent } from "./content_check.ts";
 import { planLayout } from "./layout.ts";
@@ -175,6 +176,29 @@ export class TorrentSession implements AsyncDisposable {
       await waitListening(client);
     }
     return new TorrentSession(client, options, stateDir);
+  }
+
+  /**
+   * Whether this session's state directory holds the resume record of an
+   * unfinished download of `infoHash` (then {@linkcode TorrentSession.add}
+   * continues it rather than starting over): partial files on disk are work
+   * in progress, not damaged content.
+   *
+   * @param infoHash The torrent's infohash.
+   * @returns True when a record exists and not every piece is recorded as verified.
+   */
+  async hasUnfinished(infoHash: string): Promise<boolean> {
+    try {
+      const record = JSON.parse(
+        await readFile(statePaths(this.#stateDir, infoHash.toLowerCase()).record, "utf8"),
+      );
+      const bits = Uint8Array.from(atob(String(record.pieces)), (c) => c.charCodeAt(0));
+      let have = 0;
+      for (const byte of bits) for (let b = byte; b; b &= b - 1) have++;
+      return have < Number(record.pieceCount);
+    } catch {
+      return false;
+    }
   }
 
   /** The TCP port the session listens on. */

@@ -1,0 +1,31 @@
+/**
+ * Sizes written by people: `1048576`, `500M`, `2G`, `1.5GiB`.
+ *
+ * @module
+ */
+
+const SCALE = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 } as const;
+
+/**
+ * Parses a size such as `1048576`, `500M`, `2G` or `1.5GiB` (powers of 1024).
+ *
+ * @param text The size.
+ * @returns The size in bytes.
+ * @throws {TypeError} When it is not a positive size.
+ *
+ * @example
+ * ```ts
+ * import { parseByteSize } from "./byte_size.ts";
+ * parseByteSize("500M"); // 524288000
+ * ```
+ */
+export function parseByteSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);
+  const bytes = match
+    ? Math.floor(Number(match[1]) * SCALE[match[2]!.toLowerCase() as keyof typeof SCALE])
+    : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+    throw new TypeError(`Size '${text}' is not a positive size: write e.g. 1048576, 500M or 2G`);
+  }
+  return bytes;
+}

@@ -1,0 +1,473 @@
+/**
+ * The bridge client: a program's handle on the bridge server (a running one,
+ * found through `<store>/bridge.json`, or one it starts in-process), over the
+ * bridge's HTTP API with its bearer token.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { resolveStoreHome } from "../graph/store.ts";
+import type { VerifyReport } from "../integrity/verify.ts";
+import type {
+  BridgeEvent,
+  BridgeFile,
+  CreateDataSourceBody,
+  DataSourceDetail,
+  DataSourceItem,
+  FetchAccepted,
+  PublishedJson,
+  TorrentStatusJson,
+} from "./api_types.ts";
+import { BridgeError } from "./errors.ts";
+import { openEvents } from "./event_stream.ts";
+import { multipartBody, type UploadFile } from "./multipart.ts";
+import { type BridgeStartOptions, type StartedBridge, startInProcess } from "./start.ts";
+
+/** Options of {@linkcode Bridge.connect}. */
+export interface BridgeConnectOptions {
+  /** The store whose `bridge.json` names the bridge. @default OWM_HOME, else ./.owm */
+  home?: string;
+  /** Connect to this URL instead of the one in `bridge.json` (never starts one). */
+  url?: string;
+  /** The bearer token. @default the one in `bridge.json` */
+  token?: string;
+  /** Start a bridge in this process when none answers. @default true */
+  start?: boolean;
+  /** How to start it (the port defaults to 0, any free one). */
+  startOptions?: BridgeStartOptions;
+}
+
+/** Options of {@linkcode Bridge.fetch}. */
+export interface BridgeFetchOptions {
+  /** Extra peers to dial, `host:port`. */
+  peers?: string[];
+  /** Re-check the content and download what is missing or corrupt. */
+  repair?: boolean;
+  /** Wait for the download to finish and verify, and return its directory. @default true */
+  wait?: boolean;
+  /** Stops waiting (the bridge's download goes on) and stops the request. */
+  signal?: AbortSignal;
+  /** Called with the torrent's status as it changes while waiting. */
+  onProgress?: (status: TorrentStatusJson) => void;
+}
+
+/** Options of {@linkcode Bridge.watch}. */
+export interface BridgeWatchOptions {
+  /** Ends the stream; the iteration then throws the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** What to publish as: the DataSource made for the content. */
+export interface BridgePublishOptions {
+  /** The DataSource class name, e.g. `CSVDataSource`. */
+  class: string;
+  /** The DataSource's key. */
+  key: string;
+  /** A description of the dataset. */
+  description?: string;
+}
+
+const HEALTH_TIMEOUT_MS = 5000;
+
+async function readBridgeFile(home: string): Promise<Partial<BridgeFile> | undefined> {
+  try {
+    const parsed = JSON.parse(await Deno.readTextFile(join(home, "bridge.json")));
+    return parsed && typeof parsed === "object" ? parsed : undefined;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A client of the bridge server: DataSources, fetching with progress,
+ * torrent status, verification, publishing and uploads, and the bridge's
+ * events, over its HTTP API. API errors are thrown as {@linkcode BridgeError}.
+ *
+ * {@linkcode Bridge.connect} finds the bridge of a store through its
+ * `bridge.json`, or starts one inside this process when none answers. The
+ * server code (kernel/, built on Hono) is then imported dynamically, by a
+ * specifier computed at run time, so it is not part of this library's static
+ * module graph: `deno info mod.ts` lists no hono, and programs that connect
+ * to a running bridge never load it. Starting one needs the permissions the
+ * bridge needs (`--allow-net --allow-read --allow-write --allow-env`).
+ *
+ * @example Fetch a DataSource with a progress line, then verify it
+ * ```ts ignore
+ * import { Bridge } from "owmeta-torrent";
+ *
+ * await using bridge = await Bridge.connect(); // ./.owm or OWM_HOME; starts one if none runs
+ * const directory = await bridge.fetch("ConnectomeCSVDataSource:2000_connections", {
+ *   onProgress: (t) => console.log(`${(t.percentDone * 100).toFixed(1)}% from ${t.peersConnected} peers`),
+ * });
+ * const report = await bridge.verify("ConnectomeCSVDataSource:2000_connections");
+ * console.log(directory, report.ok);
+ * ```
+ */
+export class Bridge implements AsyncDisposable {
+  /** The bridge's base URL, e.g. `http://127.0.0.1:8484`. */
+  readonly url: string;
+  /** The store directory this client was connected for. */
+  readonly home: string;
+  readonly #token: string;
+  readonly #owned: StartedBridge | undefined;
+  readonly #streams = new Set<AbortController>();
+
+  private constructor(url: string, token: string, home: string, owned?: StartedBridge) {
+    this.url = url;
+    this.#token = token;
+    this.home = home;
+    this.#owned = owned;
+  }
+
+  /**
+   * Connects to the bridge of a store: reads `<store>/bridge.json`, checks
+   * that the bridge there answers (`GET /api/health` with the token), and
+   * otherwise, unless `start` is false, starts one in this process, which the
+   * returned client owns: {@linkcode Bridge.close} stops it.
+   *
+   * @param options The store, or an explicit URL and token; whether and how to start one.
+   * @returns The client.
+   * @throws {BridgeError} `unauthorized` when a bridge answers but refuses the token;
+   *   `not-running` when none answers and `start` is false; `unreachable` when an
+   *   explicit `url` does not answer; `no-token` when no token is known.
+   *
+   * @example Use a running bridge only
+   * ```ts ignore
+   * import { Bridge } from "owmeta-torrent";
+   *
+   * await using bridge = await Bridge.connect({ home: "/data/owm", start: false });
+   * console.log(bridge.url, await bridge.datasources());
+   * ```
+   */
+  static async connect(options: BridgeConnectOptions = {}): Promise<Bridge> {
+    const home = resolveStoreHome(options.home);
+    const file = await readBridgeFile(home);
+    const token = options.token ?? (typeof file?.token === "string" ? file.token : undefined);
+    if (options.url !== undefined) {
+      if (!token) {
+        throw new BridgeError(
+          "no-token",
+          `No token for ${options.url}: pass 'token', or the 'home' whose bridge.json holds it`,
+        );
+      }
+      const bridge = new Bridge(options.url.replace(/\/+$/, ""), token, home);
+      await bridge.#health();
+      return bridge;
+    }
+    if (typeof file?.url === "string" && file.url !== "" && token) {
+      const bridge = new Bridge(file.url, token, home);
+      try {
+        await bridge.#health();
+        return bridge;
+      } catch (error) {
+        if (error instanceof BridgeError && error.status === 401) throw error;
+      }
+    }
+    if (options.start === false) {
+      throw new BridgeError(
+        "not-running",
+        `No bridge answers for the store ${home}: start one with 'deno task start', or connect with start: true`,
+      );
+    }
+    const started = await startInProcess(home, options.startOptions);
+    return new Bridge(started.url, started.token, home, started);
+  }
+
+  /** Whether this client started the bridge in-process (and stops it on close). */
+  get started(): boolean {
+    return this.#owned !== undefined;
+  }
+
+  async #health(): Promise<void> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), HEALTH_TIMEOUT_MS);
+    try {
+      await this.#json("GET", "/api/health", { signal: timeout.signal });
+    } catch (error) {
+      if (error instanceof BridgeError) throw error;
+      const why = timeout.signal.aborted
+        ? `did not answer within ${HEALTH_TIMEOUT_MS / 1000} s`
+        : `does not answer as a bridge: ${error instanceof Error ? error.message : error}`;
+      throw new BridgeError("unreachable", `${this.url} ${why}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends a request with the token; non-2xx answers become {@linkcode BridgeError}. */
+  async #send(
+    method: string,
+    path: string,
+    init: { json?: unknown; body?: BodyInit; headers?: HeadersInit; signal?: AbortSignal } = {},
+  ): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set("authorization", `Bearer ${this.#token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set("content-type", "application/json");
+      body = JSON.stringify(init.json);
+    }
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        ...(init.signal ? { signal: init.signal } : {}),
+      });
+    } catch (error) {
+      if (init.signal?.aborted) throw init.signal.reason;
+      throw new BridgeError(
+        "unreachable",
+        `Cannot reach the bridge at ${this.url}: ${error instanceof Error ? error.message : error}`,
+        { cause: error },
+      );
+    }
+    if (!response.ok) throw await BridgeError.fromResponse(response);
+    return response;
+  }
+
+  async #json<T>(
+    method: string,
+    path: string,
+    init: { json?: unknown; body?: BodyInit; headers?: HeadersInit; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    return await (await this.#send(method, path, init)).json() as T;
+  }
+
+  /**
+   * Lists the DataSources in the bridge's store.
+   *
+   * @param options `kind`: only those of this class (and its subclasses).
+   * @returns `ClassName:key` ids, IRIs and class names.
+   */
+  async datasources(options: { kind?: string } = {}): Promise<DataSourceItem[]> {
+    const query = options.kind ? `?kind=${encodeURIComponent(options.kind)}` : "";
+    return await this.#json("GET", `/api/datasources${query}`);
+  }
+
+  /**
+   * One DataSource.
+   *
+   * @param id `ClassName:key` or `<IRI>`.
+   * @returns Its fields and its `owm source show` text.
+   * @throws {BridgeError} `not-found` (404) when there is no such DataSource.
+   */
+  async show(id: string): Promise<DataSourceDetail> {
+    return await this.#json("GET", `/api/datasources/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Creates (or replaces) a DataSource.
+   *
+   * @param body The class name, the key and field values by TypeScript name.
+   * @returns The saved DataSource.
+   *
+   * @example Describe a dataset by its torrent file name
+   * ```ts ignore
+   * await bridge.create({
+   *   class: "CSVDataSource",
+   *   key: "2000_connections",
+   *   fields: { torrentFileName: "d9da5ce947c6f1c127dfcdc2ede63320.torrent" },
+   * });
+   * ```
+   */
+  async create(body: CreateDataSourceBody): Promise<DataSourceDetail> {
+    return await this.#json("POST", "/api/datasources", { json: body });
+  }
+
+  /**
+   * Deletes a DataSource from the store (its fetched files stay).
+   *
+   * @param id `ClassName:key` or `<IRI>`.
+   */
+  async remove(id: string): Promise<void> {
+    await this.#send("DELETE", `/api/datasources/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Starts fetching a DataSource without waiting: the bridge downloads and
+   * verifies it in the background (poll {@linkcode Bridge.status} or
+   * {@linkcode Bridge.watch} the events). Idempotent.
+   *
+   * @param id `ClassName:key` or `<IRI>`.
+   * @param options `wait: false`, peers, repair.
+   * @returns The infohash and whether it `started`, was `running` or is `done`.
+   */
+  fetch(id: string, options: BridgeFetchOptions & { wait: false }): Promise<FetchAccepted>;
+  /**
+   * Fetches a DataSource through the bridge and waits until it is downloaded
+   * and verified, following the bridge's events (no polling).
+   *
+   * @param id `ClassName:key` or `<IRI>`.
+   * @param options Peers, repair, a signal, a progress callback.
+   * @returns The directory holding the content.
+   * @throws {BridgeError} `fetch-failed` when the download or its verification
+   *   fails; `stream-ended` when the bridge stops first.
+   */
+  fetch(id: string, options?: BridgeFetchOptions & { wait?: true }): Promise<string>;
+  /**
+   * Fetches a DataSource, waiting or not as `options.wait` says.
+   *
+   * @param id `ClassName:key` or `<IRI>`.
+   * @param options Whether to wait, peers, repair, a signal, a progress callback.
+   * @returns The directory when waiting, else the 202 answer.
+   */
+  fetch(id: string, options: BridgeFetchOptions): Promise<string | FetchAccepted>;
+  async fetch(id: string, options: BridgeFetchOptions = {}): Promise<string | FetchAccepted> {
+    const path = `/api/datasources/${encodeURIComponent(id)}/fetch`;
+    const body = {
+      ...(options.peers ? { peers: options.peers } : {}),
+      ...(options.repair ? { repair: true } : {}),
+    };
+    const signal = options.signal ? { signal: options.signal } : {};
+    if (options.wait === false) return await this.#json("POST", path, { json: body, ...signal });
+    // Subscribe first, so that the `done` event cannot slip by before we listen.
+    const events = await openEvents(this.#send.bind(this), this.#streams, options.signal);
+    try {
+      const accepted = await this.#json<FetchAccepted>("POST", path, { json: body, ...signal });
+      if (accepted.state === "done" && accepted.directory !== undefined) {
+        return accepted.directory;
+      }
+      const hash = accepted.infoHash;
+      for await (const event of events) {
+        if (event.type === "progress" && event.torrent.hashString === hash) {
+          options.onProgress?.(event.torrent);
+        } else if (event.type === "done" && event.infoHash === hash) {
+          const last = options.onProgress && await this.status(hash).catch(() => undefined);
+          if (last) options.onProgress?.(last);
+          return event.directory;
+        } else if (event.type === "error" && event.infoHash === hash) {
+          throw new BridgeError(
+            "fetch-failed",
+            `Fetching '${accepted.id}' failed: ${event.message}`,
+          );
+        }
+      }
+      throw new BridgeError(
+        "stream-ended",
+        `The bridge's event stream ended before '${accepted.id}' was fetched: the bridge stopped or this client was closed`,
+      );
+    } finally {
+      await events.return();
+    }
+  }
+
+  /**
+   * A torrent's status (Transmission-like fields: `percentDone`, `rateDownload`, …).
+   *
+   * @param infoHash 40 hex digits.
+   * @returns The status.
+   * @throws {BridgeError} `not-found` (404) when the bridge has no such torrent.
+   */
+  async status(infoHash: string): Promise<TorrentStatusJson> {
+    return await this.#json("GET", `/api/torrents/${encodeURIComponent(infoHash)}`);
+  }
+
+  /**
+   * Every torrent of the bridge's session.
+   *
+   * @returns Their statuses.
+   */
+  async torrents(): Promise<TorrentStatusJson[]> {
+    return await this.#json("GET", "/api/torrents");
+  }
+
+  /**
+   * The bridge's events (`GET /api/events`, Server-Sent Events): progress,
+   * done, verified, published and error, from when the stream opens. The
+   * iteration ends when the bridge stops or this client closes; breaking out
+   * of it closes the stream. It does not reconnect: call `watch()` again
+   * (events in between are missed; {@linkcode Bridge.status} tells the state).
+   *
+   * @param options A signal that ends the stream.
+   * @returns The events, in order.
+   *
+   * @example Print events until a download is done
+   * ```ts ignore
+   * for await (const event of bridge.watch()) {
+   *   if (event.type === "progress") console.log(event.torrent.name, event.torrent.percentDone);
+   *   if (event.type === "done") break;
+   * }
+   * ```
+   */
+  async *watch(options: BridgeWatchOptions = {}): AsyncGenerator<BridgeEvent, void, undefined> {
+    yield* await openEvents(this.#send.bind(this), this.#streams, options.signal);
+  }
+
+  /**
+   * Verifies a DataSource's fetched or published content against what is
+   * recorded (hashes, the legacy name, the torrent's pieces).
+   *
+   * @param id `ClassName:key` or `<IRI>`.
+   * @returns The report; `ok` when every check passed.
+   * @throws {BridgeError} `not-present` (409) when it was neither fetched nor published here.
+   */
+  async verify(id: string): Promise<VerifyReport> {
+    return await this.#json("POST", `/api/datasources/${encodeURIComponent(id)}/verify`);
+  }
+
+  /**
+   * Publishes a file or folder on the bridge's machine, inside the folder the
+   * bridge was started with (`--publish-root`, `publishRoot`): makes the
+   * torrent, pushes it to the index, saves the DataSource and seeds it.
+   *
+   * @param path The content, relative to the publish root or absolute inside it.
+   * @param options The DataSource class and key, a description.
+   * @returns The new DataSource's id, torrent file name, infohash, magnet link and hashes.
+   * @throws {BridgeError} `publish-off` (403) when the bridge has no publish root.
+   */
+  async publish(path: string, options: BridgePublishOptions): Promise<PublishedJson> {
+    return await this.#json("POST", "/api/publish", { json: { ...options, path } });
+  }
+
+  /**
+   * Uploads files (from memory or streams, never buffered whole when
+   * streamed) to `POST /api/uploads`, which publishes and seeds them like
+   * {@linkcode Bridge.publish}: several files become a folder, a single
+   * `.zip` is checked and unpacked into one, a single other file is
+   * published as it is.
+   *
+   * @param files The files: names (the last path component counts) and bytes or streams.
+   * @param options The DataSource class and key, a description.
+   * @returns The new DataSource's id, torrent file name, infohash, magnet link and hashes.
+   * @throws {BridgeError} `too-large` (413) over the bridge's size limit.
+   *
+   * @example Upload a CSV made in memory
+   * ```ts ignore
+   * const csv = new TextEncoder().encode("pre,post\nADAL,ADAR\n");
+   * const published = await bridge.upload([{ name: "edges.csv", data: csv }], {
+   *   class: "CSVDataSource",
+   *   key: "edges",
+   * });
+   * console.log(published.magnetLink);
+   * ```
+   */
+  async upload(
+    files: readonly UploadFile[],
+    options: BridgePublishOptions,
+  ): Promise<PublishedJson> {
+    const { body, contentType } = multipartBody({
+      class: options.class,
+      key: options.key,
+      ...(options.description === undefined ? {} : { description: options.description }),
+    }, files);
+    return await this.#json("POST", "/api/uploads", {
+      body,
+      headers: { "content-type": contentType },
+    });
+  }
+
+  /** Ends this client's event streams and, when it started the bridge, stops the bridge. */
+  async close(): Promise<void> {
+    for (const stream of this.#streams) stream.abort();
+    this.#streams.clear();
+    await this.#owned?.close();
+  }
+
+  /** Same as {@linkcode Bridge.close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

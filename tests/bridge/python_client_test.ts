@@ -1,0 +1,135 @@
+/**
+ * The dependency-free Python client (scripts/owm_bridge.py) run by `python3`
+ * against the real bridge on loopback: listing, a real download from a
+ * loopback seeder, status, verification, events, and its exit codes.
+ */
+import { join } from "node:path";
+import { Bridge } from "../../mod.ts";
+import { startBridge } from "../../kernel/server.ts";
+import { shellEnv } from "../_env.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
+import { assertSameTree, tempDir } from "../torrent/_fixtures.ts";
+import { startSeeder } from "./_seeder.ts";
+
+const SCRIPT = new URL("../../scripts/owm_bridge.py", import.meta.url).pathname;
+const decoder = new TextDecoder();
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function python(home: string, args: string[]): Deno.Command {
+  return new Deno.Command("python3", {
+    args: [SCRIPT, ...args],
+    clearEnv: true,
+    env: shellEnv({ OWM_HOME: home, PYTHONDONTWRITEBYTECODE: "1" }),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+async function run(home: string, args: string[]): Promise<Run> {
+  const out = await python(home, args).output();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+Deno.test("owm_bridge.py lists, fetches from a loopback seeder, shows status and verifies", async () => {
+  const root = await tempDir();
+  const home = join(root, "store");
+  await using seeder = await startSeeder(root, home);
+  await using _server = await startBridge({
+    home,
+    port: 0,
+    dht: false,
+    lsd: false,
+    torrentPort: 0,
+  });
+  await using bridge = await Bridge.connect({ home, start: false });
+  await bridge.create({
+    class: "CSVDataSource",
+    key: "remote",
+    fields: { torrentFileName: seeder.torrentFileName },
+  });
+
+  const listed = await run(home, ["list"]);
+  assertEquals([listed.code, listed.stdout], [0, "CSVDataSource:remote\tCSVDataSource\n"]);
+  const json = await run(home, ["--json", "list", "--kind", "CSVDataSource"]);
+  assertEquals(JSON.parse(json.stdout).map((d: { id: string }) => d.id), ["CSVDataSource:remote"]);
+
+  const fetched = await run(home, ["fetch", "CSVDataSource:remote", "--peer", seeder.peer]);
+  assertEquals(fetched.code, 0, fetched.stderr);
+  const directory = join(home, "data_source_data", "bittorrent", "remote");
+  assertEquals(fetched.stdout, directory + "\n", "the directory, alone on stdout");
+  await assertSameTree(join(directory, "dataset"), seeder.content);
+
+  const status = await run(home, ["status", seeder.infoHash]);
+  assertEquals(status.code, 0, status.stderr);
+  assertEquals(JSON.parse(status.stdout).percentDone, 1);
+
+  const verified = await run(home, ["verify", "CSVDataSource:remote"]);
+  assertEquals(verified.code, 0, verified.stderr);
+  assertEquals(JSON.parse(verified.stdout).ok, true);
+
+  // Fetching what is done answers at once; --no-wait prints the 202 answer.
+  const again = await run(home, ["fetch", "CSVDataSource:remote", "--no-wait"]);
+  assertEquals(again.code, 0, again.stderr);
+  assertEquals(JSON.parse(again.stdout).state, "done");
+
+  // events: subscribe, then make the bridge publish `verified` events until one is printed.
+  const child = python(home, ["events", "--type", "verified", "--count", "1"]).spawn();
+  const output = child.output();
+  let exited = false;
+  output.finally(() => exited = true);
+  while (!exited) {
+    await bridge.verify("CSVDataSource:remote");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const events = await output;
+  assertEquals(events.code, 0, decoder.decode(events.stderr));
+  const event = JSON.parse(decoder.decode(events.stdout).trim());
+  assertEquals([event.type, event.id, event.ok], ["verified", "CSVDataSource:remote", true]);
+});
+
+Deno.test("owm_bridge.py exits 1 when the bridge refuses or the fetch fails, 2 without a bridge", async () => {
+  const root = await tempDir();
+  const home = join(root, "store");
+  await using seeder = await startSeeder(root, home);
+  await using server = await startBridge({ home, port: 0, dht: false, lsd: false, torrentPort: 0 });
+  await using bridge = await Bridge.connect({ home, start: false });
+
+  const missing = await run(home, ["show", "CSVDataSource:nope"]);
+  assertEquals(missing.code, 1);
+  assertStringIncludes(missing.stderr, "(not-found)");
+
+  // The index holds another torrent under the recorded name: the background fetch fails.
+  await bridge.create({
+    class: "CSVDataSource",
+    key: "mismatch",
+    fields: { torrentFileName: seeder.torrentFileName, infoHash: "ab".repeat(20) },
+  });
+  const failed = await run(home, ["fetch", "CSVDataSource:mismatch"]);
+  assertEquals(failed.code, 1, failed.stdout);
+  assertStringIncludes(failed.stderr, "(fetch-failed)");
+  assertEquals(failed.stdout, "");
+
+  const wrongToken = await run(home, ["--token", "x".repeat(43), "list"]);
+  assertEquals(wrongToken.code, 2);
+  assertStringIncludes(wrongToken.stderr, "(unauthorized)");
+
+  const empty = join(root, "empty");
+  const none = await run(empty, ["list"]);
+  assertEquals(none.code, 2);
+  assertMatch(none.stderr, /No .*bridge\.json: start the bridge/);
+
+  const usage = await run(home, ["fetch"]);
+  assertEquals(usage.code, 2);
+  assert(usage.stderr.includes("usage:"), usage.stderr);
+
+  await server.close();
+  const stopped = await run(home, ["list"]);
+  assertEquals(stopped.code, 2, "a stopped bridge clears its URL");
+  assertStringIncludes(stopped.stderr, "(not-running)");
+});
