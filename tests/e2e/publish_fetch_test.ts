@@ -305,12 +305,33 @@ Deno.test("owm publish then owm fetch ClassName:key through Google Drive (the re
   });
 });
 
-Deno.test("owm fetch by magnet link with a direct peer", async () => {
+/** `deno task owm …` as a user runs it: the task's own permissions, not --allow-all. */
+async function taskOwm(home: string, args: string[]): Promise<Run> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "task",
+      "--quiet",
+      `--config=${join(ROOT, "deno.json")}`,
+      "owm",
+      "--home",
+      home,
+      ...args,
+    ],
+    clearEnv: true,
+    env: env(),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+Deno.test("owm fetch by magnet link with a direct peer (through deno task owm)", async () => {
   await withTemp(async (tmp) => {
     const source = await makeDataset(tmp);
     await using publisher = await startPublisher(join(tmp, "alice"), source, "worms");
     const out = join(tmp, "downloads");
-    const fetched = await owm(join(tmp, "bob"), [
+    const fetched = await taskOwm(join(tmp, "bob"), [
       "fetch",
       publisher.summary.magnetLink,
       "--peer",
