@@ -339,3 +339,20 @@ export {
   verifyReportView,
 } from "./lib/notebook/display.ts";
 export { CsvSyntaxError, parseCsv, type ParseCsvOptions } from "./lib/notebook/csv.ts";
+
+// The tracker.
+export {
+  graphAllowlist,
+  type GraphAllowlistOptions,
+  graphInfoHashes,
+} from "./lib/tracker/graph_allowlist.ts";
+export {
+  startTracker,
+  TorrentNotAllowedError,
+  type TorrentStats,
+  type Tracker,
+  type TrackerAllowlist,
+  type TrackerOptions,
+  TrackerStartError,
+  type TrackerStats,
+} from "./lib/tracker/tracker.ts";

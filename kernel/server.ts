@@ -7,6 +7,8 @@
  */
 import { parseArgs } from "node:util";
 import { resolveStoreHome } from "../lib/graph/store.ts";
+import { graphAllowlist } from "../lib/tracker/graph_allowlist.ts";
+import { startTracker, type Tracker } from "../lib/tracker/tracker.ts";
 import { createApp, type KernelApp } from "./app.ts";
 import { existingToken, markStopped, newToken, writeBridgeFile } from "./bridge_file.ts";
 import { BridgeState, type BridgeStateOptions } from "./bridge_state.ts";
@@ -28,6 +30,11 @@ export interface StartBridgeOptions extends Omit<BridgeStateOptions, "home"> {
   allowedOrigins?: string[];
   /** Mounts extra routes (uploads, the page) on the app. */
   extend?: (app: KernelApp, state: BridgeState, token: string) => void;
+  /**
+   * Also runs a tracker (HTTP and UDP on `port`, 0 for free ports, on the
+   * bridge's address) serving only the infohashes of the graph's DataSources.
+   */
+  tracker?: { port?: number };
 }
 
 /** A running bridge. */
@@ -40,6 +47,8 @@ export interface RunningBridge extends AsyncDisposable {
   port: number;
   /** The state (store, session, events). */
   state: BridgeState;
+  /** The tracker, when started with `tracker`. */
+  tracker: Tracker | undefined;
   /** Stops serving, saves state, closes the session. */
   close(): Promise<void>;
 }
@@ -68,26 +77,42 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Run
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
   let server: Deno.HttpServer<Deno.NetAddr>;
+  let tracker: Tracker | undefined;
   try {
     options.extend?.(app, state, token);
+    if (options.tracker) {
+      tracker = await startTracker({
+        hostname,
+        httpPort: options.tracker.port ?? 0,
+        udpPort: options.tracker.port ?? 0,
+        allowlist: graphAllowlist(state.repo),
+      });
+    }
     server = Deno.serve({ hostname, port: options.port ?? 8484, onListen() {} }, app.fetch);
   } catch (error) {
+    await tracker?.close();
     await state.close(); // e.g. the port is taken: leave no session or ticker behind
     throw error;
   }
   const port = server.addr.port;
   const url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
-  await writeBridgeFile(home, { url, token, pid: Deno.pid });
+  await writeBridgeFile(home, {
+    url,
+    token,
+    pid: Deno.pid,
+    ...(tracker ? { trackers: [tracker.httpUrl, tracker.udpUrl] } : {}),
+  });
   await state.resumeJobs();
   let closing: Promise<void> | undefined;
   const close = () =>
     closing ??= (async () => {
       state.events.closeAll();
       await server.shutdown();
+      await tracker?.close();
       await state.close();
       await markStopped(home, token);
     })();
-  return { url, token, port, state, close, [Symbol.asyncDispose]: close };
+  return { url, token, port, state, tracker, close, [Symbol.asyncDispose]: close };
 }
 
 /** `deno task start`: parses flags, starts, prints `listening on …`, stops on a signal. */
@@ -108,6 +133,8 @@ export async function main(args: string[]): Promise<number> {
       "no-lsd": { type: "boolean" },
       "publish-root": { type: "string" },
       "max-upload": { type: "string" },
+      tracker: { type: "boolean" },
+      "tracker-port": { type: "string" },
     },
   });
   const env = (name: string) => Deno.env.get(name);
@@ -130,8 +157,14 @@ export async function main(args: string[]): Promise<number> {
     ...(values["max-upload"] ? { maxUploadBytes: parseByteSize(values["max-upload"]) } : {}),
     ...(env("OWM_DRIVE_ROOT_URL") ? { driveRootUrl: env("OWM_DRIVE_ROOT_URL")! } : {}),
     extend: (await import("./extensions.ts")).extend,
+    ...(values.tracker || values["tracker-port"]
+      ? { tracker: { port: Number(values["tracker-port"] ?? 6969) } }
+      : {}),
   });
   console.log(`listening on ${bridge.url}`);
+  if (bridge.tracker) {
+    console.error(`bridge: tracker on ${bridge.tracker.httpUrl} and ${bridge.tracker.udpUrl}`);
+  }
   console.error(
     `bridge: store ${bridge.state.repo.store.home}; token in ${bridge.state.repo.store.home}/bridge.json`,
   );

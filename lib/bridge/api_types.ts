@@ -140,4 +140,6 @@ export interface BridgeFile {
   token: string;
   /** The bridge's process id. */
   pid?: number;
+  /** The announce URLs of the tracker started with the bridge (`--tracker`), if any. */
+  trackers?: string[];
 }

@@ -41,6 +41,9 @@ const OPTIONS = {
   description: { type: "string" },
   "no-seed": { type: "boolean" },
   access: { type: "string" },
+  hostname: { type: "string" },
+  "udp-port": { type: "string" },
+  "allow-graph": { type: "boolean" },
 } as const;
 
 const TRANSFER = ["index", "peer", "port", "no-dht", "no-lsd", "web-seed"] as const;
@@ -51,6 +54,7 @@ const transfers = () => import("./transfer_commands.ts");
 const torrents = () => import("./torrent_commands.ts");
 const verifying = () => import("./verify_command.ts");
 const drive = () => import("./drive_command.ts");
+const tracking = () => import("./tracker_command.ts");
 
 const GLOBAL_OPTIONS = new Set(["home", "json", "help", "version"]);
 
@@ -134,6 +138,10 @@ const COMMANDS: Record<string, Command> = {
   seed: {
     options: [...TRANSFER, "torrent", "dir"],
     run: async (args, v, g, io) => (await transfers()).seedCommand(args, v, g, io),
+  },
+  tracker: {
+    options: ["hostname", "port", "udp-port", "allow-graph"],
+    run: async (args, v, g, io) => (await tracking()).trackerCommand(args, v, g, io),
   },
 };
 

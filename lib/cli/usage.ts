@@ -31,6 +31,11 @@ Fetching and publishing:
   default OWM_INDEXES, else <store>/torrents), --peer host:port, --web-seed URL, --port N,
   --no-dht, --no-lsd (or OWM_DHT=0, OWM_LSD=0)
 
+Private swarms:
+  tracker [--hostname H] [--port N] [--udp-port N] [--allow-graph]
+                                run an HTTP + UDP tracker (default 127.0.0.1:6969) until
+                                interrupted; --allow-graph: only the DataSources' infohashes
+
 Torrents and integrity:
   torrent create <path> [--out F] [--tracker URL]... [--web-seed URL]...
                                 make a .torrent of a file or folder
