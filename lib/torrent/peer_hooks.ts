@@ -78,6 +78,7 @@ export function watchWire(
     return peer ? torrent.removePeer(peer.id) : wire.destroy();
   }
   const ref: PeerRef = { id: wire.peerId ?? address, address };
+  guardWire(torrent, wire);
   wire.on("download", (bytes: number) => watch.onDownload(bytes));
   wire.on("upload", (bytes: number) => watch.onUpload(bytes));
   const request = wire.request;
@@ -91,4 +92,51 @@ export function watchWire(
       return cb(err, chunk);
     });
   };
+}
+
+/**
+ * The longest wire message accepted, in bytes (libtorrent's default receive
+ * buffer limit). The largest honest message is a bitfield of 2^21 pieces
+ * (256 KiB) or a 16 KiB block; bittorrent-protocol itself has no limit and
+ * buffers whatever length prefix a peer announces.
+ */
+export const MAX_MESSAGE_LENGTH = 2 * 1024 * 1024;
+
+/** bittorrent-protocol 5.0.9's private parser state, used by {@linkcode guardWire}. */
+interface WireParser {
+  _parse(size: number, parser: unknown): void;
+  peerPieces?: { buffer?: Uint8Array };
+}
+
+/**
+ * Closes `wire` when the peer announces a message longer than
+ * {@linkcode MAX_MESSAGE_LENGTH} (each message length goes through
+ * `_parse(length, _onMessage)`, lib index.js `_onMessageLength`), or sends a
+ * bitfield of the wrong length or with spare bits set (BEP 3: drop the
+ * connection), once the torrent's piece count is known.
+ */
+export function guardWire(torrent: EngineTorrent, wire: EngineWire): void {
+  // A web seed's wire is webtorrent's own emulation (lib/webconn.js), which
+  // sets one bit past the last piece in the bitfield it makes for itself.
+  if (wire.type === "webSeed") return;
+  const inner = wire as unknown as WireParser;
+  const parse = inner._parse;
+  if (typeof parse !== "function") return;
+  inner._parse = function (this: WireParser, size: number, parser: unknown) {
+    // Number.MAX_VALUE is how the wire parks its parser when it ends.
+    if (size > MAX_MESSAGE_LENGTH && size !== Number.MAX_VALUE) {
+      parse.call(this, Number.MAX_VALUE, () => {});
+      return wire.destroy();
+    }
+    return parse.call(this, size, parser);
+  };
+  wire.on("bitfield", () => {
+    const count = torrent.pieces?.length ?? 0;
+    const bits = inner.peerPieces?.buffer;
+    if (count === 0 || !bits) return; // the metadata is not known yet
+    const spare = count % 8 === 0 ? 0 : 0xff >> (count % 8);
+    if (bits.length !== Math.ceil(count / 8) || (bits[bits.length - 1]! & spare) !== 0) {
+      wire.destroy();
+    }
+  });
 }
