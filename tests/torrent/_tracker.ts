@@ -12,7 +12,7 @@ export interface TestTracker extends AsyncDisposable {
   readonly httpUrl: string;
   /** `udp://127.0.0.1:PORT`. */
   readonly udpUrl: string;
-  /** Stops the tracker. */
+  /** Stops the tracker, dropping open connections. */
   close(): Promise<void>;
 }
 
@@ -28,9 +28,19 @@ export async function startTracker(): Promise<TestTracker> {
     });
   });
   server.on("error", () => {});
-  const httpPort = (server.http.address() as { port: number }).port;
+  const http = server.http as unknown as {
+    address(): { port: number };
+    closeAllConnections?: () => void;
+  };
+  const httpPort = http.address().port;
   const udpPort = (server.udp.address() as { port: number }).port;
-  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  // Drop open HTTP connections too: a client's keep-alive announce connection
+  // would otherwise hold close() forever.
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      http.closeAllConnections?.();
+    });
   return {
     httpUrl: `http://127.0.0.1:${httpPort}/announce`,
     udpUrl: `udp://127.0.0.1:${udpPort}`,
