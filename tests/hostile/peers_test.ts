@@ -20,26 +20,12 @@ import {
   tempDir,
   testSessionOptions,
   torrentOf,
+  until,
   writeTree,
 } from "../torrent/_fixtures.ts";
 import { type Misbehaviour, startHostilePeer } from "./_wire_peer.ts";
 
 const TIMEOUT = 60_000;
-
-function until(test: () => boolean, ms: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (test()) {
-        clearInterval(timer);
-        resolve();
-      } else if (Date.now() - started > ms) {
-        clearInterval(timer);
-        reject(new Error(`Timed out waiting for ${what}`));
-      }
-    }, 25);
-  });
-}
 
 /**
  * A good seeder of two datasets, a leecher downloading the first from the

@@ -131,3 +131,19 @@ export async function tempDir(): Promise<string> {
   temps.push(path);
   return path;
 }
+
+/** Resolves once `test()` holds (polled every `everyMs`), or rejects after `ms` naming `what`. */
+export function until(test: () => boolean, ms: number, what: string, everyMs = 25): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (test()) {
+        clearInterval(timer);
+        resolve();
+      } else if (Date.now() - started > ms) {
+        clearInterval(timer);
+        reject(new Error(`Timed out waiting for ${what}`));
+      }
+    }, everyMs);
+  });
+}

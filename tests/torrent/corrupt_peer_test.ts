@@ -14,24 +14,10 @@ import {
   tempDir,
   testSessionOptions,
   torrentOf,
+  until,
 } from "./_fixtures.ts";
 
 const TIMEOUT = 60_000;
-
-function until(test: () => boolean, ms: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (test()) {
-        clearInterval(timer);
-        resolve();
-      } else if (Date.now() - started > ms) {
-        clearInterval(timer);
-        reject(new Error(`Timed out waiting for ${what}`));
-      }
-    }, 50);
-  });
-}
 
 /**
  * A seeder of corrupt data: it checks a correct copy, then the copy's files
