@@ -132,6 +132,16 @@ export async function tempDir(): Promise<string> {
   return path;
 }
 
+/** Runs `fn` with a new temporary directory, removed afterwards. */
+export async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "owm-torrent-test-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 /** Resolves once `test()` holds (polled every `everyMs`), or rejects after `ms` naming `what`. */
 export function until(test: () => boolean, ms: number, what: string, everyMs = 25): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -5,30 +5,9 @@ import { choosePieceLength, createTorrent, CreateTorrentError } from "../../lib/
 import { decodeBencode } from "../../lib/torrent/bencode.ts";
 import { parseMetainfo } from "../../lib/torrent/metainfo.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import { bytes as bytesOf, withTempDir } from "./_fixtures.ts";
 
 const enc = new TextEncoder();
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "owm-create-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-/** Deterministic pseudo-random bytes. */
-function bytesOf(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed | 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** The dataset used by several tests: nested folders, an empty file, pieces across files. */
 const DATASET: [string, Uint8Array][] = [

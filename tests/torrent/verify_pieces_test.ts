@@ -5,27 +5,7 @@ import { createTorrent } from "../../lib/torrent/create.ts";
 import { parseMetainfo } from "../../lib/torrent/metainfo.ts";
 import { verifyPieces, type VerifyPiecesProgress } from "../../lib/torrent/verify_pieces.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "owm-verify-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-function bytesOf(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed | 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+import { bytes as bytesOf, withTempDir } from "./_fixtures.ts";
 
 /** A folder "set" of four files (one empty, one nested) and its torrent, 16 KiB pieces. */
 async function dataset(dir: string) {
