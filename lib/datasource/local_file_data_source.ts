@@ -16,6 +16,11 @@ export interface LocalFileDataSourceInit extends FileDataSourceInit {
   infoHash?: string;
   /** Magnet link of the content's torrent. */
   magnetLink?: string;
+  /**
+   * A translator the loader applies to the content after loading it (e.g.
+   * `zip-to-directory`): the loaded directory is then the translator's output.
+   */
+  contentTranslator?: string;
 }
 
 /**
@@ -46,6 +51,12 @@ export class LocalFileDataSource extends FileDataSource {
       description: "Magnet link of the content's torrent",
       multiple: false,
     },
+    contentTranslator: {
+      displayName: "Content translator",
+      description:
+        "Translator applied to the content after loading (e.g. zip-to-directory); the loaded directory is its output",
+      multiple: false,
+    },
   };
 
   /** Creates the DataSource. */
@@ -64,6 +75,10 @@ export class LocalFileDataSource extends FileDataSource {
   /** The torrent's infohash, if recorded. */
   get infoHash(): string | undefined {
     return this.get("infoHash") as string | undefined;
+  }
+  /** The translator applied to the content after loading, if any. */
+  get contentTranslator(): string | undefined {
+    return this.get("contentTranslator") as string | undefined;
   }
   /** The torrent's magnet link, if recorded. */
   get magnetLink(): string | undefined {

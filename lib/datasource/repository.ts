@@ -4,7 +4,12 @@
  * @module
  */
 import { isDeepStrictEqual } from "node:util";
-import { GraphStore, type GraphStoreOptions, type UpdateSummary } from "../graph/store.ts";
+import {
+  GraphStore,
+  type GraphStoreOptions,
+  type GraphTransaction,
+  type UpdateSummary,
+} from "../graph/store.ts";
 import { namedNode, type Quad, quad, vocab } from "../graph/rdf.ts";
 import {
   type DataSource,
@@ -46,6 +51,12 @@ export interface KindSummary {
 export interface SaveOptions {
   /** The named graph to save into. @default DEFAULT_DATA_GRAPH */
   context?: string;
+  /**
+   * Further changes made in the same atomic update, after the DataSources are
+   * written (e.g. a translation's provenance and statements). Throwing leaves
+   * the store unchanged.
+   */
+  also?: (tx: GraphTransaction) => void;
 }
 
 /**
@@ -104,6 +115,7 @@ export class DataSourceRepository {
         tx.removeSubject(subject, graph);
         tx.add(...instanceQuads(ds, graph, prefixes));
       }
+      options.also?.(tx);
     });
   }
 
@@ -210,6 +222,8 @@ export class DataSourceRepository {
     const typed = quads.filter((q) => q.predicate.value === vocab.rdfType);
     const kinds = kindsFrom(quads.filter((q) => q.graph.value === SCHEMA_GRAPH));
     const nameOf = new Map(kinds.map((k) => [k.iri, k.name]));
+    // Only instances of DataSource kinds: a translation's records and the
+    // statements a translator wrote (e.g. CSV rows) are typed too, but are not DataSources.
     let allowed: Set<string> | undefined;
     if (options.kind !== undefined) allowed = this.#subclasses(options.kind, kinds);
     const prefixes = await this.store.prefixes();
@@ -217,6 +231,7 @@ export class DataSourceRepository {
     const out: DataSourceSummary[] = [];
     for (const q of typed) {
       if (q.graph.value === SCHEMA_GRAPH || q.subject.termType !== "NamedNode") continue;
+      if (!nameOf.has(q.object.value)) continue;
       if (allowed && !allowed.has(q.object.value)) continue;
       if (seen.has(q.subject.value)) continue;
       seen.add(q.subject.value);

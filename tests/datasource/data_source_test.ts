@@ -387,6 +387,7 @@ Deno.test("fieldsOf() lists inherited fields first, then the subclass's own", ()
     "torrentFileName",
     "infoHash",
     "magnetLink",
+    "contentTranslator",
     "csvFileName",
     "csvHeader",
     "csvFieldDelimiter",

@@ -1,0 +1,127 @@
+/**
+ * The DataTranslator contract, as in the original: a translator turns one or
+ * more loaded DataSources of given kinds into a new DataSource of its output
+ * kind ("from one form to another"): a `.zip` into a directory of files, a CSV
+ * into graph statements, a directory into a `.zip`. The runner
+ * ({@linkcode runTranslation}) loads the inputs, gives the translator an empty
+ * output directory, saves the output DataSource and records the `Translation`
+ * in the graph; a translator only reads its inputs and writes its output.
+ *
+ * @module
+ */
+import type { DataSource, DataSourceClass } from "../datasource/data_source.ts";
+import type { DataSourceRepository } from "../datasource/repository.ts";
+import type { Quad } from "../graph/rdf.ts";
+
+/** One loaded input of a translation. */
+export interface TranslationInput {
+  /** The input DataSource. */
+  source: DataSource;
+  /** The directory its content was loaded into. */
+  directory: string;
+  /**
+   * Its content: `<directory>/<fileName>` when the DataSource names a file
+   * (or folder) and it exists, else the directory itself.
+   */
+  contentPath: string;
+}
+
+/** What a translator is given besides its inputs and output directory. */
+export interface TranslationContext {
+  /** The repository the output will be saved into (read-only use). */
+  repository: DataSourceRepository;
+  /** The output DataSource's key. */
+  outputKey: string;
+  /** The output DataSource's identifier (IRI). */
+  outputIdentifier: string;
+  /** Translator-specific options (`owm translate --option name=value`). */
+  options: Readonly<Record<string, string>>;
+  /** Cancels the translation. */
+  signal?: AbortSignal;
+}
+
+/** What a translator produced. */
+export interface TranslationResult {
+  /**
+   * Field values of the output DataSource (by TypeScript name), e.g.
+   * `fileName`. The runner adds `source`, `translation` and, when the output
+   * kind has it and the translator left it unset, `sha256` of the output.
+   */
+  fields: Record<string, unknown>;
+  /**
+   * Statements to store with the output, all in named graphs the translator
+   * owns (e.g. the CSV → RDF translator's graph). They are written in the same
+   * atomic update as the output DataSource.
+   */
+  quads?: readonly Quad[];
+  /** Named graphs (IRIs) whose earlier statements are replaced by `quads`. */
+  replaceGraphs?: readonly string[];
+}
+
+/**
+ * A translator from input DataSources of certain kinds to a DataSource of its
+ * output kind. Names are stable identifiers (`zip-to-directory`); bump
+ * `version` whenever the same inputs would give different output, so the
+ * provenance recorded in the graph stays true.
+ *
+ * @example A translator that copies a file
+ * ```ts
+ * import { type DataTranslator, LocalFileDataSource } from "../../mod.ts";
+ * const copy: DataTranslator = {
+ *   name: "copy",
+ *   version: "1",
+ *   description: "Copies a file",
+ *   inputKinds: ["LocalFileDataSource"],
+ *   outputKind: LocalFileDataSource,
+ *   async translate([input], outputDir) {
+ *     await Deno.copyFile(input!.contentPath, `${outputDir}/copy`);
+ *     return { fields: { fileName: "copy" } };
+ *   },
+ * };
+ * console.log(copy.name); // "copy"
+ * ```
+ */
+export interface DataTranslator {
+  /** A stable name of letters, digits and '-', e.g. `csv-to-rdf`. */
+  readonly name: string;
+  /** The translator's version; recorded in every Translation it makes. */
+  readonly version: string;
+  /** One line for people. */
+  readonly description: string;
+  /**
+   * The DataSource kinds (class names) it accepts, one per input position; the
+   * last one repeats when {@linkcode DataTranslator.inputCount} allows more.
+   * Subclasses of a kind are accepted.
+   */
+  readonly inputKinds: readonly string[];
+  /** How many inputs it takes. @default { min: inputKinds.length, max: inputKinds.length } */
+  readonly inputCount?: { readonly min: number; readonly max: number };
+  /** The output DataSource class. */
+  readonly outputKind: DataSourceClass;
+  /**
+   * Translates `inputs` into `outputDir` (an empty directory the runner made).
+   * Throw a {@linkcode TranslationError} naming the row or entry at fault; the
+   * runner then removes everything written and leaves the graph unchanged.
+   */
+  translate(
+    inputs: readonly TranslationInput[],
+    outputDir: string,
+    context: TranslationContext,
+  ): Promise<TranslationResult>;
+}
+
+/**
+ * A translation failed: bad input (with the row or entry at fault), an input
+ * of the wrong kind, or an unknown translator. Nothing was written.
+ */
+export class TranslationError extends Error {
+  /** The translator's name, when known. */
+  readonly translator: string | undefined;
+
+  /** Creates the error. */
+  constructor(translator: string | undefined, message: string, options?: ErrorOptions) {
+    super(translator ? `${translator}: ${message}` : message, options);
+    this.name = "TranslationError";
+    this.translator = translator;
+  }
+}
