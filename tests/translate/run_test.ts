@@ -302,7 +302,7 @@ Deno.test("derivs and provenance follow the chain both ways", async () => {
   assertEquals(text[0], "LocalFileDataSource:raw");
   assertMatch(text[1]!, /^├─ → upper 1 at \d{4}-\d\d-\d\dT/);
   assertEquals(text[2], "│  └─ LocalFileDataSource:one");
-  assertMatch(text[3]!, /^│     └─ → upper 1 at /);
+  assertMatch(text[3]!, /^│ {5}└─ → upper 1 at /);
   assertEquals(text[4], "│        └─ LocalFileDataSource:two");
   const up = await provenanceTree(repo, "LocalFileDataSource:two");
   assertEquals(up.id, "LocalFileDataSource:two");
