@@ -271,6 +271,51 @@ export {
   type BitTorrentLoadResult,
 } from "./lib/loader/bittorrent_loader.ts";
 
+// Translators and provenance.
+export {
+  type DataTranslator,
+  type TranslationContext,
+  TranslationError,
+  type TranslationInput,
+  type TranslationResult,
+} from "./lib/translate/translator.ts";
+export { TranslatorRegistry } from "./lib/translate/registry.ts";
+export {
+  checkInputs,
+  isOfKind,
+  runTranslation,
+  type RunTranslationOptions,
+  TRANSLATION_LOADER_KEY,
+  translationBase,
+  type TranslationRun,
+} from "./lib/translate/run.ts";
+export {
+  PROV_NS,
+  provenanceTerms,
+  readTranslation,
+  type TranslationRecord,
+  TRANSLATIONS_NS,
+  translationsUsing,
+  translatorIri,
+  TRANSLATORS_NS,
+} from "./lib/translate/provenance.ts";
+export {
+  type ChainNode,
+  type ChainStep,
+  derivationTree,
+  formatChain,
+  provenanceTree,
+} from "./lib/translate/chain.ts";
+export {
+  TranslationDataSourceDirLoader,
+  type TranslationLoaderOptions,
+} from "./lib/translate/translation_loader.ts";
+export {
+  type ContentTranslationOptions,
+  type ContentTranslationRecord,
+  translateLoadedContent,
+} from "./lib/translate/content_translation.ts";
+
 // The torrent engine: one session over webtorrent, behind our own interface.
 export {
   type AddOptions,

@@ -29,7 +29,16 @@ export const TRANSLATORS_NS = "http://data.openworm.org/translators/";
 /** The W3C PROV-O namespace. */
 export const PROV_NS = "http://www.w3.org/ns/prov#";
 
-/** The IRIs of the provenance vocabulary. */
+/**
+ * The IRIs of the provenance vocabulary: our `Translation` terms and the
+ * PROV-O terms recorded beside them.
+ *
+ * @example
+ * ```ts
+ * import { provenanceTerms } from "./provenance.ts";
+ * console.log(provenanceTerms.used); // "http://www.w3.org/ns/prov#used"
+ * ```
+ */
 export const provenanceTerms = {
   translation: SCHEMA_NS + "Translation",
   dataTranslator: SCHEMA_NS + "DataTranslator",
@@ -65,7 +74,15 @@ export interface TranslationRecord {
   endedAt: string;
 }
 
-/** The IRI of a translator named `name`. */
+/**
+ * The IRI of a translator named `name`.
+ *
+ * @example
+ * ```ts
+ * import { translatorIri } from "./provenance.ts";
+ * console.log(translatorIri("csv-to-rdf")); // "http://data.openworm.org/translators/csv-to-rdf"
+ * ```
+ */
 export function translatorIri(name: string): string {
   return TRANSLATORS_NS + encodeURIComponent(name);
 }
@@ -194,7 +211,16 @@ export function translationFromQuads(
   };
 }
 
-/** The Translation `iri` in `store`, if recorded. */
+/**
+ * The Translation `iri` in `store`, if recorded.
+ *
+ * @example
+ * ```ts ignore
+ * const ds = await repo.get("GraphDataSource:conn-graph");
+ * const record = await readTranslation(repo.store, String(ds.get("translation")));
+ * console.log(record?.translator, record?.inputs);
+ * ```
+ */
 export async function readTranslation(
   store: GraphStore,
   iri: string,
@@ -202,7 +228,14 @@ export async function readTranslation(
   return translationFromQuads(iri, await store.match({ subject: namedNode(iri) }));
 }
 
-/** Every Translation that used `input` (its IRI). */
+/**
+ * Every Translation that used `input` (its IRI), by output.
+ *
+ * @example
+ * ```ts ignore
+ * for (const t of await translationsUsing(repo.store, ds.identifier)) console.log(t.output);
+ * ```
+ */
 export async function translationsUsing(
   store: GraphStore,
   input: string,

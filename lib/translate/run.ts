@@ -30,7 +30,15 @@ import {
 /** The loader key under which translation outputs are remembered. */
 export const TRANSLATION_LOADER_KEY = "translation";
 
-/** Where translation outputs of a store go: `<store>/data_source_data/translation`. */
+/**
+ * Where translation outputs of a store go: `<store>/data_source_data/translation`.
+ *
+ * @example
+ * ```ts
+ * import { translationBase } from "./run.ts";
+ * console.log(translationBase("/data/.owm")); // "/data/.owm/data_source_data/translation"
+ * ```
+ */
 export function translationBase(storeHome: string): string {
   return join(storeHome, "data_source_data", TRANSLATION_LOADER_KEY);
 }
@@ -80,12 +88,30 @@ export function outputLeaf(key: string): string {
   return leaf === "." || leaf === ".." ? encodeURIComponent(leaf).replace(/\./g, "%2E") : leaf;
 }
 
-/** Whether `ds` is of class `kind` (a class name) or a subclass of it. */
+/**
+ * Whether `ds` is of class `kind` (a class name) or a subclass of it.
+ *
+ * @example
+ * ```ts
+ * import { CSVDataSource } from "../../mod.ts";
+ * import { isOfKind } from "./run.ts";
+ * console.log(isOfKind(new CSVDataSource({ key: "k" }), "LocalFileDataSource")); // true
+ * ```
+ */
 export function isOfKind(ds: DataSource, kind: string): boolean {
   return classChain(ds.constructor as never).some((c) => c.name === kind);
 }
 
-/** Checks the number and kinds of `inputs` against what `translator` accepts. */
+/**
+ * Checks the number and kinds of `inputs` against what `translator` accepts.
+ *
+ * @example
+ * ```ts ignore
+ * checkInputs(csvToRdf, [await repo.get("CSVDataSource:conn")]); // throws if not a CSVDataSource
+ * ```
+ *
+ * @throws {TranslationError} naming the input at fault.
+ */
 export function checkInputs(translator: DataTranslator, inputs: readonly DataSource[]): void {
   const kinds = translator.inputKinds;
   const { min, max } = translator.inputCount ?? { min: kinds.length, max: kinds.length };

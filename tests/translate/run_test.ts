@@ -18,7 +18,7 @@ import { literal, namedNode, quad } from "../../lib/graph/rdf.ts";
 import { digestContent } from "../../lib/integrity/content_digest.ts";
 import { loadedIndexPath } from "../../lib/loader/located_content.ts";
 import { LoaderRegistry } from "../../lib/loader/registry.ts";
-import { derivationTree, formatChain, provenanceTree } from "../../lib/cli/provenance_commands.ts";
+import { derivationTree, formatChain, provenanceTree } from "../../lib/translate/chain.ts";
 import { readTranslation, translationsUsing } from "../../lib/translate/provenance.ts";
 import { TranslatorRegistry } from "../../lib/translate/registry.ts";
 import { runTranslation, translationBase } from "../../lib/translate/run.ts";
