@@ -22,7 +22,7 @@ import { MAX_COMPONENT_BYTES } from "../../lib/torrent/paths.ts";
 import type { BridgeState } from "../bridge_state.ts";
 import { ApiHttpError } from "../http_errors.ts";
 import { type ReceivedFile, receiveMultipart } from "../upload_receive.ts";
-import { extractZip, type ZipLimits, ZipRefusedError } from "../zip_extract.ts";
+import { extractZip, type ZipLimits, ZipRefusedError } from "../../lib/archive/zip_extract.ts";
 import { rollbackPublish, snapshotPublishState } from "../upload_rollback.ts";
 
 /** Limits on uploads. */

@@ -19,6 +19,10 @@ export interface ZipEntrySpec {
   mode?: number;
   /** Record this uncompressed size instead of the true one. */
   declaredSize?: number;
+  /** Set the "encrypted" flag (the bytes are not actually encrypted). @default false */
+  encrypted?: boolean;
+  /** Record this CRC-32 instead of the true one. */
+  declaredCrc?: number;
 }
 
 const encoder = new TextEncoder();
@@ -60,14 +64,15 @@ export function makeZip(entries: readonly ZipEntrySpec[]): Uint8Array {
     const raw = typeof entry.data === "string" ? encoder.encode(entry.data) : entry.data ?? [];
     const data = new Uint8Array(raw);
     const stored = entry.deflate ? new Uint8Array(deflateRawSync(data)) : data;
-    const crc = crc32(data) >>> 0;
+    const crc = (entry.declaredCrc ?? crc32(data)) >>> 0;
+    const flags = 0x0800 | (entry.encrypted ? 1 : 0);
     const size = entry.declaredSize ?? data.length;
     const method = entry.deflate ? 8 : 0;
     const mode = entry.mode ?? (entry.name.endsWith("/") ? 0o040755 : 0o100644);
     const offset = out.length;
     out.u32(0x04034b50);
     out.u16(20);
-    out.u16(0x0800);
+    out.u16(flags);
     out.u16(method);
     out.u16(0);
     out.u16(0x21);
@@ -81,7 +86,7 @@ export function makeZip(entries: readonly ZipEntrySpec[]): Uint8Array {
     central.u32(0x02014b50);
     central.u16(0x031e);
     central.u16(20);
-    central.u16(0x0800);
+    central.u16(flags);
     central.u16(method);
     central.u16(0);
     central.u16(0x21);

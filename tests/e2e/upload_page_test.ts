@@ -12,7 +12,7 @@ import { extend } from "../../kernel/extensions.ts";
 import { startBridge } from "../../kernel/server.ts";
 import { shellEnv } from "../_env.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
-import { makeZip } from "../kernel/_zip_writer.ts";
+import { makeZip } from "../archive/_zip_writer.ts";
 import type { DriverInput, DriverReport } from "./_upload_page_driver.ts";
 
 const CHROMIUM = "/usr/bin/chromium";

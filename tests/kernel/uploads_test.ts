@@ -17,7 +17,7 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "../_assert.ts";
-import { makeZip } from "./_zip_writer.ts";
+import { makeZip } from "../archive/_zip_writer.ts";
 
 const MIB = 1024 * 1024;
 const LIMITS = { maxEntries: 100, maxExpandedBytes: 2 * MIB };
