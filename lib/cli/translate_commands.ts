@@ -1,0 +1,140 @@
+/**
+ * `owm translate <translator> <id>… [--key K] [--option name=value]…` and
+ * `owm translator list`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { toCurie } from "../datasource/identifier.ts";
+import { loadedIndexPath } from "../loader/located_content.ts";
+import { LoaderRegistry } from "../loader/registry.ts";
+import type { TorrentSession } from "../torrent/session.ts";
+import { builtinTranslators } from "../translate/builtins.ts";
+import { runTranslation, translationBase } from "../translate/run.ts";
+import { TranslationDataSourceDirLoader } from "../translate/translation_loader.ts";
+import { type CliIo, printJson, UsageError } from "./io.ts";
+import { type GlobalOptions, openRepository } from "./store_commands.ts";
+import {
+  bittorrentLoader,
+  configuredIndexes,
+  openSession,
+  type TransferOptions,
+} from "./transfer_context.ts";
+
+/** Options of `owm translate`. */
+export interface TranslateCommandOptions extends TransferOptions {
+  /** `--key K`: the output DataSource's key. */
+  key?: string | undefined;
+  /** `--option name=value`, repeated. */
+  option?: readonly string[] | undefined;
+  /** `--context IRI`. */
+  context?: string | undefined;
+}
+
+/** Parses `name=value` options. */
+export function parseTranslatorOptions(specs: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const spec of specs) {
+    const at = spec.indexOf("=");
+    if (at <= 0) throw new UsageError(`--option takes name=value, got '${spec}'`);
+    out[spec.slice(0, at)] = spec.slice(at + 1);
+  }
+  return out;
+}
+
+/**
+ * `owm translate <translator> <id>…`: loads the inputs (fetching them when
+ * needed), runs the translator, saves the output DataSource and its
+ * Translation, and prints the output's id (or a JSON object).
+ */
+export async function translateCommand(
+  args: string[],
+  options: TranslateCommandOptions,
+  global: GlobalOptions,
+  io: CliIo,
+): Promise<number> {
+  const [name, ...ids] = args;
+  if (name === undefined || ids.length === 0) {
+    throw new UsageError(
+      "translate needs a translator and at least one id: owm translate <translator> <id>… (see owm translator list)",
+    );
+  }
+  const translators = builtinTranslators();
+  const translator = translators.get(name);
+  const translatorOptions = parseTranslatorOptions(options.option);
+  const repo = await openRepository(global, io);
+  const home = repo.store.home;
+  let session: TorrentSession | undefined;
+  const getSession = async () => (session ??= await openSession(home, options, 0));
+  const registry = new LoaderRegistry(loadedIndexPath(home));
+  registry.add(
+    bittorrentLoader(join(home, "data_source_data", "bittorrent"), repo, getSession, options),
+  );
+  registry.add(
+    new TranslationDataSourceDirLoader(translationBase(home), {
+      repository: repo,
+      translators,
+      loaders: () => registry,
+    }),
+  );
+  try {
+    const run = await runTranslation(repo, translator, ids, {
+      ...(options.key !== undefined ? { key: options.key } : {}),
+      options: translatorOptions,
+      loaders: registry,
+      indexes: configuredIndexes(home, options.index),
+      ...(options.context !== undefined ? { context: options.context } : {}),
+    });
+    const prefixes = await repo.store.prefixes();
+    const id = toCurie(run.output.identifier, prefixes);
+    if (global.json) {
+      printJson(io, {
+        id,
+        iri: run.output.identifier,
+        translation: run.record.iri,
+        translator: run.record.translator,
+        translatorVersion: run.record.translatorVersion,
+        inputs: run.record.inputs.map((i) => toCurie(i, prefixes)),
+        directory: run.directory,
+        contentPath: run.contentPath,
+        sha256: run.output.fields.has("sha256") ? run.output.get("sha256") ?? null : null,
+        statements: run.statements,
+      });
+    } else {
+      io.err(
+        `owm: ${translator.name} ${translator.version}: ${
+          run.record.inputs.map((i) => toCurie(i, prefixes)).join(", ")
+        } → ${id}${run.statements > 0 ? ` (${run.statements} statements)` : ""}`,
+      );
+      io.out(id);
+    }
+    return 0;
+  } finally {
+    await session?.close();
+  }
+}
+
+/** `owm translator list`: the translators this program has. */
+export function translatorListCommand(
+  args: string[],
+  global: GlobalOptions,
+  io: CliIo,
+): Promise<number> {
+  if (args.length > 0) throw new UsageError(`translator list takes no arguments, got '${args[0]}'`);
+  const list = builtinTranslators().list().map((t) => ({
+    name: t.name,
+    version: t.version,
+    inputKinds: [...t.inputKinds],
+    outputKind: t.outputKind.name,
+    description: t.description,
+  }));
+  if (global.json) printJson(io, list);
+  else {
+    for (const t of list) {
+      io.out(
+        `${t.name} ${t.version}\t${t.inputKinds.join(", ")} → ${t.outputKind}\t${t.description}`,
+      );
+    }
+  }
+  return Promise.resolve(0);
+}

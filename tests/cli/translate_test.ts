@@ -1,0 +1,222 @@
+/**
+ * `owm translate`, `owm translator list`, `owm source derivs` and
+ * `owm source provenance`, run as real processes on a store whose input was
+ * published from a folder (`owm publish --no-seed`).
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
+import { shellEnv } from "../_env.ts";
+import { digestContent } from "../../lib/integrity/content_digest.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const OWM = join(ROOT, "scripts/owm.ts");
+const decoder = new TextDecoder();
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function owm(home: string, ...args: string[]): Promise<Run> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-net",
+      OWM,
+      "--home",
+      home,
+      ...args,
+    ],
+    cwd: ROOT,
+    clearEnv: true,
+    env: shellEnv({ NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0" }),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+function ok(run: Run, what: string): Run {
+  assertEquals(run.code, 0, `${what}: ${run.stderr}`);
+  return run;
+}
+
+async function publishedStore(): Promise<{ home: string; data: string }> {
+  const home = await Deno.makeTempDir({ prefix: "owm-translate-cli-" });
+  const data = join(home, "neurons");
+  await Deno.mkdir(join(data, "nested"), { recursive: true });
+  await Deno.writeTextFile(join(data, "a.csv"), "Origin,Target\nADAL,AVAR\n");
+  await Deno.writeTextFile(join(data, "nested", "b.txt"), "second file\n");
+  await Deno.writeFile(join(data, "empty"), new Uint8Array());
+  ok(
+    await owm(
+      home,
+      "publish",
+      data,
+      "--class",
+      "LocalFileDataSource",
+      "--key",
+      "neurons",
+      "--no-seed",
+      "--port",
+      "0",
+    ),
+    "publish",
+  );
+  return { home, data };
+}
+
+Deno.test("owm translate: directory → zip → directory round-trips, and derivs/provenance show the chain", async () => {
+  const { home, data } = await publishedStore();
+  try {
+    const zipped = ok(
+      await owm(
+        home,
+        "translate",
+        "directory-to-zip",
+        "LocalFileDataSource:neurons",
+        "--key",
+        "neurons-zip",
+        "--json",
+      ),
+      "translate directory-to-zip",
+    );
+    const zip = JSON.parse(zipped.stdout);
+    assertEquals(zip.id, "LocalFileDataSource:neurons-zip");
+    assertEquals(zip.translator, "directory-to-zip");
+    assertEquals(zip.inputs, ["LocalFileDataSource:neurons"]);
+    assert(zip.contentPath.endsWith("neurons.zip"), zip.contentPath);
+    assertEquals(zip.sha256, (await digestContent(zip.contentPath, ["sha256"])).digests.sha256);
+
+    const unzipped = ok(
+      await owm(home, "translate", "zip-to-directory", "LocalFileDataSource:neurons-zip"),
+      "translate zip-to-directory",
+    );
+    // The default key: the first input's key and the translator's name.
+    assertEquals(unzipped.stdout.trim(), "LocalFileDataSource:neurons-zip-zip-to-directory");
+    assertMatch(
+      unzipped.stderr,
+      /zip-to-directory 1: LocalFileDataSource:neurons-zip → LocalFileDataSource:neurons-zip-zip-to-directory/,
+    );
+    const shown = JSON.parse(
+      ok(
+        await owm(
+          home,
+          "source",
+          "show",
+          "LocalFileDataSource:neurons-zip-zip-to-directory",
+          "--json",
+        ),
+        "show",
+      ).stdout,
+    );
+    const outDir = join(
+      home,
+      "data_source_data",
+      "translation",
+      "neurons-zip-zip-to-directory",
+      shown.fields.fileName[0],
+    );
+    assertEquals(
+      (await digestContent(outDir, ["sha256"])).digests.sha256,
+      (await digestContent(data, ["sha256"])).digests.sha256,
+    );
+
+    const derivs = ok(await owm(home, "source", "derivs", "LocalFileDataSource:neurons"), "derivs");
+    const lines = derivs.stdout.trimEnd().split("\n");
+    assertEquals(lines[0], "LocalFileDataSource:neurons");
+    assertMatch(lines[1]!, /^└─ → directory-to-zip 1 at \d{4}-/);
+    assertEquals(lines[2], "   └─ LocalFileDataSource:neurons-zip");
+    assertMatch(lines[3]!, /^ {6}└─ → zip-to-directory 1 at /);
+    assertEquals(lines[4], "         └─ LocalFileDataSource:neurons-zip-zip-to-directory");
+
+    const prov = JSON.parse(
+      ok(
+        await owm(
+          home,
+          "source",
+          "provenance",
+          "LocalFileDataSource:neurons-zip-zip-to-directory",
+          "--json",
+        ),
+        "provenance",
+      ).stdout,
+    );
+    assertEquals(prov.steps[0].translator, "zip-to-directory");
+    assertEquals(prov.steps[0].sources[0].id, "LocalFileDataSource:neurons-zip");
+    assertEquals(prov.steps[0].sources[0].steps[0].translator, "directory-to-zip");
+    assertEquals(prov.steps[0].sources[0].steps[0].sources[0].id, "LocalFileDataSource:neurons");
+    assertEquals(prov.steps[0].sources[0].steps[0].sources[0].steps, []);
+
+    // Translation records and outputs: the list shows DataSources only.
+    const list = ok(await owm(home, "source", "list"), "list").stdout.trim().split("\n");
+    assertEquals(list.sort(), [
+      "LocalFileDataSource:neurons",
+      "LocalFileDataSource:neurons-zip",
+      "LocalFileDataSource:neurons-zip-zip-to-directory",
+    ]);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("owm translate: bad translator, bad input and bad options fail with one line and change nothing", async () => {
+  const { home } = await publishedStore();
+  try {
+    const graph = await Deno.readTextFile(join(home, "graph.nq"));
+    const unknown = await owm(home, "translate", "nope", "LocalFileDataSource:neurons");
+    assertEquals(unknown.code, 1);
+    assertStringIncludes(unknown.stderr, "Unknown translator 'nope': known translators are");
+    const folder = await owm(home, "translate", "zip-to-directory", "LocalFileDataSource:neurons");
+    assertEquals(folder.code, 1);
+    assertMatch(folder.stderr, /^owm: zip-to-directory: .*neurons/);
+    assertEquals(folder.stderr.trim().split("\n").length, 1, folder.stderr);
+    const option = await owm(
+      home,
+      "translate",
+      "directory-to-zip",
+      "LocalFileDataSource:neurons",
+      "--option",
+      "no-equals-sign",
+    );
+    assertEquals(option.code, 2);
+    assertStringIncludes(option.stderr, "--option takes name=value");
+    const none = await owm(home, "translate", "directory-to-zip");
+    assertEquals(none.code, 2);
+    const missing = await owm(home, "translate", "directory-to-zip", "LocalFileDataSource:absent");
+    assertEquals(missing.code, 1);
+    assertEquals(await Deno.readTextFile(join(home, "graph.nq")), graph);
+    const out = join(home, "data_source_data", "translation");
+    const left = [];
+    try {
+      for await (const e of Deno.readDir(out)) left.push(e.name);
+    } catch {
+      // never created: nothing left either
+    }
+    assertEquals(left, []);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("owm translator list names the built-in translators", async () => {
+  const home = await Deno.makeTempDir({ prefix: "owm-translate-cli-" });
+  try {
+    const list = JSON.parse(ok(await owm(home, "translator", "list", "--json"), "list").stdout);
+    const names = list.map((t: { name: string }) => t.name);
+    for (const name of ["directory-to-zip", "zip-to-directory"]) {
+      assert(names.includes(name), `${name} in ${names}`);
+    }
+    const zip = list.find((t: { name: string }) => t.name === "zip-to-directory");
+    assertEquals(zip.inputKinds, ["LocalFileDataSource"]);
+    assertEquals(zip.outputKind, "LocalFileDataSource");
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
