@@ -12,6 +12,7 @@ import { CSVDataSource } from "./csv_data_source.ts";
 import { classNameOf, DataSource, type DataSourceClass, rdfTypeOf } from "./data_source.ts";
 import { DataSourceClassError } from "./errors.ts";
 import { FileDataSource } from "./file_data_source.ts";
+import { GraphDataSource } from "./graph_data_source.ts";
 import { LocalFileDataSource } from "./local_file_data_source.ts";
 
 /** Marks classes rebuilt from a store's schema rather than defined in code. */
@@ -23,6 +24,7 @@ export const BUILTIN_CLASSES: readonly DataSourceClass[] = [
   FileDataSource,
   LocalFileDataSource,
   CSVDataSource,
+  GraphDataSource,
 ] as unknown as DataSourceClass[];
 
 const byType = new Map<string, DataSourceClass>();

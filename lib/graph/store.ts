@@ -191,6 +191,7 @@ export class GraphTransaction {
   #adds: string[] = [];
   #removals = new Map<string, Set<string> | "all">();
   #removedLines = new Set<string>();
+  #removedGraphs = new Set<string>();
   #prefixesChanged = false;
 
   #path: string;
@@ -220,7 +221,17 @@ export class GraphTransaction {
 
   /** Adds statements. */
   add(...quads: Quad[]): void {
+    this.addAll(quads);
+  }
+
+  /** Adds any number of statements (spreading millions into {@linkcode add} would overflow the stack). */
+  addAll(quads: Iterable<Quad>): void {
     for (const q of quads) this.#adds.push(quadToLine(q));
+  }
+
+  /** Removes every statement in the named graph `graph`. */
+  removeGraph(graph: Term): void {
+    this.#removedGraphs.add(termToken(graph));
   }
 
   /** Removes every statement about `subject`, or only those in `graph` when given. */
@@ -253,9 +264,10 @@ export class GraphTransaction {
   apply(): { lines: string[]; changed: boolean; added: number; removed: number } {
     const base = this.#content.lines;
     let kept = base;
-    if (this.#removals.size > 0 || this.#removedLines.size > 0) {
+    if (this.#removals.size > 0 || this.#removedLines.size > 0 || this.#removedGraphs.size > 0) {
       kept = base.filter((line) => {
         if (this.#removedLines.has(line)) return false;
+        if (this.#removedGraphs.size > 0 && this.#removedGraphs.has(lineGraph(line))) return false;
         const rule = this.#removals.get(lineSubject(line));
         if (rule === undefined) return true;
         if (rule === "all") return false;

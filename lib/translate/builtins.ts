@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { csvToRdf } from "./csv_to_rdf.ts";
 import { directoryToZip } from "./directory_to_zip.ts";
 import { TranslatorRegistry } from "./registry.ts";
 import { zipToDirectory } from "./zip_to_directory.ts";
@@ -21,5 +22,6 @@ import { zipToDirectory } from "./zip_to_directory.ts";
 export function builtinTranslators(): TranslatorRegistry {
   return new TranslatorRegistry()
     .register(zipToDirectory)
-    .register(directoryToZip);
+    .register(directoryToZip)
+    .register(csvToRdf);
 }

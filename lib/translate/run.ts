@@ -373,10 +373,8 @@ export async function runTranslation(
           if (old !== record.iri) tx.removeSubject(namedNode(old), namedNode(graph));
         }
         writeTranslation(tx, record, graph, translator.description);
-        for (const g of result.replaceGraphs ?? []) {
-          tx.remove(...tx.match({ graph: namedNode(g) }));
-        }
-        if (result.quads && result.quads.length > 0) tx.add(...result.quads);
+        for (const g of result.replaceGraphs ?? []) tx.removeGraph(namedNode(g));
+        if (result.quads) tx.addAll(result.quads);
       },
     });
     await new LoaderRegistry(loadedIndexPath(repo.store.home)).remember(

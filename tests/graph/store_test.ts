@@ -176,6 +176,27 @@ Deno.test("GraphTransaction.removeSubject() with a graph removes only that graph
   });
 });
 
+Deno.test("GraphTransaction.removeGraph() removes one named graph, even where its IRI is an object elsewhere", async () => {
+  await withStore(async (store) => {
+    const pointsAtG1 = quad(s2, p, g1);
+    await store.update((tx) => tx.add(...fixture, pointsAtG1));
+    assertEquals((await store.update((tx) => tx.removeGraph(g1))).removed, 3);
+    assertEquals(await store.match({ graph: g1 }), []);
+    assertEquals(
+      lines(await store.readAll()),
+      lines([fixture[2]!, fixture[4]!, fixture[5]!, pointsAtG1]),
+    );
+  });
+});
+
+Deno.test("GraphTransaction.addAll() takes more statements than a spread argument list can", async () => {
+  await withStore(async (store) => {
+    const many = Array.from({ length: 300_000 }, (_, i) => quad(s1, p, literal(i), g2));
+    await store.update((tx) => tx.addAll(many));
+    assertEquals((await store.match({ graph: g2 })).length, 300_000);
+  });
+});
+
 Deno.test("GraphTransaction removes before it adds, so a subject can be replaced in one update", async () => {
   await withStore(async (store) => {
     await store.update((tx) => tx.add(...fixture));
