@@ -42,6 +42,11 @@ export {
   type LocalFileDataSourceInit,
 } from "./lib/datasource/local_file_data_source.ts";
 export { CSVDataSource, type CSVDataSourceInit } from "./lib/datasource/csv_data_source.ts";
+export {
+  GraphDataSource,
+  type GraphDataSourceInit,
+  GRAPHS_NS,
+} from "./lib/datasource/graph_data_source.ts";
 export type {
   FieldDatatype,
   FieldDeclarations,
@@ -270,6 +275,77 @@ export {
   type BitTorrentLoaderOptions,
   type BitTorrentLoadResult,
 } from "./lib/loader/bittorrent_loader.ts";
+export { OfflineError, type OfflineErrorInit, type OfflineReason } from "./lib/loader/offline.ts";
+
+// Offline mode and the shared content cache.
+export {
+  type CacheAddOptions,
+  type CachedContent,
+  CacheError,
+  ContentCache,
+  type ContentCacheOptions,
+  type GcOptions,
+  type GcReport,
+} from "./lib/cache/content_cache.ts";
+export { type CacheEntryRecord, CacheRecordError } from "./lib/cache/entry.ts";
+export { type GcPlan, type GcPolicy, planGc } from "./lib/cache/gc.ts";
+export { cacheLinksFromEnv, defaultCacheDir, offlineFromEnv } from "./lib/cache/env.ts";
+export {
+  type Rejected,
+  type Served,
+  serveFromCache,
+  type ServeOptions,
+} from "./lib/cache/serve.ts";
+export { type PlaceOptions, type PlaceReport } from "./lib/cache/link.ts";
+export {
+  defaultIndexes,
+  type DefaultRegistry,
+  defaultRegistry,
+  type DefaultRegistryOptions,
+} from "./lib/loader/default_registry.ts";
+
+// Reproducible pipelines: the lockfile (owm.lock) and require().
+export { require, type RequireOptions } from "./lib/sdk/require.ts";
+export {
+  LockFileError,
+  type LockMismatch,
+  LockMismatchError,
+  type LockMismatchKind,
+  NotLockableError,
+} from "./lib/lock/errors.ts";
+export {
+  compareCodePoints,
+  contentNameOf,
+  LOCK_FILE_NAME,
+  LOCK_FORMAT_VERSION,
+  type LockContents,
+  type LockedFile,
+  type LockEntry,
+  lockEntryToJson,
+  parseLock,
+  parseLockEntry,
+  serializeLock,
+} from "./lib/lock/lock_format.ts";
+export {
+  mergeLock,
+  readLockFile,
+  requireLockFile,
+  resolveLockPath,
+  writeLockFile,
+} from "./lib/lock/lock_file.ts";
+export {
+  lockDataSources,
+  type LockDataSourcesResult,
+  lockEntryFor,
+  type LockOptions,
+} from "./lib/lock/lock_sources.ts";
+export { compareContent, compareRecorded, contentPresent } from "./lib/lock/compare.ts";
+export { type ContentFile, listContent, snapshotContent } from "./lib/lock/content_files.ts";
+export {
+  loadLocked,
+  type LockedLoadOptions,
+  type LockedLoadResult,
+} from "./lib/lock/locked_load.ts";
 
 // Translators and provenance.
 export {
@@ -280,6 +356,7 @@ export {
   type TranslationResult,
 } from "./lib/translate/translator.ts";
 export { TranslatorRegistry } from "./lib/translate/registry.ts";
+export { builtinTranslators } from "./lib/translate/builtins.ts";
 export {
   checkInputs,
   isOfKind,
@@ -313,8 +390,40 @@ export {
 export {
   type ContentTranslationOptions,
   type ContentTranslationRecord,
+  contentTranslatorHook,
   translateLoadedContent,
 } from "./lib/translate/content_translation.ts";
+export {
+  ZIP_TO_DIRECTORY_LIMITS,
+  zipFolderName,
+  zipToDirectory,
+} from "./lib/translate/zip_to_directory.ts";
+export { directoryToZip } from "./lib/translate/directory_to_zip.ts";
+export { csvGraphName, csvToRdf, STATEMENTS_FILE } from "./lib/translate/csv_to_rdf.ts";
+export { CsvTranslationError } from "./lib/translate/csv_errors.ts";
+export {
+  CSV_PREDICATE_NS,
+  CSV_ROW_CLASS,
+  type CsvHeaderMode,
+  type CsvToRdfOptions,
+  parseCsvToRdfOptions,
+} from "./lib/translate/csv_options.ts";
+export { CSV_COLUMN_TYPES, type CsvColumnType } from "./lib/translate/csv_columns.ts";
+
+// Zip archives: safe extraction and deterministic creation.
+export {
+  type ExtractedZip,
+  extractZip,
+  type ExtractZipOptions,
+  type ZipLimits,
+  ZipRefusedError,
+} from "./lib/archive/zip_extract.ts";
+export {
+  type CreatedZip,
+  createZip,
+  type CreateZipOptions,
+  ZipSourceError,
+} from "./lib/archive/zip_create.ts";
 
 // The torrent engine: one session over webtorrent, behind our own interface.
 export {
@@ -378,12 +487,15 @@ export {
   type ProgressBarOptions,
   publishedView,
   RichView,
+  chainView,
   tableView,
   type TableViewOptions,
   torrentStatusView,
   verifyReportView,
 } from "./lib/notebook/display.ts";
 export { CsvSyntaxError, parseCsv, type ParseCsvOptions } from "./lib/notebook/csv.ts";
+export { CsvParser, type CsvRecordHandler } from "./lib/csv/parser.ts";
+export { readCsvFile, type ReadCsvFileOptions, type ReadCsvFileResult } from "./lib/csv/read.ts";
 
 // The tracker.
 export {

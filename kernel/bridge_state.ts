@@ -15,8 +15,14 @@ import { LocalFolderIndex } from "../lib/index/local_folder_index.ts";
 import type { TorrentIndex } from "../lib/index/torrent_index.ts";
 import type { VerifyReport } from "../lib/integrity/verify.ts";
 import { BitTorrentDataSourceDirLoader } from "../lib/loader/bittorrent_loader.ts";
+import { compareContent, compareRecorded, contentPresent } from "../lib/lock/compare.ts";
+import { LockMismatchError } from "../lib/lock/errors.ts";
+import { contentNameOf, type LockEntry } from "../lib/lock/lock_format.ts";
 import { loadedIndexPath, locateContent, verifyLocated } from "../lib/loader/located_content.ts";
+import { contentTranslatorHook } from "../lib/translate/content_translation.ts";
 import { LoaderRegistry } from "../lib/loader/registry.ts";
+import { OfflineError } from "../lib/loader/offline.ts";
+import { offlineFromEnv } from "../lib/cache/env.ts";
 import { publish, type PublishResult } from "../lib/publish/publish.ts";
 import { isPeerAddress, parseMagnet } from "../lib/torrent/magnet.ts";
 import { parseMetainfo } from "../lib/torrent/metainfo.ts";
@@ -67,6 +73,8 @@ export class BridgeState {
   readonly #registry: LoaderRegistry;
   readonly #running = new Map<string, Promise<string>>();
   readonly #lastStatus = new Map<string, string>();
+  /** Lock entries the running fetch of a DataSource must match before it is done. */
+  readonly #locks = new Map<string, LockEntry[]>();
   #ticker: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
@@ -96,6 +104,7 @@ export class BridgeState {
         indexes: this.indexes,
         repository: repo,
         ...(options.peers ? { peers: options.peers } : {}),
+        afterLoad: contentTranslatorHook(repo),
       },
     );
     this.#registry = new LoaderRegistry(loadedIndexPath(repo.store.home)).add(this.#loader);
@@ -107,10 +116,12 @@ export class BridgeState {
     // The default index: a missing folder would make every fetch by torrent file name
     // an index failure (502) rather than "not found".
     await Deno.mkdir(join(repo.store.home, "torrents"), { recursive: true });
+    // Offline (OWM_OFFLINE=1), the session never looks for peers: no DHT, no LSD.
+    const offline = offlineFromEnv();
     const session = await TorrentSession.open({
       stateDir: join(repo.store.home, "session"),
-      dht: options.dht ?? true,
-      lsd: options.lsd ?? true,
+      dht: (options.dht ?? true) && !offline,
+      lsd: (options.lsd ?? true) && !offline,
       ...(options.torrentPort === undefined ? {} : { port: options.torrentPort }),
     });
     const state = new BridgeState(options, repo, session, await JobList.open(repo.store.home));
@@ -163,7 +174,7 @@ export class BridgeState {
    */
   async fetch(
     ds: DataSource,
-    options: { peers?: string[]; repair?: boolean } = {},
+    options: { peers?: string[]; repair?: boolean; lock?: LockEntry } = {},
   ): Promise<FetchAccepted> {
     const badPeer = options.peers?.find((peer) => !isPeerAddress(peer));
     if (badPeer !== undefined) {
@@ -173,10 +184,14 @@ export class BridgeState {
         `Invalid peer address ${JSON.stringify(badPeer)}: use host:port`,
       );
     }
+    if (this.#loader.offline) return await this.#fetchOffline(ds, options.lock);
     const id = await this.curie(ds);
     const infoHash = await this.#infoHashOf(ds);
+    if (options.lock) await this.#checkLock(ds, id, infoHash, options.lock, options.repair);
     const status = `/api/torrents/${infoHash}`;
-    if (this.#running.has(ds.identifier)) return { id, infoHash, status, state: "running" };
+    if (this.#running.has(ds.identifier)) {
+      return this.#joined(ds, options.lock, { id, infoHash, status });
+    }
     const done = await this.#registry.loaded(ds);
     const job = this.#jobs.get(infoHash);
     if (done && job?.kind === "fetch" && job.done && !options.repair) {
@@ -190,9 +205,96 @@ export class BridgeState {
       done: false,
     });
     // Another call may have started it while this one awaited.
-    if (this.#running.has(ds.identifier)) return { id, infoHash, status, state: "running" };
+    if (this.#running.has(ds.identifier)) {
+      return this.#joined(ds, options.lock, { id, infoHash, status });
+    }
+    if (options.lock) this.#locks.set(ds.identifier, [options.lock]);
     this.#startLoad(ds, id, infoHash, options);
     return { id, infoHash, status, state: "started" };
+  }
+
+  /**
+   * Offline (OWM_OFFLINE=1): loads now from what is here (the store's data or
+   * the shared cache) and answers `done`, or 409 `offline` naming what is missing.
+   */
+  async #fetchOffline(ds: DataSource, lock: LockEntry | undefined): Promise<FetchAccepted> {
+    const id = await this.curie(ds);
+    let directory: string;
+    try {
+      directory = await this.#registry.load(ds);
+    } catch (error) {
+      if (error instanceof OfflineError) throw new ApiHttpError(409, "offline", error.message);
+      throw error;
+    }
+    const result = this.#loader.lastResult(ds);
+    const infoHash = result?.infoHash ?? "";
+    if (lock) await this.#checkLock(ds, id, infoHash, lock, false);
+    this.events.publish({ type: "done", id, infoHash, directory });
+    if (result) {
+      const report = result.report;
+      this.events.publish({ type: "verified", id, infoHash, ok: report.ok, report });
+    }
+    return { id, infoHash, status: `/api/torrents/${infoHash}`, state: "done", directory };
+  }
+
+  /** A fetch already running: a lock sent now is checked too before it is done. */
+  #joined(
+    ds: DataSource,
+    lock: LockEntry | undefined,
+    answer: { id: string; infoHash: string; status: string },
+  ): FetchAccepted {
+    if (lock) this.#locks.set(ds.identifier, [...(this.#locks.get(ds.identifier) ?? []), lock]);
+    return { ...answer, state: "running" };
+  }
+
+  /**
+   * Refuses, before any download, a locked fetch whose DataSource or torrent is
+   * not the one pinned, or whose content here differs from the lock (unless
+   * repairing, which restores the pinned bytes and is checked after).
+   */
+  async #checkLock(
+    ds: DataSource,
+    id: string,
+    infoHash: string,
+    lock: LockEntry,
+    repair: boolean | undefined,
+  ): Promise<void> {
+    const refuse = (error: LockMismatchError) =>
+      new ApiHttpError(409, "lock-mismatch", error.message);
+    const sent = "sent with the fetch";
+    if (lock.iri !== ds.identifier) {
+      throw new ApiHttpError(
+        409,
+        "lock-mismatch",
+        `The lock entry sent is for <${lock.iri}>, not '${id}'`,
+      );
+    }
+    const recorded = compareRecorded(ds, lock, infoHash);
+    if (recorded.length > 0) throw refuse(new LockMismatchError(id, sent, recorded));
+    if (repair || this.#running.has(ds.identifier)) return;
+    const here = await this.#registry.loaded(ds);
+    if (here && await contentPresent(here.directory, lock)) {
+      const mismatches = await compareContent(here.directory, lock);
+      const where = `the content at ${join(here.directory, contentNameOf(lock))}`;
+      if (mismatches.length > 0) throw refuse(new LockMismatchError(id, sent, mismatches, where));
+    }
+  }
+
+  /** Checks loaded content against the locks sent with the fetches of `ds`. */
+  async #checkLoaded(ds: DataSource, id: string, directory: string): Promise<void> {
+    const locks = this.#locks.get(ds.identifier) ?? [];
+    this.#locks.delete(ds.identifier);
+    for (const lock of locks) {
+      const mismatches = await compareContent(directory, lock);
+      if (mismatches.length > 0) {
+        throw new LockMismatchError(
+          id,
+          "sent with the fetch",
+          mismatches,
+          `the content loaded into ${directory}`,
+        );
+      }
+    }
   }
 
   #startLoad(
@@ -208,12 +310,18 @@ export class BridgeState {
         repository: this.repo,
         peers: [...(this.options.peers ?? []), ...(options.peers ?? [])],
         repair: options.repair ?? false,
+        afterLoad: contentTranslatorHook(this.repo),
       })
       : this.#loader;
     const registry = loader === this.#loader
       ? this.#registry
       : new LoaderRegistry(loadedIndexPath(this.repo.store.home)).add(loader);
-    const running = registry.load(ds).then(async (directory) => {
+    // The lock check is part of the load: a mismatch fails the job like a failed download.
+    const loaded = registry.load(ds).then(async (directory) => {
+      await this.#checkLoaded(ds, id, directory);
+      return directory;
+    });
+    const running = loaded.then(async (directory) => {
       await this.#jobs.put({
         kind: "fetch",
         id: ds.identifier,
@@ -226,9 +334,13 @@ export class BridgeState {
       if (report) this.events.publish({ type: "verified", id, infoHash, ok: report.ok, report });
       return directory;
     }, (error: Error) => {
-      this.events.publish({ type: "error", id, infoHash, message: error.message });
+      const code = error instanceof LockMismatchError ? { code: "lock-mismatch" } : {};
+      this.events.publish({ type: "error", id, infoHash, message: error.message, ...code });
       throw error;
-    }).finally(() => this.#running.delete(ds.identifier));
+    }).finally(() => {
+      this.#running.delete(ds.identifier);
+      this.#locks.delete(ds.identifier);
+    });
     running.catch(() => {});
     this.#running.set(ds.identifier, running);
   }
@@ -309,9 +421,9 @@ export class BridgeState {
           if (job.done) {
             const located = await locateContent(this.repo.store.home, ds, this.indexes);
             const torrent = join(this.repo.store.home, "session", `${job.infoHash}.torrent`);
-            if (located) {
-              await this.session.add(await Deno.readFile(torrent), { dir: located.directory });
-            }
+            // Content placed from the shared cache never was in this session: nothing to seed.
+            const bytes = await Deno.readFile(torrent).catch(() => undefined);
+            if (located && bytes) await this.session.add(bytes, { dir: located.directory });
           } else {
             // What is on disk is this bridge's own partial download: continue it
             // (repair) rather than refuse it as "present but does not verify".

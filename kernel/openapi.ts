@@ -77,6 +77,32 @@ export const OPENAPI = {
           directory: { type: "string" },
         },
       },
+      LockEntry: {
+        type: "object",
+        description:
+          "One owm.lock entry (see lib/lock/lock_format.ts), with the DataSource's IRI: a locked fetch refuses (409 lock-mismatch) a DataSource or torrent that differs, before downloading, and content whose files differ",
+        required: ["iri", "id", "infoHash", "torrentFileName", "size", "fileCount", "files"],
+        properties: {
+          iri: { type: "string" },
+          id: { type: "string" },
+          infoHash: { type: "string", pattern: "^[0-9a-f]{40}$" },
+          torrentFileName: { type: ["string", "null"] },
+          size: { type: "integer", minimum: 0 },
+          fileCount: { type: "integer", minimum: 0 },
+          files: {
+            type: "object",
+            description: "Path (the torrent's name first, '/'-separated) to its size and SHA-256",
+            additionalProperties: {
+              type: "object",
+              required: ["sha256", "size"],
+              properties: {
+                sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
+                size: { type: "integer", minimum: 0 },
+              },
+            },
+          },
+        },
+      },
       TorrentStatus: {
         type: "object",
         description: "Transmission-like field names",
@@ -175,11 +201,16 @@ export const OPENAPI = {
             properties: {
               peers: { type: "array", items: { type: "string" } },
               repair: { type: "boolean" },
+              lock: { $ref: "#/components/schemas/LockEntry" },
             },
           }),
         },
         responses: {
           "202": answer("Accepted", { $ref: "#/components/schemas/FetchAccepted" }),
+          "409": answer(
+            "no-torrent: nothing to fetch it by; lock-mismatch: with 'lock', the DataSource, its torrent or the content here differs from the lock (a mismatch found after the download fails the job: an 'error' event with code lock-mismatch)",
+            error,
+          ),
           ...errors,
         },
       },
@@ -314,7 +345,8 @@ export const OPENAPI = {
     },
     "/api/events": {
       get: {
-        summary: "Server-Sent Events: progress, done, verified, published, error",
+        summary:
+          "Server-Sent Events: progress, done, verified, published, error (with a 'code' such as lock-mismatch for known failures)",
         responses: { "200": { description: "text/event-stream" }, ...errors },
       },
     },

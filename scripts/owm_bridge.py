@@ -125,17 +125,48 @@ class Bridge:
         """One DataSource: id, iri, kind, key, fields, and its ``owm source show`` text."""
         return self.request("GET", f"/api/datasources/{_quote(id)}")
 
-    def start_fetch(self, id, peers=None, repair=False):
-        """Starts fetching (idempotent); returns ``{"id", "infoHash", "status", "state", ...}``."""
+    def lock_entry(self, id, lock_file=None):
+        """The ``owm.lock`` entry of ``id`` (with its ``iri``), as a locked fetch sends it.
+
+        The lockfile is ``lock_file``, else ``$OWM_LOCK``, else ``owm.lock`` in the
+        current directory. Raises BridgeError ``lock-mismatch`` when it does not
+        pin ``id``, ``no-lock`` when there is no lockfile.
+        """
+        path = os.path.abspath(lock_file or os.environ.get("OWM_LOCK") or "owm.lock")
+        try:
+            with open(path, encoding="utf-8") as f:
+                lock = json.load(f)
+        except FileNotFoundError:
+            raise BridgeError(
+                0, "no-lock", f"Lockfile {path} does not exist: create it with 'owm lock'"
+            ) from None
+        shown = self.show(id)
+        entry = (lock.get("dataSources") or {}).get(shown["iri"])
+        if entry is None:
+            raise BridgeError(
+                0, "lock-mismatch",
+                f"'{shown['id']}' does not match the lock {path}: it is not in the lock. To go on: "
+                f"lock it deliberately with 'owm lock {shown['id']}', or fetch it without the lock",
+            )
+        return dict(entry, iri=shown["iri"])
+
+    def start_fetch(self, id, peers=None, repair=False, lock=None):
+        """Starts fetching (idempotent); returns ``{"id", "infoHash", "status", "state", ...}``.
+
+        ``lock``: an entry from :meth:`lock_entry`; the bridge then refuses
+        (409 ``lock-mismatch``) anything that differs from it.
+        """
         body = {}
         if peers:
             body["peers"] = list(peers)
         if repair:
             body["repair"] = True
+        if lock is not None:
+            body["lock"] = lock
         return self.request("POST", f"/api/datasources/{_quote(id)}/fetch", body)
 
     def fetch(self, id, peers=None, repair=False, wait=True, poll=0.25, timeout=None,
-              on_progress=None):
+              on_progress=None, locked=False, lock_file=None):
         """Fetches a DataSource through the bridge.
 
         With ``wait`` (the default), polls ``GET /api/torrents/{infoHash}`` every
@@ -143,10 +174,15 @@ class Bridge:
         (again, idempotently) until it reports the fetch ``done`` (verified and
         recorded), and returns the directory. ``on_progress(status)`` is called
         with each status polled. Without ``wait``, returns the 202 answer.
+        With ``locked``, sends the entry of ``id`` in the lockfile (``lock_file``,
+        else ``$OWM_LOCK``, else ./owm.lock): the bridge refuses with BridgeError
+        ``lock-mismatch`` a different torrent (before downloading) or content
+        whose files differ.
         Raises BridgeError ``fetch-failed`` when the torrent errs or the bridge's
         fetch ends without completing, ``timeout`` after ``timeout`` seconds.
         """
-        accepted = self.start_fetch(id, peers, repair)
+        lock = self.lock_entry(id, lock_file) if locked else None
+        accepted = self.start_fetch(id, peers, repair, lock)
         if not wait:
             return accepted
         info_hash = accepted["infoHash"]
@@ -171,7 +207,7 @@ class Bridge:
                     )
             complete = status is not None and status.get("percentDone") == 1
             if complete or polls % 8 == 0:
-                accepted = self.start_fetch(id, peers)
+                accepted = self.start_fetch(id, peers, lock=lock)
                 if accepted["state"] == "started":
                     raise BridgeError(
                         0, "fetch-failed",
@@ -271,6 +307,9 @@ def main(argv=None):
     fetch.add_argument("--no-wait", action="store_true", help="start it and print the answer")
     fetch.add_argument("--progress", action="store_true", help="print progress to stderr")
     fetch.add_argument("--timeout", type=float, help="seconds to wait at most")
+    fetch.add_argument("--locked", action="store_true",
+                       help="refuse anything owm.lock does not pin")
+    fetch.add_argument("--lock", help="the lockfile (default $OWM_LOCK, else ./owm.lock)")
     commands.add_parser("status", help="a torrent's status").add_argument("infohash")
     commands.add_parser("torrents", help="every torrent's status")
     commands.add_parser("verify", help="verify fetched content").add_argument("id")
@@ -297,7 +336,8 @@ def main(argv=None):
         elif args.command == "fetch":
             result = bridge.fetch(args.id, peers=args.peer, repair=args.repair,
                                   wait=not args.no_wait, timeout=args.timeout,
-                                  on_progress=_progress if args.progress else None)
+                                  on_progress=_progress if args.progress else None,
+                                  locked=args.locked, lock_file=args.lock)
             if args.no_wait or args.json:
                 _print_json(result)
             else:

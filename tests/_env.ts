@@ -6,6 +6,7 @@
  *
  * @module
  */
+import "./_cache_env.ts"; // a temporary shared cache, never the user's
 
 /** This process's environment without INIT_CWD, plus `extra`. */
 export function shellEnv(extra: Record<string, string> = {}): Record<string, string> {

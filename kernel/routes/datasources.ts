@@ -11,6 +11,8 @@ import type {
 } from "../../lib/bridge/api_types.ts";
 import type { DataSource } from "../../lib/datasource/data_source.ts";
 import { formatDataSource } from "../../lib/datasource/format.ts";
+import { LockFileError } from "../../lib/lock/errors.ts";
+import { type LockEntry, parseLockEntry } from "../../lib/lock/lock_format.ts";
 import type { BridgeState } from "../bridge_state.ts";
 import { ApiHttpError } from "../http_errors.ts";
 
@@ -53,6 +55,17 @@ function stringList(value: unknown, name: string): string[] | undefined {
   return value;
 }
 
+/** The `lock` of a fetch request: one `owm.lock` entry with its `iri`. */
+function lockOf(value: unknown): LockEntry | undefined {
+  if (value === undefined || value === null) return undefined;
+  try {
+    return parseLockEntry(value, undefined, "the request's 'lock'");
+  } catch (error) {
+    if (error instanceof LockFileError) throw new ApiHttpError(400, "bad-lock", error.message);
+    throw error;
+  }
+}
+
 /** The DataSource routes over `state`. */
 export function dataSourceRoutes(state: BridgeState) {
   return new Hono()
@@ -91,8 +104,10 @@ export function dataSourceRoutes(state: BridgeState) {
       const ds = await state.repo.get(c.req.param("id"));
       const body = await jsonBody(c.req, true);
       const peers = stringList(body.peers, "peers");
+      const lock = lockOf(body.lock);
       const accepted = await state.fetch(ds, {
         ...(peers ? { peers } : {}),
+        ...(lock ? { lock } : {}),
         repair: body.repair === true,
       });
       return c.json(accepted, 202);

@@ -130,7 +130,14 @@ export type BridgeEvent =
   | { type: "done"; id: string | null; infoHash: string; directory: string }
   | { type: "verified"; id: string; infoHash: string; ok: boolean; report: unknown }
   | { type: "published"; id: string; infoHash: string; magnetLink: string }
-  | { type: "error"; id: string | null; infoHash: string | null; message: string };
+  | {
+    type: "error";
+    id: string | null;
+    infoHash: string | null;
+    message: string;
+    /** Set for known failures, e.g. `lock-mismatch` when a locked fetch got other content. */
+    code?: string;
+  };
 
 /** What `<store>/bridge.json` holds (mode 0600). */
 export interface BridgeFile {

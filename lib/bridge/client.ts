@@ -8,6 +8,9 @@
 import { join } from "node:path";
 import { resolveStoreHome } from "../graph/store.ts";
 import type { VerifyReport } from "../integrity/verify.ts";
+import { LockMismatchError } from "../lock/errors.ts";
+import { requireLockFile, resolveLockPath } from "../lock/lock_file.ts";
+import { type LockEntry, lockEntryToJson } from "../lock/lock_format.ts";
 import type {
   BridgeEvent,
   BridgeFile,
@@ -49,6 +52,14 @@ export interface BridgeFetchOptions {
   signal?: AbortSignal;
   /** Called with the torrent's status as it changes while waiting. */
   onProgress?: (status: TorrentStatusJson) => void;
+  /**
+   * Refuse anything the lockfile does not pin: the DataSource must be in it,
+   * and the bridge refuses (`lock-mismatch`) a different torrent before
+   * downloading and content whose files differ. @default false
+   */
+  locked?: boolean;
+  /** The lockfile for `locked`. @default OWM_LOCK, else owm.lock in the current directory */
+  lockFile?: string;
 }
 
 /** Options of {@linkcode Bridge.watch}. */
@@ -304,7 +315,15 @@ export class Bridge implements AsyncDisposable {
    * @param options Peers, repair, a signal, a progress callback.
    * @returns The directory holding the content.
    * @throws {BridgeError} `fetch-failed` when the download or its verification
-   *   fails; `stream-ended` when the bridge stops first.
+   *   fails; `stream-ended` when the bridge stops first; `lock-mismatch` (409
+   *   before any download, or after it) when `locked` and anything differs
+   *   from the lockfile.
+   * @throws {LockFileError} when `locked` and the lockfile is missing or not valid.
+   *
+   * @example A pinned fetch
+   * ```ts ignore
+   * const dir = await bridge.fetch("CSVDataSource:worms", { locked: true }); // ./owm.lock
+   * ```
    */
   fetch(id: string, options?: BridgeFetchOptions & { wait?: true }): Promise<string>;
   /**
@@ -317,9 +336,11 @@ export class Bridge implements AsyncDisposable {
   fetch(id: string, options: BridgeFetchOptions): Promise<string | FetchAccepted>;
   async fetch(id: string, options: BridgeFetchOptions = {}): Promise<string | FetchAccepted> {
     const path = `/api/datasources/${encodeURIComponent(id)}/fetch`;
+    const lock = options.locked ? await this.#lockEntry(id, options.lockFile) : undefined;
     const body = {
       ...(options.peers ? { peers: options.peers } : {}),
       ...(options.repair ? { repair: true } : {}),
+      ...(lock ? { lock: lockEntryToJson(lock) } : {}),
     };
     const signal = options.signal ? { signal: options.signal } : {};
     if (options.wait === false) return await this.#json("POST", path, { json: body, ...signal });
@@ -340,7 +361,7 @@ export class Bridge implements AsyncDisposable {
           return event.directory;
         } else if (event.type === "error" && event.infoHash === hash) {
           throw new BridgeError(
-            "fetch-failed",
+            event.code === "lock-mismatch" ? "lock-mismatch" : "fetch-failed",
             `Fetching '${accepted.id}' failed: ${event.message}`,
           );
         }
@@ -352,6 +373,19 @@ export class Bridge implements AsyncDisposable {
     } finally {
       await events.return();
     }
+  }
+
+  /** The lock entry of `id` in the lockfile, or a `lock-mismatch` error when it has none. */
+  async #lockEntry(id: string, lockFile: string | undefined): Promise<LockEntry> {
+    const path = resolveLockPath(lockFile);
+    const lock = await requireLockFile(path);
+    const shown = await this.show(id);
+    const entry = lock.entries.get(shown.iri);
+    if (entry) return entry;
+    const missing = new LockMismatchError(shown.id, path, [
+      { kind: "not-locked", expected: null, actual: null },
+    ]);
+    throw new BridgeError("lock-mismatch", missing.message, { cause: missing });
   }
 
   /**

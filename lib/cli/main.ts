@@ -44,6 +44,14 @@ const OPTIONS = {
   hostname: { type: "string" },
   "udp-port": { type: "string" },
   "allow-graph": { type: "boolean" },
+  lock: { type: "string" },
+  locked: { type: "boolean" },
+  option: { type: "string", multiple: true },
+  offline: { type: "boolean" },
+  "max-size": { type: "string" },
+  "older-than": { type: "string" },
+  all: { type: "boolean" },
+  "dry-run": { type: "boolean" },
 } as const;
 
 const TRANSFER = ["index", "peer", "port", "no-dht", "no-lsd", "web-seed"] as const;
@@ -55,6 +63,10 @@ const torrents = () => import("./torrent_commands.ts");
 const verifying = () => import("./verify_command.ts");
 const drive = () => import("./drive_command.ts");
 const tracking = () => import("./tracker_command.ts");
+const locking = () => import("./lock_command.ts");
+const translating = () => import("./translate_commands.ts");
+const provenance = () => import("./provenance_commands.ts");
+const caching = () => import("./cache_command.ts");
 
 const GLOBAL_OPTIONS = new Set(["home", "json", "help", "version"]);
 
@@ -90,6 +102,23 @@ const COMMANDS: Record<string, Command> = {
   "source show": { options: [], run: (args, _v, g, io) => showCommand(args, g, io) },
   "source rm": { options: [], run: (args, _v, g, io) => removeCommand(args, g, io) },
   "source list-kinds": { options: [], run: (args, _v, g, io) => listKindsCommand(args, g, io) },
+  "source derivs": {
+    options: [],
+    run: async (args, _v, g, io) => (await provenance()).derivsCommand(args, g, io),
+  },
+  "source provenance": {
+    options: [],
+    run: async (args, _v, g, io) => (await provenance()).provenanceCommand(args, g, io),
+  },
+  // Translating may fetch inputs, so it takes the transfer options.
+  translate: {
+    options: [...TRANSFER, "key", "option", "context", "timeout"],
+    run: async (args, v, g, io) => (await translating()).translateCommand(args, v, g, io),
+  },
+  "translator list": {
+    options: [],
+    run: async (args, _v, g, io) => (await translating()).translatorListCommand(args, g, io),
+  },
   "torrent create": {
     options: ["out", "tracker", "web-seed"],
     run: async (args, v, g, io) =>
@@ -105,7 +134,7 @@ const COMMANDS: Record<string, Command> = {
     run: async (args, _v, g, io) => (await torrents()).torrentInfoCommand(args, g, io),
   },
   verify: {
-    options: ["md5", "sha256", "sha512", "torrent", "content", "index"],
+    options: ["md5", "sha256", "sha512", "torrent", "content", "index", "offline"],
     run: async (args, v, g, io) =>
       (await verifying()).verifyCommand(
         args,
@@ -116,6 +145,7 @@ const COMMANDS: Record<string, Command> = {
           torrent: v.torrent,
           content: v.content,
           index: v.index,
+          offline: v.offline,
         },
         g,
         io,
@@ -126,9 +156,17 @@ const COMMANDS: Record<string, Command> = {
     run: async (args, v, g, io) =>
       (await drive()).driveAuthCommand(args, { access: v.access }, g, io),
   },
+  "cache list": {
+    options: [],
+    run: async (args, _v, g, io) => (await caching()).cacheListCommand(args, g, io),
+  },
+  "cache gc": {
+    options: ["max-size", "older-than", "all", "dry-run"],
+    run: async (args, v, g, io) => (await caching()).cacheGcCommand(args, v, g, io),
+  },
   // The transfer commands load the torrent engine (webtorrent), so only when run.
   fetch: {
-    options: [...TRANSFER, "dir", "timeout", "repair"],
+    options: [...TRANSFER, "dir", "timeout", "repair", "locked", "lock", "offline"],
     run: async (args, v, g, io) => (await transfers()).fetchCommand(args, v, g, io),
   },
   publish: {
@@ -138,6 +176,11 @@ const COMMANDS: Record<string, Command> = {
   seed: {
     options: [...TRANSFER, "torrent", "dir"],
     run: async (args, v, g, io) => (await transfers()).seedCommand(args, v, g, io),
+  },
+  lock: {
+    options: ["lock", "index"],
+    run: async (args, v, g, io) =>
+      (await locking()).lockCommand(args, { lock: v.lock, index: v.index }, g, io),
   },
   tracker: {
     options: ["hostname", "port", "udp-port", "allow-graph"],

@@ -19,13 +19,16 @@ import type { TorrentHandle, TorrentStatus } from "../torrent/handle.ts";
 import { magnetLink } from "../torrent/magnet.ts";
 import { parseMetainfo } from "../torrent/metainfo.ts";
 import type { TorrentSession } from "../torrent/session.ts";
+import { cacheDownload, fetchTorrentFromCache } from "./cached_torrent_fetch.ts";
 import { type CliIo, printJson, UsageError } from "./io.ts";
+import { fetchIsLocked, fetchLocked } from "./lock_command.ts";
 import { ProgressBar } from "./progress.ts";
 import { type GlobalOptions, openRepository } from "./store_commands.ts";
 import {
   bittorrentLoader,
   configuredIndexes,
   intOption,
+  isOffline,
   openSession,
   type TransferOptions,
 } from "./transfer_context.ts";
@@ -35,6 +38,10 @@ import { userCwd, userOutputPath, userPath } from "./user_path.ts";
 export interface FetchCommandOptions extends TransferOptions {
   /** `--dir DIR`. */
   dir?: string | undefined;
+  /** `--locked`: refuse anything the lockfile does not pin (also `OWM_LOCKED=1`). */
+  locked?: boolean | undefined;
+  /** `--lock PATH`: the lockfile (default `OWM_LOCK`, else `./owm.lock`). */
+  lock?: string | undefined;
 }
 
 /** Options of `owm publish`. */
@@ -140,8 +147,29 @@ export async function fetchCommand(
   try {
     const torrentFile = target.endsWith(".torrent") ? userPath(target) : undefined;
     if (target.startsWith("magnet:") || (torrentFile && isFile(torrentFile))) {
+      if (fetchIsLocked(options)) {
+        throw new UsageError(
+          "--locked fetches DataSources by id (ClassName:key), not magnets or files",
+        );
+      }
+      const source = target.startsWith("magnet:") ? target : await Deno.readFile(torrentFile!);
+      // Content already here or in the shared cache needs no session (offline: nothing else).
+      const here = await fetchTorrentFromCache({
+        source,
+        directoryFor: (infoHash) =>
+          options.dir ? userOutputPath(options.dir) : join(
+            dataRoot(repo.store.home),
+            LOADER_KEY,
+            typeof source === "string" ? "magnet" : infoHash,
+          ),
+        offline: isOffline(options),
+        home: repo.store.home,
+        target,
+        json: global.json,
+      }, io);
+      if (here !== undefined) return here;
       return await fetchTorrentSource(
-        target.startsWith("magnet:") ? target : await Deno.readFile(torrentFile!),
+        source,
         repo.store.home,
         options,
         await getSession(),
@@ -154,6 +182,10 @@ export async function fetchCommand(
       : join(dataRoot(repo.store.home), LOADER_KEY);
     const loader = bittorrentLoader(base, repo, getSession, options);
     const registry = new LoaderRegistry(join(dataRoot(repo.store.home), "index.json")).add(loader);
+    if (fetchIsLocked(options)) {
+      const ctx = { repo, registry, loader, options, global, io, bar, signal: stop.signal };
+      return await fetchLocked(ds, ctx);
+    }
     const directory = await registry.load(ds, {
       signal: stop.signal,
       onProgress: (p) => bar.update({ ...p }),
@@ -168,9 +200,13 @@ export async function fetchCommand(
         infoHash: result.infoHash,
         verified: result.report.ok,
         alreadyPresent: result.alreadyPresent,
+        fromCache: result.fromCache,
+        ...(result.cacheNote ? { cacheNote: result.cacheNote } : {}),
         checks: result.report.checks,
       });
     } else {
+      if (result.fromCache) io.err("owm: from the shared cache");
+      if (result.cacheNote) io.err(`owm: cache: ${result.cacheNote}`);
       for (const check of result.report.checks) io.err(`owm: verified ${check.kind}`);
       io.out(directory);
     }
@@ -218,6 +254,7 @@ async function fetchTorrentSource(
   const meta = handle.metainfo!;
   const contentPath = handle.contentPath ?? join(handle.dir, meta.name);
   const report = await verify(contentPath, { pieces: torrentPiecesCheck(meta) });
+  if (report.ok) await cacheDownload(contentPath, meta, home, ctx.io);
   const directory = dirname(contentPath);
   if (ctx.global.json) {
     printJson(ctx.io, {

@@ -9,7 +9,9 @@ import type { DataSourceRepository } from "../datasource/repository.ts";
 import { resolveIndexes } from "../index/config.ts";
 import { LocalFolderIndex } from "../index/local_folder_index.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
+import { offlineFromEnv } from "../cache/env.ts";
 import { BitTorrentDataSourceDirLoader } from "../loader/bittorrent_loader.ts";
+import { contentTranslatorHook } from "../translate/content_translation.ts";
 import { TorrentSession } from "../torrent/session.ts";
 import { UsageError } from "./io.ts";
 
@@ -31,18 +33,36 @@ export interface TransferOptions {
   timeout?: string | undefined;
   /** `--repair`. */
   repair?: boolean | undefined;
+  /** `--offline`: resolve only from what is on this machine (also `OWM_OFFLINE=1`). */
+  offline?: boolean | undefined;
+}
+
+/**
+ * Whether a command runs offline: `--offline`, or `OWM_OFFLINE` set to `1`,
+ * `true` or `yes`. Offline, only what is already here (the store's data or
+ * the shared cache) is used: no torrent session, no HTTP or Drive index.
+ */
+export function isOffline(options: TransferOptions): boolean {
+  return options.offline === true || offlineFromEnv();
 }
 
 /**
  * The indexes to use: `--index` specs, else `OWM_INDEXES` (comma-separated),
  * else the store's own folder index `<store>/torrents`. `OWM_DRIVE_ROOT_URL`
  * points Drive indexes at a Drive-compatible server; `OWM_INDEX_TOKEN` is the
- * bearer token for HTTP indexes.
+ * bearer token for HTTP indexes. `offline` keeps only folder indexes (the
+ * others need the network).
  */
 export function configuredIndexes(
   storeHome: string,
   specs: readonly string[] = [],
+  offline = false,
 ): TorrentIndex[] {
+  const indexes = allConfiguredIndexes(storeHome, specs);
+  return offline ? indexes.filter((index) => index.kind === "dir") : indexes;
+}
+
+function allConfiguredIndexes(storeHome: string, specs: readonly string[]): TorrentIndex[] {
   const fromEnv = Deno.env.get("OWM_INDEXES")?.split(",").map((s) => s.trim()).filter(Boolean);
   const chosen = specs.length > 0 ? specs : fromEnv ?? [];
   if (chosen.length === 0) return [new LocalFolderIndex(join(storeHome, "torrents"))];
@@ -86,7 +106,10 @@ export async function openSession(
   });
 }
 
-/** The BitTorrent loader for a command. */
+/**
+ * The BitTorrent loader for a command: offline with `--offline` or
+ * `OWM_OFFLINE`, with the shared cache unless `OWM_CACHE=0`.
+ */
 export function bittorrentLoader(
   base: string,
   repo: DataSourceRepository,
@@ -102,5 +125,7 @@ export function bittorrentLoader(
     ...(options["web-seed"] ? { webSeeds: options["web-seed"] } : {}),
     ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
     repair: options.repair ?? false,
+    offline: isOffline(options),
+    afterLoad: contentTranslatorHook(repo),
   });
 }

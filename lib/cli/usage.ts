@@ -17,6 +17,14 @@ DataSources in the graph:
   source show <id>...           show DataSources (ids: ClassName:key or <IRI>)
   source rm <id>...             remove DataSources
   source list-kinds             list the DataSource classes
+  source derivs <id>            the DataSources translated from <id>, as a tree
+  source provenance <id>        what <id> was translated from, down to its original data
+
+Translating (provenance recorded in the graph):
+  translate <translator> <id>... [--key K] [--option name=value]... [--context IRI]
+                                load the inputs (fetching them if needed), translate them
+                                into a new DataSource, record the Translation; prints its id
+  translator list               the translators: zip-to-directory, directory-to-zip, csv-to-rdf
 
 Fetching and publishing:
   fetch <id|magnet|file.torrent> [--peer host:port]... [--dir DIR] [--timeout S] [--repair]
@@ -30,6 +38,24 @@ Fetching and publishing:
   Transfer options: --index SPEC (dir:PATH, http(s)://…, drive: or drive:FOLDER; repeatable;
   default OWM_INDEXES, else <store>/torrents), --peer host:port, --web-seed URL, --port N,
   --no-dht, --no-lsd (or OWM_DHT=0, OWM_LSD=0)
+
+Reproducible pipelines (owm.lock):
+  lock [<id>...] [--lock PATH]  pin the content present here (of the ids, or of every DataSource
+                                whose content is here) in owm.lock: infohash, torrent file name,
+                                each file's size and SHA-256; other entries are kept
+  fetch <id> --locked [--lock PATH] [--repair]
+                                refuse anything the lock does not pin (OWM_LOCKED=1 too);
+                                the lockfile: --lock PATH, else OWM_LOCK, else ./owm.lock
+
+Offline mode and the shared cache:
+  fetch <id> --offline          use only what is here (the store's data or the shared cache),
+                                never the network (OWM_OFFLINE=1 too; also verify --offline)
+  cache list                    the shared cache's entries: infohash, sha256, size, last use
+  cache gc [--max-size SIZE] [--older-than DAYS] [--all] [--dry-run]
+                                remove entries, least recently used first (default: unused
+                                for 90 days); the cache: OWM_CACHE_DIR, else
+                                $XDG_CACHE_HOME/owmeta-torrent, else ~/.cache/owmeta-torrent;
+                                OWM_CACHE=0 turns it off
 
 Private swarms:
   tracker [--hostname H] [--port N] [--udp-port N] [--allow-graph]

@@ -21,7 +21,7 @@ import {
 } from "../integrity/verify.ts";
 import { type CliIo, ExitCode, printJson, UsageError } from "./io.ts";
 import { type GlobalOptions, openRepository } from "./store_commands.ts";
-import { configuredIndexes } from "./transfer_context.ts";
+import { configuredIndexes, isOffline } from "./transfer_context.ts";
 import { userPath } from "./user_path.ts";
 
 /** Options of `owm verify`. */
@@ -38,6 +38,8 @@ export interface VerifyCommandOptions {
   content?: string | undefined;
   /** `--index SPEC`, repeated: where to find the torrent of a data source id. */
   index?: readonly string[] | undefined;
+  /** `--offline` (or `OWM_OFFLINE=1`): only folder indexes are read, never the network. */
+  offline?: boolean | undefined;
 }
 
 const SYNOPSIS =
@@ -206,7 +208,7 @@ export async function verifyCommand(
       const found = await locateContent(
         repo.store.home,
         ds,
-        configuredIndexes(repo.store.home, options.index),
+        configuredIndexes(repo.store.home, options.index, isOffline(options)),
       );
       if (!found) {
         io.err(

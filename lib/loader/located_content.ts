@@ -52,7 +52,14 @@ export async function locateContent(
   }
   const name = meta?.name ?? (ds.fields.has("fileName") ? ds.get("fileName") : undefined);
   if (typeof name !== "string") return undefined;
-  return { contentPath: join(entry.directory, name), directory: entry.directory, meta };
+  // Content loaded through a content translator is remembered as the
+  // translator's output, `<dir>@<translator>`; the content itself is in <dir>.
+  const translator = ds.fields.has("contentTranslator") ? ds.get("contentTranslator") : undefined;
+  const suffix = typeof translator === "string" && translator !== "" ? `@${translator}` : "";
+  const directory = suffix && entry.directory.endsWith(suffix)
+    ? entry.directory.slice(0, -suffix.length)
+    : entry.directory;
+  return { contentPath: join(directory, name), directory, meta };
 }
 
 /** Verifies located content against everything `ds` records and its torrent's piece hashes. */

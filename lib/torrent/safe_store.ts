@@ -220,7 +220,14 @@ export class SafeChunkStore implements ChunkStore {
       throw new TorrentError("io", `Refusing ${JSON.stringify(path)}: it is a symbolic link`);
     }
     const handle = write
-      ? await open(path, constants.O_RDWR | constants.O_CREAT, 0o644)
+      ? await open(path, constants.O_RDWR | constants.O_CREAT, 0o644).catch((error) => {
+        // A read-only file (content hard-linked with the shared cache) is still read and
+        // seeded; a write to it fails with an error naming it.
+        if ((error as { code?: string }).code === "EACCES" && link?.isFile()) {
+          return open(path, "r");
+        }
+        throw error;
+      })
       : await open(path, "r");
     return { handle, users: 0, dirty: false };
   }

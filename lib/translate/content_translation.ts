@@ -142,3 +142,32 @@ export async function translateLoadedContent(
   ]);
   return out;
 }
+
+/**
+ * A loader's `afterLoad` hook applying each DataSource's `contentTranslator`
+ * with `translators` (by default the built-in ones, imported only when a
+ * DataSource names a translator).
+ *
+ * @example
+ * ```ts ignore
+ * const loader = new BitTorrentDataSourceDirLoader(base, {
+ *   session,
+ *   repository: repo,
+ *   afterLoad: contentTranslatorHook(repo),
+ * });
+ * ```
+ */
+export function contentTranslatorHook(
+  repository: DataSourceRepository,
+  translators?: TranslatorRegistry,
+): (ds: DataSource, directory: string, contentPath: string) => Promise<string> {
+  return async (ds, directory, contentPath) => {
+    const name = ds.fields.has("contentTranslator") ? ds.get("contentTranslator") : undefined;
+    if (typeof name !== "string" || name === "") return directory;
+    const registry = translators ?? (await import("./builtins.ts")).builtinTranslators();
+    return await translateLoadedContent(ds, directory, contentPath, {
+      translators: registry,
+      repository,
+    });
+  };
+}

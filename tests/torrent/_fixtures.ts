@@ -4,6 +4,7 @@
  *
  * @module
  */
+import "../_cache_env.ts"; // a temporary shared cache, never the user's
 import { join, relative } from "node:path";
 import { createTorrent, type CreateTorrentOptions } from "../../lib/torrent/create.ts";
 import type { Metainfo } from "../../lib/torrent/metainfo.ts";

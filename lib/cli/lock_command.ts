@@ -1,0 +1,234 @@
+/**
+ * `owm lock [id…]` and `owm fetch --locked`: the lockfile on the command line.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { DataSource } from "../datasource/data_source.ts";
+import { toCurie } from "../datasource/identifier.ts";
+import type { DataSourceRepository } from "../datasource/repository.ts";
+import { withFileLock } from "../graph/lock.ts";
+import type { BitTorrentDataSourceDirLoader } from "../loader/bittorrent_loader.ts";
+import type { LoaderRegistry } from "../loader/registry.ts";
+import { LockMismatchError } from "../lock/errors.ts";
+import {
+  mergeLock,
+  readLockFile,
+  requireLockFile,
+  resolveLockPath,
+  writeLockFile,
+} from "../lock/lock_file.ts";
+import { lockEntryToJson, serializeLock } from "../lock/lock_format.ts";
+import { lockDataSources } from "../lock/lock_sources.ts";
+import { loadLocked } from "../lock/locked_load.ts";
+import { type CliIo, printJson } from "./io.ts";
+import type { ProgressBar } from "./progress.ts";
+import { type GlobalOptions, openRepository } from "./store_commands.ts";
+import { configuredIndexes, isOffline } from "./transfer_context.ts";
+import { userCwd, userOutputPath } from "./user_path.ts";
+
+/** Options of `owm lock`. */
+export interface LockCommandOptions {
+  /** `--lock PATH`: the lockfile. */
+  lock?: string | undefined;
+  /** `--index SPEC`, repeated. */
+  index?: readonly string[] | undefined;
+}
+
+/** The options of `owm fetch` that concern the lock. */
+export interface LockedFetchOptions {
+  /** `--locked`. */
+  locked?: boolean | undefined;
+  /** `--lock PATH`. */
+  lock?: string | undefined;
+  /** `--repair`. */
+  repair?: boolean | undefined;
+  /** `--index SPEC`, repeated. */
+  index?: readonly string[] | undefined;
+  /** `--offline` (also `OWM_OFFLINE=1`): no index lookup beyond folders, no download. */
+  offline?: boolean | undefined;
+}
+
+/**
+ * The lockfile a command uses: `--lock PATH` (from the user's directory),
+ * else `OWM_LOCK`, else `owm.lock` in the user's directory.
+ *
+ * @param option The `--lock` value, if given.
+ * @returns An absolute path.
+ */
+export function lockFileOption(option: string | undefined): string {
+  return option === undefined ? resolveLockPath(undefined, userCwd()) : userOutputPath(option);
+}
+
+/** Whether `owm fetch` runs locked: `--locked`, or `OWM_LOCKED=1` (also `true`, `on`, `yes`). */
+export function fetchIsLocked(options: LockedFetchOptions): boolean {
+  if (options.locked) return true;
+  const value = Deno.env.get("OWM_LOCKED")?.trim().toLowerCase();
+  return value === "1" || value === "true" || value === "on" || value === "yes";
+}
+
+/**
+ * `owm lock [id…] [--lock PATH] [--index SPEC]… [--json]`: pins the content
+ * of the DataSources named (or, with none, of every DataSource whose content
+ * is present here) in the lockfile: infohash, torrent file name, each file's
+ * size and SHA-256. Other entries of an existing lockfile are kept. The
+ * content must be present and verify; nothing is written otherwise.
+ */
+export async function lockCommand(
+  args: string[],
+  options: LockCommandOptions,
+  global: GlobalOptions,
+  io: CliIo,
+): Promise<number> {
+  const repo = await openRepository(global, io, false);
+  // Offline (OWM_OFFLINE), only folder indexes are read for the torrents.
+  const indexes = configuredIndexes(repo.store.home, options.index, isOffline({}));
+  const lockFile = lockFileOption(options.lock);
+  const { entries, skipped } = await lockDataSources(repo, args, { indexes });
+  if (entries.length === 0) {
+    io.err(
+      "owm: nothing to lock: no DataSource has its content here; fetch one first (owm fetch <id>), then run owm lock",
+    );
+    return 1;
+  }
+  // Hashing took its time: read, merge and write under the store's lock, so
+  // that two `owm lock` runs do not lose each other's entries.
+  const { before, written } = await withFileLock(
+    join(repo.store.home, "owm-lockfile.lock"),
+    async () => {
+      const before = await readLockFile(lockFile);
+      const merged = mergeLock(before, entries);
+      const text = serializeLock(merged);
+      const written = !await sameText(lockFile, text);
+      if (written) await writeLockFile(lockFile, merged);
+      return { before, written };
+    },
+  );
+  const same = (iri: string) => {
+    const old = before?.entries.get(iri);
+    const now = entries.find((e) => e.iri === iri)!;
+    return old !== undefined && JSON.stringify(lockEntryToJson(old)) ===
+        JSON.stringify(lockEntryToJson(now));
+  };
+  const locked = entries.map((e) => ({
+    id: e.id,
+    iri: e.iri,
+    infoHash: e.infoHash,
+    fileCount: e.fileCount,
+    size: e.size,
+    changed: !same(e.iri),
+  }));
+  const kept = [...(before?.entries.values() ?? [])]
+    .filter((e) => !entries.some((n) => n.iri === e.iri))
+    .map((e) => e.id);
+  if (global.json) {
+    printJson(io, { lockFile, written, locked, kept, skipped });
+    return 0;
+  }
+  for (const entry of locked) io.out(entry.id);
+  const changed = locked.filter((e) => e.changed).length;
+  io.err(
+    `owm: ${
+      written ? "wrote" : "unchanged:"
+    } ${lockFile}: ${locked.length} locked (${changed} new or changed)` +
+      (kept.length ? `, ${kept.length} other entr${kept.length === 1 ? "y" : "ies"} kept` : "") +
+      (skipped.length
+        ? `; not present here, so not locked: ${skipped.map((s) => s.id).join(", ")}`
+        : ""),
+  );
+  return 0;
+}
+
+async function sameText(path: string, text: string): Promise<boolean> {
+  try {
+    return await Deno.readTextFile(path) === text;
+  } catch {
+    return false;
+  }
+}
+
+/** What `owm fetch --locked` works with. */
+export interface LockedFetchContext {
+  /** The repository. */
+  repo: DataSourceRepository;
+  /** The fetch's loaders. */
+  registry: LoaderRegistry;
+  /** Its BitTorrent loader (for what a download checked). */
+  loader: BitTorrentDataSourceDirLoader;
+  /** The command's options. */
+  options: LockedFetchOptions;
+  /** Global options. */
+  global: GlobalOptions;
+  /** Output. */
+  io: CliIo;
+  /** The progress bar. */
+  bar: ProgressBar;
+  /** Stops the fetch. */
+  signal: AbortSignal;
+}
+
+/**
+ * `owm fetch <id> --locked`: the DataSource must be in the lockfile, and what
+ * it records, the torrent its index holds (checked before downloading) and
+ * every file fetched must match; otherwise exit 1 with what differs.
+ * Content already here that matches is not read again by the loader.
+ */
+export async function fetchLocked(ds: DataSource, ctx: LockedFetchContext): Promise<number> {
+  const { repo, io, bar } = ctx;
+  const lockFile = lockFileOption(ctx.options.lock);
+  const lock = await requireLockFile(lockFile);
+  const id = toCurie(ds.identifier, await repo.store.prefixes());
+  const entry = lock.entries.get(ds.identifier);
+  if (!entry) {
+    throw new LockMismatchError(id, lockFile, [{
+      kind: "not-locked",
+      expected: null,
+      actual: null,
+    }]);
+  }
+  const offline = isOffline(ctx.options);
+  const result = await loadLocked(ds, entry, {
+    registry: ctx.registry,
+    indexes: configuredIndexes(repo.store.home, ctx.options.index, offline),
+    lockFile,
+    repair: ctx.options.repair ?? false,
+    offline,
+    signal: ctx.signal,
+    onProgress: (p) => bar.update({ ...p }),
+  });
+  bar.finish();
+  const lockCheck = {
+    kind: "lock",
+    expected: `${entry.fileCount} files, ${entry.size} bytes`,
+    actual: `${entry.fileCount} files, ${entry.size} bytes`,
+    ok: true,
+    detail: `every file's size and SHA-256 as pinned in ${lockFile}`,
+  };
+  const loaded = result.alreadyPresent ? undefined : ctx.loader.lastResult(ds);
+  const checks = [...(loaded?.report.checks ?? []), lockCheck];
+  if (ctx.global.json) {
+    printJson(io, {
+      id,
+      directory: result.directory,
+      contentPath: result.contentPath,
+      infoHash: result.infoHash,
+      verified: true,
+      alreadyPresent: result.alreadyPresent,
+      fromCache: loaded?.fromCache ?? false,
+      locked: true,
+      lockFile,
+      checks,
+    });
+  } else {
+    if (loaded?.fromCache) io.err("owm: from the shared cache");
+    for (const check of checks) {
+      io.err(
+        `owm: verified ${check.kind}${
+          check.kind === "lock" ? ` (${entry.fileCount} files, SHA-256 as in ${lockFile})` : ""
+        }`,
+      );
+    }
+    io.out(result.directory);
+  }
+  return 0;
+}

@@ -1,0 +1,120 @@
+/**
+ * Where the lockfile is, and reading and writing it (atomically, in its
+ * canonical text).
+ *
+ * @module
+ */
+import { isAbsolute, join, resolve } from "node:path";
+import { atomicWriteFile } from "../graph/atomic_write.ts";
+import { LockFileError } from "./errors.ts";
+import {
+  LOCK_FILE_NAME,
+  type LockContents,
+  type LockEntry,
+  parseLock,
+  serializeLock,
+} from "./lock_format.ts";
+
+function env(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined; // no permission to read it: as if unset
+  }
+}
+
+/**
+ * The lockfile to use: `explicit` when given, else `OWM_LOCK`, else
+ * `owm.lock` in `cwd`. Relative paths are taken from `cwd`.
+ *
+ * @example
+ * ```ts ignore
+ * resolveLockPath(undefined, "/home/me/project"); // "/home/me/project/owm.lock" (OWM_LOCK unset)
+ * ```
+ *
+ * @param explicit A path the caller chose.
+ * @param cwd The project directory. @default Deno.cwd()
+ * @returns An absolute path.
+ */
+export function resolveLockPath(explicit?: string, cwd: string = Deno.cwd()): string {
+  const chosen = explicit ?? env("OWM_LOCK") ?? LOCK_FILE_NAME;
+  return isAbsolute(chosen) ? chosen : resolve(join(cwd, chosen));
+}
+
+/**
+ * Reads a lockfile.
+ *
+ * @example
+ * ```ts ignore
+ * const lock = await readLockFile("owm.lock");
+ * console.log(lock ? [...lock.entries.keys()] : "no lockfile");
+ * ```
+ *
+ * @param path The lockfile.
+ * @returns Its contents, or `undefined` when there is no such file.
+ * @throws {LockFileError} when it cannot be read or is not a valid lockfile.
+ */
+export async function readLockFile(path: string): Promise<LockContents | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new LockFileError(
+      path,
+      `cannot be read (${error instanceof Error ? error.message : error})`,
+      { cause: error },
+    );
+  }
+  return parseLock(text, path);
+}
+
+/**
+ * Reads a lockfile that must exist.
+ *
+ * @param path The lockfile.
+ * @returns Its contents.
+ * @throws {LockFileError} when it is missing, unreadable or not valid.
+ */
+export async function requireLockFile(path: string): Promise<LockContents> {
+  const lock = await readLockFile(path);
+  if (!lock) {
+    throw new LockFileError(
+      path,
+      "does not exist: create it with `owm lock` (after fetching the DataSources), or point to it with --lock PATH or OWM_LOCK",
+    );
+  }
+  return lock;
+}
+
+/**
+ * `lock` with `entries` added or replaced (the others kept).
+ *
+ * @param lock The current contents, if any.
+ * @param entries The new entries.
+ * @returns The merged contents.
+ */
+export function mergeLock(
+  lock: LockContents | undefined,
+  entries: Iterable<LockEntry>,
+): LockContents {
+  const merged = new Map(lock?.entries ?? []);
+  for (const entry of entries) merged.set(entry.iri, entry);
+  return { version: lock?.version ?? 1, entries: merged };
+}
+
+/**
+ * Writes a lockfile in its canonical text, atomically (a reader sees the old
+ * or the new file, never a part).
+ *
+ * @example
+ * ```ts ignore
+ * await writeLockFile("owm.lock", mergeLock(await readLockFile("owm.lock"), [entry]));
+ * ```
+ *
+ * @param path The lockfile.
+ * @param lock What to write.
+ */
+export async function writeLockFile(path: string, lock: LockContents): Promise<void> {
+  await atomicWriteFile(path, [new TextEncoder().encode(serializeLock(lock))]);
+}

@@ -1,0 +1,145 @@
+/**
+ * The BitTorrent loader offline: content already here loads with no torrent
+ * session; missing content and damaged content are OfflineErrors that name the
+ * DataSource and what to run (damaged content is never repaired); indexes that
+ * need the network are not asked, yet content learnt earlier still verifies.
+ */
+import { join } from "node:path";
+import { BitTorrentDataSourceDirLoader } from "../../lib/loader/bittorrent_loader.ts";
+import { HttpIndex } from "../../lib/index/http_index.ts";
+import { OfflineError } from "../../lib/loader/offline.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_assert.ts";
+import { assertSameTree, withTempDir } from "../torrent/_fixtures.ts";
+import { damage, project, startSeeder } from "./_stores.ts";
+
+Deno.test("offline: present content loads without a session; missing content is an OfflineError naming it", async () => {
+  await withTempDir(async (tmp) => {
+    await using seeder = await startSeeder(join(tmp, "seeder"), join(tmp, "shared"));
+    const fields = { torrentFileName: seeder.torrentFileName };
+    await using online = await project(join(tmp, "a"), join(tmp, "shared"), {
+      fields,
+      cache: false,
+      peers: [seeder.peer],
+    });
+    await online.loader.load(await online.ds());
+
+    await using a = await project(join(tmp, "a"), join(tmp, "shared"), {
+      fields,
+      cache: false,
+      offline: true,
+    });
+    const dir = await a.loader.load(await a.ds());
+    assertEquals(a.loader.lastResult(await a.ds())!.alreadyPresent, true);
+    assertEquals(a.sessionsOpened(), 0);
+    await assertSameTree(join(dir, "dataset"), seeder.content);
+
+    await using b = await project(join(tmp, "b"), join(tmp, "shared"), {
+      fields,
+      cache: false,
+      offline: true,
+      peers: [seeder.peer],
+    });
+    const error = await assertRejects(async () => b.loader.load(await b.ds()), OfflineError);
+    assertEquals(error.reason, "missing");
+    assertEquals(error.dataSource, "CSVDataSource:seeded");
+    assertStringIncludes(error.message, "DataSource CSVDataSource:seeded is not on this machine");
+    assertStringIncludes(error.message, b.loader.directoryFor(await b.ds()));
+    assertStringIncludes(error.message, "run without OWM_OFFLINE");
+    assertStringIncludes(error.message, "owm fetch CSVDataSource:seeded");
+    assertEquals(b.sessionsOpened(), 0, "no session, though a peer was given");
+  });
+});
+
+Deno.test("offline: damaged content is an OfflineError and is never repaired", async () => {
+  await withTempDir(async (tmp) => {
+    await using seeder = await startSeeder(join(tmp, "seeder"), join(tmp, "shared"));
+    const fields = { torrentFileName: seeder.torrentFileName };
+    await using online = await project(join(tmp, "a"), join(tmp, "shared"), {
+      fields,
+      cache: false,
+      peers: [seeder.peer],
+    });
+    const dir = await online.loader.load(await online.ds());
+    const file = join(dir, "dataset", "nested", "c.csv");
+    await damage(file, 10);
+    const damaged = await Deno.readFile(file);
+    await using a = await project(join(tmp, "a"), join(tmp, "shared"), {
+      fields,
+      cache: false,
+      offline: true,
+      repair: true,
+      peers: [seeder.peer],
+    });
+    const error = await assertRejects(async () => a.loader.load(await a.ds()), OfflineError);
+    assertEquals(error.reason, "unverified");
+    assertStringIncludes(error.message, "present but does not verify");
+    assertStringIncludes(error.message, "owm fetch CSVDataSource:seeded --repair");
+    assertEquals(a.sessionsOpened(), 0);
+    assertEquals(await Deno.readFile(file), damaged, "left as it was");
+  });
+});
+
+Deno.test("offline: indexes that need the network are not asked; recorded hashes still verify present content", async () => {
+  await withTempDir(async (tmp) => {
+    await using seeder = await startSeeder(join(tmp, "seeder"), join(tmp, "shared"));
+    const fields = { torrentFileName: seeder.torrentFileName };
+    await using online = await project(join(tmp, "a"), join(tmp, "shared"), {
+      fields,
+      cache: false,
+      peers: [seeder.peer],
+    });
+    await online.loader.load(await online.ds()); // records infohash, magnet link and SHA-256
+
+    let requests = 0;
+    await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+      requests++;
+      return new Response("no", { status: 500 });
+    });
+    const http = new HttpIndex(`http://127.0.0.1:${server.addr.port}/`);
+    await using a = await project(join(tmp, "a"), join(tmp, "shared"), {
+      fields,
+      cache: false,
+      offline: true,
+      indexes: [http],
+    });
+    const dir = await a.loader.load(await a.ds());
+    const result = a.loader.lastResult(await a.ds())!;
+    assertEquals(result.alreadyPresent, true);
+    assertEquals(result.report.checks.map((c) => c.kind).sort(), ["legacy-md5", "sha256"]);
+    await assertSameTree(join(dir, "dataset"), seeder.content);
+
+    await using b = await project(join(tmp, "b"), join(tmp, "shared"), {
+      fields,
+      cache: false,
+      offline: true,
+      indexes: [http],
+    });
+    const error = await assertRejects(async () => b.loader.load(await b.ds()), OfflineError);
+    assertStringIncludes(error.message, `${http.location}, which need the network`);
+    assertEquals([requests, a.sessionsOpened(), b.sessionsOpened()], [0, 0, 0]);
+  });
+});
+
+Deno.test("the loader is offline with OWM_OFFLINE=1 and has no cache with OWM_CACHE=0", () => {
+  const saved = ["OWM_OFFLINE", "OWM_CACHE", "OWM_CACHE_DIR"].map((n) => [n, Deno.env.get(n)]);
+  try {
+    Deno.env.set("OWM_OFFLINE", "1");
+    Deno.env.set("OWM_CACHE", "0");
+    const session = () => Promise.reject(new Error("no session"));
+    const off = new BitTorrentDataSourceDirLoader("/tmp/x", { session });
+    assertEquals([off.offline, off.cache], [true, undefined]);
+    Deno.env.set("OWM_OFFLINE", "0");
+    Deno.env.set("OWM_CACHE", "1");
+    Deno.env.set("OWM_CACHE_DIR", "/tmp/owm-cache-env-test");
+    const on = new BitTorrentDataSourceDirLoader("/tmp/x", { session });
+    assertEquals([on.offline, on.cache?.dir], [false, "/tmp/owm-cache-env-test"]);
+    const explicit = new BitTorrentDataSourceDirLoader("/tmp/x", {
+      session,
+      offline: true,
+      cache: false,
+    });
+    assert(explicit.offline && explicit.cache === undefined);
+  } finally {
+    for (const [n, v] of saved) v === undefined ? Deno.env.delete(n!) : Deno.env.set(n!, v);
+  }
+});
