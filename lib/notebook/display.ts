@@ -34,6 +34,7 @@ import { formatDataSource } from "../datasource/format.ts";
 import { displayNameOf, snakeCase } from "../datasource/informational.ts";
 import type { VerifyReport } from "../integrity/verify.ts";
 import type { TorrentStatus } from "../torrent/handle.ts";
+import { type ChainNode, formatChain } from "../translate/chain.ts";
 
 /** The symbol of Jupyter's display protocol: the same as `Deno.jupyter.$display`. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display");
@@ -464,6 +465,30 @@ export function tableView(
     `(${footer})`,
   ].join("\n");
   return new RichView(html, text);
+}
+
+/**
+ * A provenance chain ({@linkcode provenanceTree}) or derivation tree
+ * ({@linkcode derivationTree}) as an indented tree, the way
+ * `owm source provenance` / `owm source derivs` print it.
+ *
+ * @example
+ * ```ts ignore
+ * await display(chainView(await provenanceTree(repo, "GraphDataSource:conn-graph")));
+ * ```
+ *
+ * @param root The tree.
+ * @param direction `provenance` (arrows point back to inputs) or `derivs`. @default "provenance"
+ */
+export function chainView(
+  root: ChainNode,
+  direction: "provenance" | "derivs" = "provenance",
+): RichView {
+  const text = formatChain(root, direction === "provenance" ? "←" : "→").join("\n");
+  return new RichView(
+    `<pre class="owm-provenance" style="text-align:left">${escapeHtml(text)}</pre>`,
+    text,
+  );
 }
 
 /** Options of {@linkcode progressBar}. */

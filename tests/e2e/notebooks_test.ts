@@ -257,7 +257,7 @@ Deno.test("every notebook in notebooks/ has an environment in this test", () => 
   const names = [...Deno.readDirSync(NOTEBOOKS)].map((e) => e.name).filter((n) =>
     n.endsWith(".ipynb")
   ).sort();
-  assertEquals(names, ["publish.ipynb", "quickstart.ipynb"]);
+  assertEquals(names, ["publish.ipynb", "quickstart.ipynb", "reproducible.ipynb"]);
 });
 
 Deno.test({
@@ -400,3 +400,99 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "reproducible.ipynb: pins, requires, translates, queries and traces; a rerun offline reproduces it",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await requireJupyter();
+    const tmp = await Deno.makeTempDir({ prefix: "owm-nb-reproducible-" });
+    const home = join(tmp, "store");
+    const lockFile = join(tmp, "owm.lock");
+    const seedDir = join(tmp, "seed");
+    await Deno.mkdir(seedDir, { recursive: true });
+    await Deno.writeTextFile(join(seedDir, "connectome.csv"), connectomeCsv(3_000));
+    const session = await TorrentSession.open({
+      stateDir: join(tmp, "seeder-session"),
+      dht: false,
+      lsd: false,
+      tracker: false,
+      port: 0,
+      hostname: "127.0.0.1",
+    });
+    let closed = false;
+    try {
+      const seeded = await publish(join(seedDir, "connectome.csv"), {
+        class: "CSVDataSource",
+        key: "seeded",
+        repository: await DataSourceRepository.open({ home: join(tmp, "seeder"), create: true }),
+        index: new LocalFolderIndex(join(home, "torrents")),
+        session,
+      });
+      const env = {
+        OWM_HOME: home,
+        OWM_LOCK: lockFile,
+        OWM_PEERS: `127.0.0.1:${session.port}`,
+        OWM_NB_TORRENT: seeded.torrentFileName,
+        OWM_NB_CSV: "connectome.csv",
+      };
+      const first = await execute("reproducible.ipynb", tmp, env);
+      assertNoErrors("reproducible.ipynb", first.nb);
+      assertExecuted(first.nb);
+
+      // The pin: written to OWM_LOCK, shown file by file.
+      const lock = JSON.parse(await Deno.readTextFile(lockFile));
+      const entries = Object.values(lock.dataSources) as {
+        id: string;
+        infoHash: string;
+        files: Record<string, { sha256: string }>;
+      }[];
+      assertEquals(entries.map((e) => e.id), ["ConnectomeCSVDataSource:2000_connections"]);
+      assertEquals(entries[0]!.infoHash, seeded.infoHash);
+      const pin = richOutputs(cellOutputs(first.nb, "lockDataSources("), "owm-table");
+      assertStringIncludes(html(pin[0]), seeded.infoHash);
+      assertStringIncludes(html(pin[0]), entries[0]!.files["connectome.csv"]!.sha256);
+
+      const required = richOutputs(cellOutputs(first.nb, "locked: true"), "owm-table");
+      assertStringIncludes(html(required[0]), "verified against owm.lock");
+
+      // The translation's output, and the queries over its statements.
+      const output = richOutputs(cellOutputs(first.nb, "runTranslation("), "owm-datasource");
+      assertStringIncludes(html(output[0]), "GraphDataSource");
+      const queries = richOutputs(cellOutputs(first.nb, "byNeuron"), "owm-table");
+      assertEquals(queries.length, 2, "two query tables");
+      // connectomeCsv(3000): every third row is a GapJunction.
+      assertStringIncludes(html(queries[0]), ">GapJunction<");
+      assertStringIncludes(html(queries[0]), ">Send<");
+      assertStringIncludes(html(queries[1]), "5 rows");
+
+      // The provenance chain.
+      const chain = richOutputs(cellOutputs(first.nb, "provenanceTree("), "owm-provenance");
+      assertEquals(chain.length, 1, "the chain is shown");
+      const lines = text(chain[0]).split("\n");
+      assertEquals(lines[0], "GraphDataSource:2000_connections-graph");
+      assertStringIncludes(lines[1]!, "← csv-to-rdf 1 at ");
+      assertEquals(lines[2], "   └─ ConnectomeCSVDataSource:2000_connections");
+
+      // Next year: the seeder is gone, the network is off; the pinned pipeline reruns the same.
+      const graph1 = await graphStatements(home);
+      await session.close();
+      closed = true;
+      const second = await execute("reproducible.ipynb", tmp, { ...env, OWM_OFFLINE: "1" });
+      assertNoErrors("reproducible.ipynb (offline rerun)", second.nb);
+      assertEquals(JSON.parse(await Deno.readTextFile(lockFile)), lock, "the lock is unchanged");
+      assertEquals(await graphStatements(home), graph1, "the same statements");
+    } finally {
+      if (!closed) await session.close();
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
+
+/** The statements of the translated graph (N-Quads lines), sorted. */
+async function graphStatements(home: string): Promise<string[]> {
+  const text = await Deno.readTextFile(join(home, "graph.nq"));
+  return text.split("\n").filter((l) => l.includes("<http://data.openworm.org/graphs/")).sort();
+}
