@@ -210,12 +210,69 @@ Deno.test("owm translator list names the built-in translators", async () => {
   try {
     const list = JSON.parse(ok(await owm(home, "translator", "list", "--json"), "list").stdout);
     const names = list.map((t: { name: string }) => t.name);
-    for (const name of ["directory-to-zip", "zip-to-directory"]) {
+    for (const name of ["csv-to-rdf", "directory-to-zip", "zip-to-directory"]) {
       assert(names.includes(name), `${name} in ${names}`);
     }
     const zip = list.find((t: { name: string }) => t.name === "zip-to-directory");
     assertEquals(zip.inputKinds, ["LocalFileDataSource"]);
     assertEquals(zip.outputKind, "LocalFileDataSource");
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("owm translate csv-to-rdf: a published CSV becomes statements in its own graph", async () => {
+  const home = await Deno.makeTempDir({ prefix: "owm-translate-cli-" });
+  try {
+    const csv = join(home, "edges.csv");
+    await Deno.writeTextFile(
+      csv,
+      'Origin,Target,Type,Number of Connections\r\nADAL,AVAR,"Send, chemical",3\r\nAVAR,ADAL,GapJunction,12\r\n',
+    );
+    ok(
+      await owm(home, "publish", csv, "--class", "CSVDataSource", "--key", "edges", "--no-seed"),
+      "publish",
+    );
+    const run = JSON.parse(
+      ok(
+        await owm(
+          home,
+          "translate",
+          "csv-to-rdf",
+          "CSVDataSource:edges",
+          "--key",
+          "edges-graph",
+          "--json",
+        ),
+        "translate csv-to-rdf",
+      ).stdout,
+    );
+    assertEquals(run.id, "GraphDataSource:edges-graph");
+    assert(run.statements > 8, `statements: ${run.statements}`);
+    const nq = await Deno.readTextFile(run.contentPath);
+    assertStringIncludes(nq, '"Send, chemical"');
+    assertStringIncludes(nq, '"12"^^<http://www.w3.org/2001/XMLSchema#integer>');
+    // The same lines are in the store, in the output's named graph.
+    const store = await Deno.readTextFile(join(home, "graph.nq"));
+    for (const line of nq.trim().split("\n")) assertStringIncludes(store, line);
+    const derivs = ok(await owm(home, "source", "derivs", "CSVDataSource:edges"), "derivs");
+    assertStringIncludes(derivs.stdout, "csv-to-rdf 1 at");
+    assertStringIncludes(derivs.stdout, "GraphDataSource:edges-graph");
+    // A bad row: exit 1 naming line and row; the graph keeps the earlier translation.
+    const before = await Deno.readTextFile(join(home, "graph.nq"));
+    await owm(home, "source", "rm", "CSVDataSource:edges");
+    const bad = join(home, "bad.csv");
+    await Deno.writeTextFile(bad, 'a,b\n1,2\n3,"unterminated\n');
+    ok(
+      await owm(home, "publish", bad, "--class", "CSVDataSource", "--key", "bad", "--no-seed"),
+      "publish bad",
+    );
+    const afterPublish = await Deno.readTextFile(join(home, "graph.nq"));
+    const failed = await owm(home, "translate", "csv-to-rdf", "CSVDataSource:bad");
+    assertEquals(failed.code, 1);
+    assertMatch(failed.stderr, /line 3 \(row 2\)/);
+    assertEquals(await Deno.readTextFile(join(home, "graph.nq")), afterPublish);
+    assert(before !== afterPublish);
   } finally {
     await Deno.remove(home, { recursive: true });
   }
