@@ -37,6 +37,7 @@ import {
 } from "./entry.ts";
 import { type GcPolicy, planGc } from "./gc.ts";
 import { makeReadOnly, type PlaceReport, placeTree } from "./link.ts";
+import { pathExists } from "../fs/exists.ts";
 
 /** An entry found in the cache. */
 export interface CachedContent {
@@ -307,7 +308,7 @@ export class ContentCache {
       ]);
       let won = false;
       await withFileLock(this.#lockPath(infoHash), async () => {
-        if (await exists(this.#entryDir(infoHash))) return; // another process added it first
+        if (await pathExists(this.#entryDir(infoHash))) return; // another process added it first
         await Deno.rename(work, this.#entryDir(infoHash));
         won = true;
       });
@@ -335,7 +336,7 @@ export class ContentCache {
    */
   async materialize(entry: CachedContent, target: string): Promise<PlaceReport> {
     return await withFileLock(this.#lockPath(entry.record.infoHash), async () => {
-      if (!(await exists(entry.contentPath))) {
+      if (!(await pathExists(entry.contentPath))) {
         throw new CacheError(this.dir, `entry ${entry.record.infoHash} was removed`);
       }
       return await placeTree(entry.contentPath, target, { link: this.link });
@@ -362,7 +363,7 @@ export class ContentCache {
     });
     if (sha256 !== undefined && HEX64.test(sha256)) {
       const pointed = (await Deno.readTextFile(this.#shaPath(sha256)).catch(() => "")).trim();
-      if (!HEX40.test(pointed) || !(await exists(this.#entryDir(pointed)))) {
+      if (!HEX40.test(pointed) || !(await pathExists(this.#entryDir(pointed)))) {
         await this.#point(sha256, key).catch(() => {});
       }
     }
@@ -385,7 +386,7 @@ export class ContentCache {
     infoHash: string,
     remove: (record: CacheEntryRecord | undefined) => boolean,
   ): Promise<number | undefined> {
-    if (!HEX40.test(infoHash) || !(await exists(this.#entryDir(infoHash)))) return undefined;
+    if (!HEX40.test(infoHash) || !(await pathExists(this.#entryDir(infoHash)))) return undefined;
     await this.#ensure();
     const gone = join(this.#tmp, `${infoHash}.dropped.${crypto.randomUUID().slice(0, 8)}`);
     let record: CacheEntryRecord | undefined;
@@ -431,7 +432,7 @@ export class ContentCache {
    */
   async gc(options: GcOptions = {}): Promise<GcReport> {
     const empty = { removedBytes: 0, freedBytes: 0, kept: 0, keptBytes: 0, strays: 0 };
-    if (!(await exists(this.#root))) return { removed: [], ...empty, dryRun: !!options.dryRun };
+    if (!(await pathExists(this.#root))) return { removed: [], ...empty, dryRun: !!options.dryRun };
     await this.#ensure();
     return await withFileLock(join(this.#root, "gc.lock"), async () => {
       const plan = planGc(await this.list(), options, options.now ?? new Date());
@@ -511,15 +512,6 @@ export class ContentCache {
       }
     }
     return removed;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -14,6 +14,7 @@
  */
 import { dirname, join } from "node:path";
 import { listTree } from "../integrity/tree.ts";
+import { pathExists } from "../fs/exists.ts";
 
 /** How a tree was placed. */
 export interface PlaceReport {
@@ -90,7 +91,7 @@ export async function placeTree(
   let link = (options.link ?? true) && await sameDevice(source, parent);
   const single = files.length === 1 && files[0]!.rel === "";
   if (!single) await Deno.mkdir(target); // throws AlreadyExists
-  else if (await exists(target)) throw new Deno.errors.AlreadyExists(`'${target}' exists`);
+  else if (await pathExists(target)) throw new Deno.errors.AlreadyExists(`'${target}' exists`);
   const report: PlaceReport = { files: 0, bytes: 0, linked: 0, copied: 0 };
   const made = new Set<string>();
   for (const file of files) {
@@ -156,13 +157,4 @@ export async function unshareTree(path: string): Promise<number> {
     count++;
   }
   return count;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { VerifyReport } from "../integrity/verify.ts";
 import { type CachedContent, CacheError, type ContentCache } from "./content_cache.ts";
 import type { PlaceReport } from "./link.ts";
+import { pathExists } from "../fs/exists.ts";
 
 /** Options for {@linkcode serveFromCache}. */
 export interface ServeOptions {
@@ -85,7 +86,7 @@ export async function serveFromCache(
       return { reason: report };
     }
     const contentPath = join(dir, options.name);
-    if (await exists(contentPath)) {
+    if (await pathExists(contentPath)) {
       const old = join(dir, `.owm-replaced-${crypto.randomUUID().slice(0, 8)}`);
       await Deno.rename(contentPath, old);
       await Deno.remove(old, { recursive: true }).catch(() => {});
@@ -96,14 +97,5 @@ export async function serveFromCache(
     return { contentPath, report: { ...report, target: contentPath }, placed };
   } finally {
     await Deno.remove(stage, { recursive: true }).catch(() => {});
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -16,6 +16,7 @@ import { OfflineError } from "../loader/offline.ts";
 import { parseMagnet } from "../torrent/magnet.ts";
 import { type Metainfo, parseMetainfo } from "../torrent/metainfo.ts";
 import { type CliIo, printJson } from "./io.ts";
+import { pathExists } from "../fs/exists.ts";
 
 /** Where and how {@linkcode fetchTorrentFromCache} looks. */
 export interface CachedTorrentFetch {
@@ -69,7 +70,7 @@ export async function fetchTorrentFromCache(
     });
   if (meta) {
     const present = join(directory, meta.name);
-    if (await exists(present)) {
+    if (await pathExists(present)) {
       const report = await verify(present, { pieces: torrentPiecesCheck(meta) });
       if (report.ok) return print(request, io, directory, present, meta, report, false);
       if (request.offline) throw offlineError("unverified", "its piece hashes do not match");
@@ -129,13 +130,4 @@ function print(
     io.out(directory);
   }
   return 0;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -35,6 +35,7 @@ import type { TorrentSession } from "../torrent/session.ts";
 import { DataSourceDirLoader, type LoadOptions } from "./dir_loader.ts";
 import { LoadFailedError } from "./errors.ts";
 import { OfflineError, type OfflineReason } from "./offline.ts";
+import { pathExists } from "../fs/exists.ts";
 
 /** Options for {@linkcode BitTorrentDataSourceDirLoader}. */
 export interface BitTorrentLoaderOptions {
@@ -205,7 +206,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     let damaged: string | undefined;
     if (meta) {
       const present = join(dir, meta.name);
-      if (await exists(present)) {
+      if (await pathExists(present)) {
         options.onProgress?.({ bytesDone: 0, bytesTotal: meta.length, phase: "verifying" });
         const report = await this.#verify(ds, present, meta, options.signal);
         if (report.ok) {
@@ -373,7 +374,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     name ??= stringField(ds, "fileName");
     if (!name || /[/\\\0]/.test(name) || name === "." || name === "..") return undefined;
     const present = join(dir, name);
-    if (!(await exists(present))) return undefined;
+    if (!(await pathExists(present))) return undefined;
     const expected = recordedIntegrity(ds);
     if (Object.keys(expected).length === 0) {
       throw this.#offlineError(
@@ -573,13 +574,4 @@ function failures(report: VerifyReport): string {
   return report.checks.filter((c) => !c.ok).map((c) =>
     `${c.kind}: expected ${c.expected}, got ${c.actual}${c.detail ? ` (${c.detail})` : ""}`
   ).join("; ") || "nothing recorded to check";
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -20,6 +20,7 @@ import type { LoaderRegistry } from "../loader/registry.ts";
 import { readTranslation } from "./provenance.ts";
 import type { TranslatorRegistry } from "./registry.ts";
 import { outputLeaf, runTranslation, TRANSLATION_LOADER_KEY } from "./run.ts";
+import { pathExists } from "../fs/exists.ts";
 
 /** Options of {@linkcode TranslationDataSourceDirLoader}. */
 export interface TranslationLoaderOptions {
@@ -72,7 +73,7 @@ export class TranslationDataSourceDirLoader extends DataSourceDirLoader {
     const fileName = ds.fields.has("fileName") ? ds.get("fileName") : undefined;
     const content = typeof fileName === "string" ? join(dir, fileName) : dir;
     const expected = recordedIntegrity(ds);
-    if (await exists(content)) {
+    if (await pathExists(content)) {
       const report = await verify(
         content,
         expected,
@@ -112,14 +113,5 @@ export class TranslationDataSourceDirLoader extends DataSourceDirLoader {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     return run.directory;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
