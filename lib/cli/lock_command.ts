@@ -132,11 +132,18 @@ export async function lockCommand(
       written ? "wrote" : "unchanged:"
     } ${lockFile}: ${locked.length} locked (${changed} new or changed)` +
       (kept.length ? `, ${kept.length} other entr${kept.length === 1 ? "y" : "ies"} kept` : "") +
-      (skipped.length
-        ? `; not present here, so not locked: ${skipped.map((s) => s.id).join(", ")}`
-        : ""),
+      skippedText(skipped, "not present here"),
   );
   return 0;
+}
+
+/** `; <reason>, so not locked: a, b` for each reason among `skipped`, the usual one named `common`. */
+function skippedText(skipped: { id: string; reason: string }[], common: string): string {
+  const byReason = new Map<string, string[]>();
+  for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.id]);
+  return [...byReason].map(([reason, ids]) =>
+    `; ${reason === common ? reason : reason.split(":")[0]}, so not locked: ${ids.join(", ")}`
+  ).join("");
 }
 
 async function sameText(path: string, text: string): Promise<boolean> {

@@ -47,6 +47,17 @@ function recordedInfoHash(ds: DataSource): string | undefined {
   }
 }
 
+/**
+ * Why `ds` is not locked on its own, when it was made by a translation and
+ * has no torrent: its inputs are what a lock pins, and the translation loader
+ * checks a remade output against the SHA-256 it records.
+ */
+function translatedOnly(ds: DataSource, located: LocatedContent): string | undefined {
+  const translated = ds.fields.has("translation") && ds.getAll("translation").length > 0;
+  if (!translated || located.meta || recordedInfoHash(ds) !== undefined) return undefined;
+  return "made by a translation and not distributed by a torrent: lock its inputs instead (its recorded SHA-256 is checked whenever it is made again)";
+}
+
 async function entryOf(
   ds: DataSource,
   id: string,
@@ -129,6 +140,8 @@ export async function lockEntryFor(
       `its content is not present here (neither fetched nor published with this store): fetch it first (owm fetch ${id})`,
     );
   }
+  const why = translatedOnly(ds, located);
+  if (why) throw new NotLockableError(id, why);
   return await entryOf(ds, id, located, options);
 }
 
@@ -169,6 +182,11 @@ export async function lockDataSources(
     const located = await locateContent(repo.store.home, ds, options.indexes);
     if (!located || !await listContent(located.contentPath)) {
       skipped.push({ id: summary.id, reason: "not present here" });
+      continue;
+    }
+    const why = translatedOnly(ds, located);
+    if (why) {
+      skipped.push({ id: summary.id, reason: why });
       continue;
     }
     entries.push(await entryOf(ds, summary.id, located, options));

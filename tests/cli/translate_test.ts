@@ -154,6 +154,21 @@ Deno.test("owm translate: directory → zip → directory round-trips, and deriv
     assertEquals(prov.steps[0].sources[0].steps[0].sources[0].id, "LocalFileDataSource:neurons");
     assertEquals(prov.steps[0].sources[0].steps[0].sources[0].steps, []);
 
+    // A lock pins the published input; the translated outputs are passed over with the reason.
+    const lockFile = join(home, "owm.lock");
+    const locked = ok(await owm(home, "lock", "--lock", lockFile), "lock");
+    assertEquals(locked.stdout.trim(), "LocalFileDataSource:neurons");
+    assertMatch(
+      locked.stderr,
+      /made by a translation and not distributed by a torrent, so not locked: /,
+    );
+    for (const id of ["neurons-zip", "neurons-zip-zip-to-directory"]) {
+      assertMatch(locked.stderr, new RegExp(`LocalFileDataSource:${id}(,|\n)`));
+    }
+    const named = await owm(home, "lock", "LocalFileDataSource:neurons-zip", "--lock", lockFile);
+    assertEquals(named.code, 1);
+    assertStringIncludes(named.stderr, "lock its inputs instead");
+
     // Translation records and outputs: the list shows DataSources only.
     const list = ok(await owm(home, "source", "list"), "list").stdout.trim().split("\n");
     assertEquals(list.sort(), [
