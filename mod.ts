@@ -473,6 +473,7 @@ export type {
 // Notebook display.
 export {
   bundleOf,
+  chainView,
   dataSourceView,
   display,
   type DisplayCallOptions,
@@ -487,7 +488,6 @@ export {
   type ProgressBarOptions,
   publishedView,
   RichView,
-  chainView,
   tableView,
   type TableViewOptions,
   torrentStatusView,
