@@ -24,7 +24,7 @@ import { startBridge } from "../../kernel/server.ts";
 import { torrentJson } from "../../kernel/torrent_json.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
   options: {
     seconds: { type: "string", default: "10" },
     rate: { type: "string", default: "1000" },

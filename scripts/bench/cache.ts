@@ -25,7 +25,7 @@ import { publish } from "../../lib/publish/publish.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
   options: { mib: { type: "string", default: "256" }, rounds: { type: "string", default: "3" } },
 });
 const MIB = Number(values.mib);

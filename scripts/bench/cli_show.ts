@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { makeStore } from "./_fixture.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
   options: {
     count: { type: "string", default: "100000" },
     runs: { type: "string", default: "15" },

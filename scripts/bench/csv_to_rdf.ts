@@ -22,7 +22,7 @@ import { GraphStore } from "../../lib/graph/store.ts";
 import { csvToRdf } from "../../lib/translate/csv_to_rdf.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
   options: {
     rows: { type: "string", default: "100000" },
     rounds: { type: "string", default: "3" },

@@ -17,7 +17,7 @@ import { TorrentSession } from "../../lib/torrent/session.ts";
 import { startTracker } from "../../tests/torrent/_tracker.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
   options: { mib: { type: "string", default: "256" } },
 });
 const MIB = Number(values.mib);

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { type HashAlgorithm, hashFile } from "../../lib/integrity/hash.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
   options: {
     size: { type: "string", default: "512" },
     rounds: { type: "string", default: "3" },

@@ -17,7 +17,7 @@ import { extractZip } from "../../lib/archive/zip_extract.ts";
 import { digestContent } from "../../lib/integrity/content_digest.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
   options: {
     size: { type: "string", default: "200" },
     rounds: { type: "string", default: "3" },
