@@ -219,7 +219,9 @@ async function startChild(): Promise<void> {
     shared,
     ...datasets.flatMap((d) => ["--peer", d.peer]),
   ];
-  const cmd = new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" });
+  // No shared cache: never the user's, and every fetch really goes through the torrent session.
+  const env = { OWM_CACHE: "0" };
+  const cmd = new Deno.Command(Deno.execPath(), { args, env, stdout: "piped", stderr: "piped" });
   const proc = cmd.spawn();
   child = proc;
   const ready = Promise.withResolvers<void>();
