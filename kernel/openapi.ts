@@ -208,7 +208,7 @@ export const OPENAPI = {
         responses: {
           "202": answer("Accepted", { $ref: "#/components/schemas/FetchAccepted" }),
           "409": answer(
-            "no-torrent: nothing to fetch it by; lock-mismatch: with 'lock', the DataSource, its torrent or the content here differs from the lock (a mismatch found after the download fails the job: an 'error' event with code lock-mismatch)",
+            "no-torrent: nothing to fetch it by; offline: the bridge runs with OWM_OFFLINE=1 and the content is neither here nor in the shared cache; lock-mismatch: with 'lock', the DataSource, its torrent or the content here differs from the lock (a mismatch found after the download fails the job: an 'error' event with code lock-mismatch)",
             error,
           ),
           ...errors,
