@@ -6,11 +6,10 @@
  */
 import { join } from "node:path";
 import type { DataSourceRepository } from "../datasource/repository.ts";
-import { resolveIndexes } from "../index/config.ts";
-import { LocalFolderIndex } from "../index/local_folder_index.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
 import { offlineFromEnv } from "../cache/env.ts";
 import { BitTorrentDataSourceDirLoader } from "../loader/bittorrent_loader.ts";
+import { defaultIndexes } from "../loader/default_registry.ts";
 import { contentTranslatorHook } from "../translate/content_translation.ts";
 import { TorrentSession } from "../torrent/session.ts";
 import { UsageError } from "./io.ts";
@@ -63,16 +62,8 @@ export function configuredIndexes(
 }
 
 function allConfiguredIndexes(storeHome: string, specs: readonly string[]): TorrentIndex[] {
-  const fromEnv = Deno.env.get("OWM_INDEXES")?.split(",").map((s) => s.trim()).filter(Boolean);
-  const chosen = specs.length > 0 ? specs : fromEnv ?? [];
-  if (chosen.length === 0) return [new LocalFolderIndex(join(storeHome, "torrents"))];
-  const rootUrl = Deno.env.get("OWM_DRIVE_ROOT_URL");
   try {
-    return resolveIndexes(chosen, {
-      storeHome,
-      httpToken: Deno.env.get("OWM_INDEX_TOKEN"),
-      ...(rootUrl ? { drive: { rootUrl } } : {}),
-    });
+    return defaultIndexes(storeHome, specs);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
