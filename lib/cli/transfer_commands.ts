@@ -13,6 +13,8 @@ import { torrentPiecesCheck } from "../integrity/torrent_pieces.ts";
 import { verify } from "../integrity/verify.ts";
 import { LoadFailedError } from "../loader/errors.ts";
 import { LoaderRegistry } from "../loader/registry.ts";
+import { translationBase } from "../translate/run.ts";
+import { TranslationDataSourceDirLoader } from "../translate/translation_loader.ts";
 import { publish } from "../publish/publish.ts";
 import { createTorrent } from "../torrent/create.ts";
 import type { TorrentHandle, TorrentStatus } from "../torrent/handle.ts";
@@ -182,6 +184,16 @@ export async function fetchCommand(
       : join(dataRoot(repo.store.home), LOADER_KEY);
     const loader = bittorrentLoader(base, repo, getSession, options);
     const registry = new LoaderRegistry(join(dataRoot(repo.store.home), "index.json")).add(loader);
+    // A DataSource a translation made (and no torrent distributes) is made again from its inputs.
+    const { builtinTranslators } = await import("../translate/builtins.ts");
+    registry.add(
+      new TranslationDataSourceDirLoader(translationBase(repo.store.home), {
+        repository: repo,
+        translators: builtinTranslators(),
+        loaders: () => registry,
+        indexes: configuredIndexes(repo.store.home, options.index, isOffline(options)),
+      }),
+    );
     if (fetchIsLocked(options)) {
       const ctx = { repo, registry, loader, options, global, io, bar, signal: stop.signal };
       return await fetchLocked(ds, ctx);
@@ -191,7 +203,22 @@ export async function fetchCommand(
       onProgress: (p) => bar.update({ ...p }),
     });
     bar.finish();
-    const result = loader.lastResult(ds)!;
+    const result = loader.lastResult(ds);
+    if (!result) {
+      // Loaded by the translation loader: present and matching its recorded SHA-256, or remade.
+      if (global.json) {
+        printJson(io, {
+          id: toCurie(ds.identifier, await repo.store.prefixes()),
+          directory,
+          translation: ds.get("translation") ?? null,
+          verified: true,
+        });
+      } else {
+        io.err(`owm: made by ${String(ds.get("translation"))}; verified sha256`);
+        io.out(directory);
+      }
+      return 0;
+    }
     if (global.json) {
       printJson(io, {
         id: toCurie(ds.identifier, await repo.store.prefixes()),

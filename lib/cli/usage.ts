@@ -28,7 +28,8 @@ Translating (provenance recorded in the graph):
 
 Fetching and publishing:
   fetch <id|magnet|file.torrent> [--peer host:port]... [--dir DIR] [--timeout S] [--repair]
-                                download, verify, print the directory (last line)
+                                download, verify, print the directory (last line); a
+                                translated DataSource is made again from its inputs
   publish <path|zip> --class C --key K [--description D] [--tracker URL]... [--web-seed URL]...
                                 make the torrent, save the DataSource, push the .torrent
                                 to the indexes, then seed until interrupted (--no-seed: don't)

@@ -154,6 +154,24 @@ Deno.test("owm translate: directory → zip → directory round-trips, and deriv
     assertEquals(prov.steps[0].sources[0].steps[0].sources[0].id, "LocalFileDataSource:neurons");
     assertEquals(prov.steps[0].sources[0].steps[0].sources[0].steps, []);
 
+    // Both outputs deleted: fetching the last one makes the zip, then the folder, again.
+    const translated = join(home, "data_source_data", "translation");
+    await Deno.remove(join(translated, "neurons-zip"), { recursive: true });
+    await Deno.remove(join(translated, "neurons-zip-zip-to-directory"), { recursive: true });
+    const refetched = JSON.parse(
+      ok(
+        await owm(home, "fetch", "LocalFileDataSource:neurons-zip-zip-to-directory", "--json"),
+        "fetch of a translated DataSource",
+      ).stdout,
+    );
+    assertEquals(refetched.directory, join(translated, "neurons-zip-zip-to-directory"));
+    assertEquals(refetched.verified, true);
+    assertEquals(
+      (await digestContent(outDir, ["sha256"])).digests.sha256,
+      (await digestContent(data, ["sha256"])).digests.sha256,
+    );
+    assertEquals((await Deno.stat(zip.contentPath)).isFile, true);
+
     // A lock pins the published input; the translated outputs are passed over with the reason.
     const lockFile = join(home, "owm.lock");
     const locked = ok(await owm(home, "lock", "--lock", lockFile), "lock");
