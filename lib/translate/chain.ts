@@ -35,6 +35,8 @@ export interface ChainNode {
   iri: string;
   /** Whether the store still has the DataSource. */
   stored: boolean;
+  /** The infohash of the torrent that distributes it, when it records one. */
+  infoHash?: string;
   /** The translations leading on (derivs: made from it; provenance: that made it). */
   steps: ChainStep[];
   /** True when the node was already shown higher up (a cycle in hand-edited graphs). */
@@ -62,6 +64,8 @@ async function node(
 ): Promise<ChainNode> {
   const ds = await repo.find(`<${iri}>`);
   const out: ChainNode = { id: toCurie(iri, prefixes), iri, stored: ds !== undefined, steps: [] };
+  const infoHash = ds?.fields.has("infoHash") ? ds.get("infoHash") : undefined;
+  if (typeof infoHash === "string" && infoHash !== "") out.infoHash = infoHash;
   if (seen.has(iri)) return { ...out, repeated: true };
   seen.add(iri);
   for (const record of await next(ds, iri)) {
@@ -166,5 +170,7 @@ export function formatChain(root: ChainNode, arrow: string): string[] {
 }
 
 function label(n: ChainNode): string {
-  return `${n.id}${n.stored ? "" : " (not in the store)"}${n.repeated ? " (cycle)" : ""}`;
+  return `${n.id}${n.infoHash ? ` (torrent ${n.infoHash})` : ""}${
+    n.stored ? "" : " (not in the store)"
+  }${n.repeated ? " (cycle)" : ""}`;
 }

@@ -130,7 +130,7 @@ Deno.test("owm translate: directory → zip → directory round-trips, and deriv
 
     const derivs = ok(await owm(home, "source", "derivs", "LocalFileDataSource:neurons"), "derivs");
     const lines = derivs.stdout.trimEnd().split("\n");
-    assertEquals(lines[0], "LocalFileDataSource:neurons");
+    assertMatch(lines[0]!, /^LocalFileDataSource:neurons \(torrent [0-9a-f]{40}\)$/);
     assertMatch(lines[1]!, /^└─ → directory-to-zip 1 at \d{4}-/);
     assertEquals(lines[2], "   └─ LocalFileDataSource:neurons-zip");
     assertMatch(lines[3]!, /^ {6}└─ → zip-to-directory 1 at /);

@@ -474,7 +474,10 @@ Deno.test({
       const lines = text(chain[0]).split("\n");
       assertEquals(lines[0], "GraphDataSource:2000_connections-graph");
       assertStringIncludes(lines[1]!, "← csv-to-rdf 1 at ");
-      assertEquals(lines[2], "   └─ ConnectomeCSVDataSource:2000_connections");
+      assertEquals(
+        lines[2],
+        `   └─ ConnectomeCSVDataSource:2000_connections (torrent ${seeded.infoHash})`,
+      );
 
       // Next year: the seeder is gone, the network is off; the pinned pipeline reruns the same.
       const graph1 = await graphStatements(home);
