@@ -353,8 +353,11 @@ export {
   type TranslationContext,
   TranslationError,
   type TranslationInput,
+  TranslationInputError,
+  type TranslationInputProblem,
   type TranslationResult,
 } from "./lib/translate/translator.ts";
+export { translationRunJson, translatorJson } from "./lib/translate/run_json.ts";
 export { TranslatorRegistry } from "./lib/translate/registry.ts";
 export { builtinTranslators } from "./lib/translate/builtins.ts";
 export {
@@ -452,6 +455,7 @@ export {
   type BridgeConnectOptions,
   type BridgeFetchOptions,
   type BridgePublishOptions,
+  type BridgeTranslateOptions,
   type BridgeWatchOptions,
 } from "./lib/bridge/client.ts";
 export { BridgeError, type BridgeErrorOptions } from "./lib/bridge/errors.ts";
@@ -468,6 +472,9 @@ export type {
   FetchAccepted,
   PublishedJson,
   TorrentStatusJson,
+  TranslateBody,
+  TranslationJson,
+  TranslatorJson,
 } from "./lib/bridge/api_types.ts";
 
 // Notebook display.

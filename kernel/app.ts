@@ -11,6 +11,7 @@ import { dataSourceRoutes } from "./routes/datasources.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { publishRoutes } from "./routes/publish.ts";
 import { torrentRoutes } from "./routes/torrents.ts";
+import { translationRoutes, translatorRoutes } from "./routes/translations.ts";
 import {
   bearerGuard,
   corsHeaders,
@@ -35,7 +36,9 @@ export function createApp(state: BridgeState, options: AppOptions) {
     .route("/datasources", dataSourceRoutes(state))
     .route("/torrents", torrentRoutes(state))
     .route("/events", eventRoutes(state))
-    .route("/publish", publishRoutes(state));
+    .route("/publish", publishRoutes(state))
+    .route("/translators", translatorRoutes(state))
+    .route("/translations", translationRoutes(state));
   options.extraApi?.(api);
   const app = new Hono()
     .use("*", hostGuard(options))

@@ -1,7 +1,8 @@
 /**
  * What the bridge owns: the graph store, one torrent session, the indexes,
- * the BitTorrent loader, the event hub and the persisted jobs; and the
- * operations the routes call (fetch, verify, publish, resume).
+ * the BitTorrent loader, the event hub, the persisted jobs and the
+ * translation runner; and the operations the routes call (fetch, verify,
+ * publish, resume).
  *
  * @module
  */
@@ -31,6 +32,7 @@ import { EventHub } from "./events.ts";
 import { ApiHttpError } from "./http_errors.ts";
 import { JobList } from "./jobs.ts";
 import { torrentJson } from "./torrent_json.ts";
+import { TranslationRunner } from "./translation_runner.ts";
 
 /** How the bridge is set up. */
 export interface BridgeStateOptions {
@@ -68,6 +70,8 @@ export class BridgeState {
   readonly indexes: TorrentIndex[];
   /** The options it was opened with. */
   readonly options: BridgeStateOptions;
+  /** Translations run here (`POST /api/translations`), one at a time. */
+  readonly translations: TranslationRunner;
   readonly #jobs: JobList;
   readonly #loader: BitTorrentDataSourceDirLoader;
   readonly #registry: LoaderRegistry;
@@ -108,6 +112,11 @@ export class BridgeState {
       },
     );
     this.#registry = new LoaderRegistry(loadedIndexPath(repo.store.home)).add(this.#loader);
+    this.translations = new TranslationRunner({
+      repo,
+      indexes: this.indexes,
+      publish: (event) => this.events.publish(event),
+    });
   }
 
   /** Opens the store (creating it) and the session, and starts the progress ticker. */
@@ -448,9 +457,10 @@ export class BridgeState {
     await this.#jobs.remove(infoHash);
   }
 
-  /** Stops the ticker, ends event streams and closes the session (saving resume records). */
+  /** Stops the ticker, cancels translations, ends event streams and closes the session. */
   async close(): Promise<void> {
     clearInterval(this.#ticker);
+    this.translations.close();
     this.events.closeAll();
     await this.session.close();
   }

@@ -132,6 +132,88 @@ export const OPENAPI = {
           ),
         ),
       },
+      Translator: {
+        type: "object",
+        required: ["name", "version", "description", "inputKinds", "outputKind"],
+        properties: {
+          name: { type: "string" },
+          version: { type: "string" },
+          description: { type: "string" },
+          inputKinds: {
+            type: "array",
+            items: { type: "string" },
+            description: "DataSource kinds, one per input (the last repeats when it takes more)",
+          },
+          outputKind: { type: "string" },
+        },
+      },
+      Translation: {
+        type: "object",
+        description: "What a translation made (the same as `owm translate --json`)",
+        required: [
+          "id",
+          "iri",
+          "translation",
+          "translator",
+          "translatorVersion",
+          "inputs",
+          "directory",
+          "contentPath",
+          "sha256",
+          "statements",
+        ],
+        properties: {
+          id: { type: "string", description: "The output DataSource, ClassName:key" },
+          iri: { type: "string" },
+          translation: { type: "string", description: "The Translation record's IRI" },
+          translator: { type: "string" },
+          translatorVersion: { type: "string" },
+          inputs: { type: "array", items: { type: "string" } },
+          directory: { type: "string" },
+          contentPath: { type: "string" },
+          sha256: { type: ["string", "null"] },
+          statements: { type: "integer", minimum: 0 },
+        },
+      },
+      ChainNode: {
+        type: "object",
+        description:
+          "A DataSource in a chain of translations (the same as `owm source provenance|derivs --json`)",
+        required: ["id", "iri", "stored", "steps"],
+        properties: {
+          id: { type: "string" },
+          iri: { type: "string" },
+          stored: { type: "boolean", description: "Whether the store still has it" },
+          infoHash: { type: "string", description: "The torrent that distributes it, if any" },
+          repeated: { type: "boolean", description: "Shown higher up already (a cycle)" },
+          steps: {
+            type: "array",
+            items: {
+              type: "object",
+              required: [
+                "translation",
+                "translator",
+                "translatorVersion",
+                "endedAt",
+                "options",
+                "sources",
+              ],
+              properties: {
+                translation: { type: "string" },
+                translator: { type: "string" },
+                translatorVersion: { type: "string" },
+                endedAt: { type: "string", format: "date-time" },
+                options: { type: "object", additionalProperties: { type: "string" } },
+                sources: {
+                  type: "array",
+                  description: "Inputs (provenance) or outputs (derivs)",
+                  items: { $ref: "#/components/schemas/ChainNode" },
+                },
+              },
+            },
+          },
+        },
+      },
       VerifyReport: {
         type: "object",
         properties: {
@@ -222,6 +304,77 @@ export const OPENAPI = {
         responses: {
           "200": answer("The report", { $ref: "#/components/schemas/VerifyReport" }),
           ...errors,
+        },
+      },
+    },
+    "/api/datasources/{id}/provenance": {
+      parameters: [idParam],
+      get: {
+        summary:
+          "What a DataSource was made from: the chain of Translations down to untranslated data",
+        responses: {
+          "200": answer("The chain", { $ref: "#/components/schemas/ChainNode" }),
+          ...errors,
+        },
+      },
+    },
+    "/api/datasources/{id}/derivs": {
+      parameters: [idParam],
+      get: {
+        summary: "What was made from a DataSource: the tree of Translations using it",
+        responses: {
+          "200": answer("The tree", { $ref: "#/components/schemas/ChainNode" }),
+          ...errors,
+        },
+      },
+    },
+    "/api/translators": {
+      get: {
+        summary: "The translators this bridge runs",
+        responses: {
+          "200": answer("Translators", {
+            type: "array",
+            items: { $ref: "#/components/schemas/Translator" },
+          }),
+          ...errors,
+        },
+      },
+    },
+    "/api/translations": {
+      post: {
+        summary:
+          "Run a translator over DataSources present here; records the output DataSource and its Translation. One translation runs at a time (others wait their turn); a 'translated' event follows",
+        requestBody: {
+          content: json({
+            type: "object",
+            required: ["translator", "inputs"],
+            properties: {
+              translator: { type: "string" },
+              inputs: {
+                type: "array",
+                minItems: 1,
+                items: { type: "string", description: "ClassName:key or <IRI>" },
+              },
+              key: {
+                type: "string",
+                description: "The output's key (default <first input's key>-<translator>)",
+              },
+              options: { type: "object", additionalProperties: { type: "string" } },
+            },
+          }),
+        },
+        responses: {
+          "201": answer("Translated", { $ref: "#/components/schemas/Translation" }),
+          ...errors,
+          "404": answer("not-found: no such input DataSource; unknown-translator", error),
+          "409": answer(
+            "not-present: an input is neither fetched nor published here, or its content is gone (fetch it first); input-corrupt: an input's content does not verify (fetch it with repair)",
+            error,
+          ),
+          "422": answer(
+            "translation-failed: inputs of the wrong kind or number, a bad option, an output key taken by a DataSource no translation made, or what the translator refuses (the message names the CSV line and row or the zip entry); nothing was written",
+            error,
+          ),
         },
       },
     },
@@ -346,7 +499,7 @@ export const OPENAPI = {
     "/api/events": {
       get: {
         summary:
-          "Server-Sent Events: progress, done, verified, published, error (with a 'code' such as lock-mismatch for known failures)",
+          "Server-Sent Events: progress, done, verified, published, translated ({id, translation}), error (with a 'code' such as lock-mismatch for known failures)",
         responses: { "200": { description: "text/event-stream" }, ...errors },
       },
     },

@@ -9,7 +9,7 @@ call sends ``Authorization: Bearer <token>``. The API is described at
 
 As a library::
 
-    from owm_bridge import Bridge
+    from owm_bridge import Bridge, format_chain
 
     bridge = Bridge()                      # reads ./.owm/bridge.json (or $OWM_HOME)
     print(bridge.list())                   # [{"id": "CSVDataSource:k", "iri": ..., "kind": ...}]
@@ -17,13 +17,23 @@ As a library::
     print(bridge.verify("CSVDataSource:k")["ok"])
     for event in bridge.events():          # Server-Sent Events, as dicts with a "type"
         print(event["type"])
+    made = bridge.translate("zip-to-directory", ["LocalFileDataSource:k-zip"], key="k-folder")
+    print(made["id"], made["directory"])   # the output DataSource, where it is on the bridge
+    for line in format_chain(bridge.provenance(made["id"]), "←"):  # what it was made from
+        print(line)
 
 As a command::
 
     python3 owm_bridge.py [--home DIR] fetch ClassName:key [--peer host:port]
 
-prints the directory the content was fetched to. Commands: ``list``, ``show``,
-``fetch``, ``status``, ``torrents``, ``verify``, ``events``.
+prints the directory the content was fetched to, and::
+
+    python3 owm_bridge.py translate zip-to-directory LocalFileDataSource:k-zip --key k-folder
+
+runs a translator in the bridge over DataSources present there and prints the
+output's id. Commands: ``list``, ``show``, ``fetch``, ``status``, ``torrents``,
+``verify``, ``events``, ``translators``, ``translate``, ``provenance`` (what a
+DataSource was made from) and ``derivs`` (what was made from it).
 
 Exit codes: 0 done; 1 the bridge refused or the operation failed (an API
 error, a failed fetch, a verify report that is not ok); 2 a usage error, or no
@@ -40,7 +50,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-__all__ = ["Bridge", "BridgeError"]
+__all__ = ["Bridge", "BridgeError", "format_chain"]
 
 
 class BridgeError(Exception):
@@ -92,8 +102,11 @@ class Bridge:
         headers.update(extra or {})
         return headers
 
-    def request(self, method, path, body=None):
-        """Calls the API; returns the parsed JSON answer (None for 204), raises BridgeError."""
+    def request(self, method, path, body=None, timeout=...):
+        """Calls the API; returns the parsed JSON answer (None for 204), raises BridgeError.
+
+        ``timeout``: seconds to wait for the answer (None: no limit); default ``self.timeout``.
+        """
         data = None
         headers = self._headers()
         if body is not None:
@@ -101,7 +114,8 @@ class Bridge:
             headers["Content-Type"] = "application/json"
         req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as res:
+            wait = self.timeout if timeout is ... else timeout
+            with urllib.request.urlopen(req, timeout=wait) as res:
                 text = res.read().decode("utf-8")
         except urllib.error.HTTPError as error:
             raise _error_of(error.code, error.read().decode("utf-8", "replace")) from None
@@ -230,6 +244,43 @@ class Bridge:
         """Verifies fetched or published content; returns the report (``ok``, ``checks``)."""
         return self.request("POST", f"/api/datasources/{_quote(id)}/verify")
 
+    def translators(self):
+        """The translators the bridge runs: ``[{"name", "version", "description",
+        "inputKinds", "outputKind"}]``."""
+        return self.request("GET", "/api/translators")
+
+    def translate(self, translator, inputs, key=None, options=None, timeout=None):
+        """Runs ``translator`` in the bridge over ``inputs`` (ids present there, in order).
+
+        ``key`` is the output DataSource's key (default ``<first input's key>-<translator>``);
+        ``options`` a dict of translator options (string values). The bridge runs one
+        translation at a time; ``timeout`` (seconds, default no limit) bounds the wait.
+        Returns ``{"id", "iri", "translation", "translator", "translatorVersion", "inputs",
+        "directory", "contentPath", "sha256", "statements"}``. Raises BridgeError
+        ``unknown-translator`` (404), ``not-found`` (404, an unknown input), ``not-present``
+        (409, an input not fetched or published there), ``input-corrupt`` (409), or
+        ``translation-failed`` (422: wrong input kind, bad option, a bad CSV row or zip
+        entry, named in the message).
+        """
+        if isinstance(inputs, str):
+            inputs = [inputs]
+        body = {"translator": translator, "inputs": list(inputs)}
+        if key is not None:
+            body["key"] = key
+        if options:
+            body["options"] = {str(k): str(v) for k, v in options.items()}
+        return self.request("POST", "/api/translations", body, timeout=timeout)
+
+    def provenance(self, id):
+        """What ``id`` was made from: ``{"id", "iri", "stored", "steps": [{"translator",
+        "translatorVersion", "endedAt", "options", "sources": [<node>, ...]}]}``."""
+        return self.request("GET", f"/api/datasources/{_quote(id)}/provenance")
+
+    def derivs(self, id):
+        """What was made from ``id``: the same tree shape as :meth:`provenance`, outputs in
+        ``sources``."""
+        return self.request("GET", f"/api/datasources/{_quote(id)}/derivs")
+
     def events(self):
         """Yields the bridge's events (dicts with a ``type``) from ``GET /api/events``.
 
@@ -280,6 +331,49 @@ def _error_of(status, text):
         return BridgeError(status, f"http-{status}", f"The bridge answered {status}: {text[:200]}")
 
 
+def format_chain(root, arrow):
+    """A provenance or derivs tree as indented lines, as ``owm source provenance`` prints it."""
+    def label(node):
+        text = node["id"]
+        if node.get("infoHash"):
+            text += f" (torrent {node['infoHash']})"
+        if not node.get("stored", True):
+            text += " (not in the store)"
+        if node.get("repeated"):
+            text += " (cycle)"
+        return text
+
+    lines = [label(root)]
+
+    def walk(node, indent):
+        steps = node.get("steps") or []
+        for i, step in enumerate(steps):
+            last_step = i == len(steps) - 1
+            options = step.get("options") or {}
+            shown = f" ({', '.join(f'{k}={v}' for k, v in options.items())})" if options else ""
+            lines.append(f"{indent}{'└─' if last_step else '├─'} {arrow} {step['translator']} "
+                         f"{step['translatorVersion']} at {step['endedAt']}{shown}")
+            inner = indent + ("   " if last_step else "│  ")
+            sources = step.get("sources") or []
+            for j, child in enumerate(sources):
+                last_child = j == len(sources) - 1
+                lines.append(f"{inner}{'└─' if last_child else '├─'} {label(child)}")
+                walk(child, inner + ("   " if last_child else "│  "))
+
+    walk(root, "")
+    return lines
+
+
+def _options(parser, specs):
+    options = {}
+    for spec in specs:
+        name, sep, value = spec.partition("=")
+        if not sep or not name:
+            parser.error(f"--option takes name=value, got '{spec}'")
+        options[name] = value
+    return options
+
+
 def _print_json(value):
     print(json.dumps(value, indent=2))
 
@@ -313,10 +407,24 @@ def main(argv=None):
     commands.add_parser("status", help="a torrent's status").add_argument("infohash")
     commands.add_parser("torrents", help="every torrent's status")
     commands.add_parser("verify", help="verify fetched content").add_argument("id")
+    commands.add_parser("translators", help="the translators the bridge runs")
+    translate = commands.add_parser(
+        "translate", help="run a translator over DataSources present there, print the output's id")
+    translate.add_argument("translator", help="a name from 'translators'")
+    translate.add_argument("ids", nargs="+", metavar="id", help="input ClassName:key, in order")
+    translate.add_argument("--key", help="the output's key")
+    translate.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                           help="a translator option (repeatable)")
+    translate.add_argument("--timeout", type=float, help="seconds to wait at most")
+    commands.add_parser(
+        "provenance", help="what a DataSource was made from, as a tree").add_argument("id")
+    commands.add_parser(
+        "derivs", help="what was made from a DataSource, as a tree").add_argument("id")
     events = commands.add_parser("events", help="print events as JSON lines")
     events.add_argument("--type", action="append", help="only events of this type (repeatable)")
     events.add_argument("--count", type=int, help="stop after this many")
     args = parser.parse_args(argv)
+    translator_options = _options(parser, args.option) if args.command == "translate" else {}
 
     try:
         bridge = Bridge(home=args.home, url=args.url, token=args.token)
@@ -350,6 +458,33 @@ def main(argv=None):
             report = bridge.verify(args.id)
             _print_json(report)
             return 0 if report.get("ok") else 1
+        elif args.command == "translators":
+            items = bridge.translators()
+            if args.json:
+                _print_json(items)
+            else:
+                for t in items:
+                    print(f"{t['name']} {t['version']}\t{', '.join(t['inputKinds'])} → "
+                          f"{t['outputKind']}\t{t['description']}")
+        elif args.command == "translate":
+            made = bridge.translate(args.translator, args.ids, key=args.key,
+                                    options=translator_options, timeout=args.timeout)
+            if args.json:
+                _print_json(made)
+            else:
+                extra = f" ({made['statements']} statements)" if made["statements"] else ""
+                print(f"owm_bridge: {made['translator']} {made['translatorVersion']}: "
+                      f"{', '.join(made['inputs'])} → {made['id']}{extra}", file=sys.stderr)
+                print(made["id"])
+        elif args.command in ("provenance", "derivs"):
+            if args.command == "provenance":
+                tree, arrow = bridge.provenance(args.id), "←"
+            else:
+                tree, arrow = bridge.derivs(args.id), "→"
+            if args.json:
+                _print_json(tree)
+            else:
+                print("\n".join(format_chain(tree, arrow)))
         elif args.command == "events":
             seen = 0
             for event in bridge.events():

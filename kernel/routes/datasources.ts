@@ -1,5 +1,8 @@
 /**
- * `/api/datasources`: list, create, show, delete, fetch and verify DataSources.
+ * `/api/datasources`: list, create, show, delete, fetch and verify DataSources,
+ * and the chains of translations around one (`provenance`: what it was made
+ * from; `derivs`: what was made from it), as the JSON of
+ * `owm source provenance|derivs --json`.
  *
  * @module
  */
@@ -13,6 +16,7 @@ import type { DataSource } from "../../lib/datasource/data_source.ts";
 import { formatDataSource } from "../../lib/datasource/format.ts";
 import { LockFileError } from "../../lib/lock/errors.ts";
 import { type LockEntry, parseLockEntry } from "../../lib/lock/lock_format.ts";
+import { type ChainNode, derivationTree, provenanceTree } from "../../lib/translate/chain.ts";
 import type { BridgeState } from "../bridge_state.ts";
 import { ApiHttpError } from "../http_errors.ts";
 
@@ -115,5 +119,13 @@ export function dataSourceRoutes(state: BridgeState) {
     .post("/:id/verify", async (c) => {
       const ds = await state.repo.get(c.req.param("id"));
       return c.json(await state.verify(ds));
+    })
+    .get("/:id/provenance", async (c) => {
+      const tree: ChainNode = await provenanceTree(state.repo, c.req.param("id"));
+      return c.json(tree);
+    })
+    .get("/:id/derivs", async (c) => {
+      const tree: ChainNode = await derivationTree(state.repo, c.req.param("id"));
+      return c.json(tree);
     });
 }

@@ -124,12 +124,67 @@ export interface PublishedJson {
   sha256: string;
 }
 
+/** A translator, as `GET /api/translators` (and `owm translator list --json`) lists it. */
+export interface TranslatorJson {
+  /** Its stable name, e.g. `zip-to-directory`. */
+  name: string;
+  /** Its version, recorded in every Translation it makes. */
+  version: string;
+  /** One line for people. */
+  description: string;
+  /** The DataSource kinds it takes, one per input (the last repeats when it takes more). */
+  inputKinds: string[];
+  /** The kind of DataSource it makes. */
+  outputKind: string;
+}
+
+/** What `POST /api/translations` takes. */
+export interface TranslateBody {
+  /** The translator's name (see `GET /api/translators`). */
+  translator: string;
+  /** The input DataSources, `ClassName:key` or `<IRI>`, in order. */
+  inputs: string[];
+  /** The output DataSource's key. @default `<first input's key>-<translator>` */
+  key?: string;
+  /** Translator options, name to value (`owm translate --option name=value`). */
+  options?: Record<string, string>;
+}
+
+/**
+ * The 201 answer of `POST /api/translations` (and `owm translate --json`):
+ * the output DataSource and the Translation recorded.
+ */
+export interface TranslationJson {
+  /** The output DataSource, `ClassName:key`. */
+  id: string;
+  /** Its IRI. */
+  iri: string;
+  /** The Translation's IRI. */
+  translation: string;
+  /** The translator's name. */
+  translator: string;
+  /** The translator's version. */
+  translatorVersion: string;
+  /** The inputs, `ClassName:key`, in order. */
+  inputs: string[];
+  /** The output directory (on the machine that ran it). */
+  directory: string;
+  /** The output content: `<directory>/<fileName>`, or the directory. */
+  contentPath: string;
+  /** Hex SHA-256 of the output content (file bytes, or the owm folder digest), when recorded. */
+  sha256: string | null;
+  /** How many statements the translator stored beside the output (e.g. csv-to-rdf's rows). */
+  statements: number;
+}
+
 /** An event on `GET /api/events` (Server-Sent Events; the SSE `event:` is `type`). */
 export type BridgeEvent =
   | { type: "progress"; torrent: TorrentStatusJson }
   | { type: "done"; id: string | null; infoHash: string; directory: string }
   | { type: "verified"; id: string; infoHash: string; ok: boolean; report: unknown }
   | { type: "published"; id: string; infoHash: string; magnetLink: string }
+  /** A translation finished: `id` is the output DataSource, `translation` the record's IRI. */
+  | { type: "translated"; id: string; translation: string }
   | {
     type: "error";
     id: string | null;

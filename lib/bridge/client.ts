@@ -11,6 +11,7 @@ import type { VerifyReport } from "../integrity/verify.ts";
 import { LockMismatchError } from "../lock/errors.ts";
 import { requireLockFile, resolveLockPath } from "../lock/lock_file.ts";
 import { type LockEntry, lockEntryToJson } from "../lock/lock_format.ts";
+import type { ChainNode } from "../translate/chain.ts";
 import type {
   BridgeEvent,
   BridgeFile,
@@ -20,6 +21,8 @@ import type {
   FetchAccepted,
   PublishedJson,
   TorrentStatusJson,
+  TranslationJson,
+  TranslatorJson,
 } from "./api_types.ts";
 import { BridgeError } from "./errors.ts";
 import { openEvents } from "./event_stream.ts";
@@ -78,6 +81,16 @@ export interface BridgePublishOptions {
   description?: string;
 }
 
+/** Options of {@linkcode Bridge.translate}. */
+export interface BridgeTranslateOptions {
+  /** The output DataSource's key. @default `<first input's key>-<translator>` */
+  key?: string;
+  /** Translator options, name to value (as `owm translate --option name=value`). */
+  options?: Record<string, string>;
+  /** Stops waiting for the answer (the bridge finishes the translation anyway). */
+  signal?: AbortSignal;
+}
+
 const HEALTH_TIMEOUT_MS = 5000;
 
 async function readBridgeFile(home: string): Promise<Partial<BridgeFile> | undefined> {
@@ -92,8 +105,8 @@ async function readBridgeFile(home: string): Promise<Partial<BridgeFile> | undef
 
 /**
  * A client of the bridge server: DataSources, fetching with progress,
- * torrent status, verification, publishing and uploads, and the bridge's
- * events, over its HTTP API. API errors are thrown as {@linkcode BridgeError}.
+ * torrent status, verification, publishing and uploads, translations and
+ * their provenance, and the bridge's events, over its HTTP API. API errors are thrown as {@linkcode BridgeError}.
  *
  * {@linkcode Bridge.connect} finds the bridge of a store through its
  * `bridge.json`, or starts one inside this process when none answers. The
@@ -410,7 +423,7 @@ export class Bridge implements AsyncDisposable {
 
   /**
    * The bridge's events (`GET /api/events`, Server-Sent Events): progress,
-   * done, verified, published and error, from when the stream opens. The
+   * done, verified, published, translated and error, from when the stream opens. The
    * iteration ends when the bridge stops or this client closes; breaking out
    * of it closes the stream. It does not reconnect: call `watch()` again
    * (events in between are missed; {@linkcode Bridge.status} tells the state).
@@ -491,6 +504,111 @@ export class Bridge implements AsyncDisposable {
       body,
       headers: { "content-type": contentType },
     });
+  }
+
+  /**
+   * The translators the bridge runs (`GET /api/translators`).
+   *
+   * @returns Their names, versions, descriptions, input kinds and output kinds.
+   *
+   * @example
+   * ```ts ignore
+   * for (const t of await bridge.translators()) {
+   *   console.log(`${t.name} ${t.version}: ${t.inputKinds.join(", ")} → ${t.outputKind}`);
+   * }
+   * ```
+   */
+  async translators(): Promise<TranslatorJson[]> {
+    return await this.#json("GET", "/api/translators");
+  }
+
+  /**
+   * Runs a translator in the bridge over DataSources present there (fetched
+   * or published) and records the output DataSource and its Translation
+   * (`POST /api/translations`; the bridge runs one translation at a time).
+   *
+   * @param translator The translator's name, e.g. `zip-to-directory`.
+   * @param inputs The input DataSources, `ClassName:key` or `<IRI>`, in order.
+   * @param options The output's key, translator options, a signal.
+   * @returns The output DataSource's id and IRI, the Translation's IRI, the
+   *   output's directory, content path and SHA-256 on the bridge's machine,
+   *   and how many statements were stored.
+   * @throws {BridgeError} `unknown-translator` (404); `not-found` (404) for an
+   *   unknown input; `not-present` (409) when an input was not fetched or
+   *   published there (fetch it first); `input-corrupt` (409);
+   *   `translation-failed` (422) for inputs of the wrong kind, a bad option, or
+   *   what the translator refuses, with the CSV line and row or the zip entry
+   *   in the message.
+   *
+   * @example Unpack a fetched zip, then turn its CSV into statements
+   * ```ts ignore
+   * await bridge.fetch("LocalFileDataSource:images-zip");
+   * const folder = await bridge.translate("zip-to-directory", ["LocalFileDataSource:images-zip"], {
+   *   key: "images",
+   * });
+   * console.log(folder.id, folder.directory); // "LocalFileDataSource:images" …/translation/images
+   * const graph = await bridge.translate("csv-to-rdf", ["CSVDataSource:conn"], {
+   *   options: { "type.Weight": "integer" },
+   * });
+   * console.log(graph.statements);
+   * ```
+   */
+  async translate(
+    translator: string,
+    inputs: readonly string[],
+    options: BridgeTranslateOptions = {},
+  ): Promise<TranslationJson> {
+    const body = {
+      translator,
+      inputs: [...inputs],
+      ...(options.key !== undefined ? { key: options.key } : {}),
+      ...(options.options !== undefined ? { options: options.options } : {}),
+    };
+    return await this.#json("POST", "/api/translations", {
+      json: body,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  /**
+   * What a DataSource was made from: the chain of recorded Translations down
+   * to data no translation made (`GET /api/datasources/{id}/provenance`, the
+   * JSON of `owm source provenance --json`).
+   *
+   * @param id `ClassName:key` or `<IRI>`.
+   * @returns The DataSource, each Translation that made it (`steps`) and, in
+   *   each step, its inputs (`sources`), recursively.
+   * @throws {BridgeError} `not-found` (404) when there is no such DataSource.
+   *
+   * @example
+   * ```ts ignore
+   * const chain = await bridge.provenance("GraphDataSource:conn-graph");
+   * console.log(chain.steps[0]?.translator, chain.steps[0]?.sources.map((s) => s.id));
+   * // "csv-to-rdf" ["ConnectomeCSVDataSource:2000_connections"]
+   * ```
+   */
+  async provenance(id: string): Promise<ChainNode> {
+    return await this.#json("GET", `/api/datasources/${encodeURIComponent(id)}/provenance`);
+  }
+
+  /**
+   * What was made from a DataSource: the tree of recorded Translations using
+   * it (`GET /api/datasources/{id}/derivs`, the JSON of
+   * `owm source derivs --json`).
+   *
+   * @param id `ClassName:key` or `<IRI>`.
+   * @returns The DataSource, each Translation using it (`steps`) and, in each
+   *   step, its outputs (`sources`), recursively.
+   * @throws {BridgeError} `not-found` (404) when there is no such DataSource.
+   *
+   * @example
+   * ```ts ignore
+   * const tree = await bridge.derivs("ConnectomeCSVDataSource:2000_connections");
+   * console.log(tree.steps.map((s) => `${s.translator} → ${s.sources.map((o) => o.id)}`));
+   * ```
+   */
+  async derivs(id: string): Promise<ChainNode> {
+    return await this.#json("GET", `/api/datasources/${encodeURIComponent(id)}/derivs`);
   }
 
   /** Ends this client's event streams and, when it started the bridge, stops the bridge. */

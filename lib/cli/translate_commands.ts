@@ -11,6 +11,7 @@ import { LoaderRegistry } from "../loader/registry.ts";
 import type { TorrentSession } from "../torrent/session.ts";
 import { builtinTranslators } from "../translate/builtins.ts";
 import { runTranslation, translationBase } from "../translate/run.ts";
+import { translationRunJson, translatorJson } from "../translate/run_json.ts";
 import { TranslationDataSourceDirLoader } from "../translate/translation_loader.ts";
 import { type CliIo, printJson, UsageError } from "./io.ts";
 import { type GlobalOptions, openRepository } from "./store_commands.ts";
@@ -88,18 +89,7 @@ export async function translateCommand(
     const prefixes = await repo.store.prefixes();
     const id = toCurie(run.output.identifier, prefixes);
     if (global.json) {
-      printJson(io, {
-        id,
-        iri: run.output.identifier,
-        translation: run.record.iri,
-        translator: run.record.translator,
-        translatorVersion: run.record.translatorVersion,
-        inputs: run.record.inputs.map((i) => toCurie(i, prefixes)),
-        directory: run.directory,
-        contentPath: run.contentPath,
-        sha256: run.output.fields.has("sha256") ? run.output.get("sha256") ?? null : null,
-        statements: run.statements,
-      });
+      printJson(io, translationRunJson(run, prefixes));
     } else {
       io.err(
         `owm: ${translator.name} ${translator.version}: ${
@@ -121,13 +111,7 @@ export function translatorListCommand(
   io: CliIo,
 ): Promise<number> {
   if (args.length > 0) throw new UsageError(`translator list takes no arguments, got '${args[0]}'`);
-  const list = builtinTranslators().list().map((t) => ({
-    name: t.name,
-    version: t.version,
-    inputKinds: [...t.inputKinds],
-    outputKind: t.outputKind.name,
-    description: t.description,
-  }));
+  const list = builtinTranslators().list().map(translatorJson);
   if (global.json) printJson(io, list);
   else {
     for (const t of list) {

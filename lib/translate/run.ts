@@ -24,6 +24,7 @@ import {
   type DataTranslator,
   TranslationError,
   type TranslationInput,
+  TranslationInputError,
   type TranslationResult,
 } from "./translator.ts";
 
@@ -169,14 +170,18 @@ async function locateInput(
     if (remembered) {
       return { source: ds, directory: remembered.directory, contentPath: remembered.directory };
     }
-    throw new TranslationError(
+    throw new TranslationInputError(
       translator,
+      ds.identifier,
+      "not-present",
       `input ${ds.identifier} is not present on this machine and no loader can load it: fetch or publish it first (owm fetch)`,
     );
   }
   if (!(await exists(located.contentPath))) {
-    throw new TranslationError(
+    throw new TranslationInputError(
       translator,
+      ds.identifier,
+      "missing",
       `input ${ds.identifier} should be at ${located.contentPath}, but nothing is there: fetch it again (owm fetch --repair)`,
     );
   }
@@ -185,8 +190,10 @@ async function locateInput(
     const bad = report.checks.filter((c) => !c.ok).map((c) =>
       `${c.kind}: expected ${c.expected}, got ${c.actual}`
     );
-    throw new TranslationError(
+    throw new TranslationInputError(
       translator,
+      ds.identifier,
+      "corrupt",
       `input ${ds.identifier} at ${located.contentPath} does not verify (${
         bad.join("; ")
       }): repair it first (owm fetch --repair)`,
@@ -208,9 +215,10 @@ async function locateInput(
  * console.log(run.directory, run.record.iri);
  * ```
  *
- * @throws {TranslationError} for inputs of the wrong kind or number, inputs not
- * present or not verifying, an output key taken by a DataSource that no
- * translation made, or whatever the translator refuses.
+ * @throws {TranslationError} for inputs of the wrong kind or number, an output
+ * key taken by a DataSource that no translation made, or whatever the
+ * translator refuses; a {@linkcode TranslationInputError} for inputs not
+ * present or not verifying.
  */
 export async function runTranslation(
   repo: DataSourceRepository,

@@ -125,3 +125,40 @@ export class TranslationError extends Error {
     this.translator = translator;
   }
 }
+
+/** Why an input of a translation cannot be used as it is. */
+export type TranslationInputProblem = "not-present" | "missing" | "corrupt";
+
+/**
+ * An input of a translation is not usable here: not loaded or published on
+ * this machine (`not-present`), recorded as loaded but its content is gone
+ * (`missing`), or its content does not match what it records (`corrupt`).
+ * Fetch or repair the input, then translate again. Nothing was written.
+ *
+ * @example
+ * ```ts
+ * import { TranslationInputError } from "../../mod.ts";
+ * const error = new TranslationInputError("csv-to-rdf", "urn:x", "not-present", "input urn:x is not here");
+ * console.log(error.problem, error instanceof Error); // "not-present" true
+ * ```
+ */
+export class TranslationInputError extends TranslationError {
+  /** The input DataSource's IRI. */
+  readonly input: string;
+  /** What is wrong with it. */
+  readonly problem: TranslationInputProblem;
+
+  /** Creates the error. */
+  constructor(
+    translator: string | undefined,
+    input: string,
+    problem: TranslationInputProblem,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(translator, message, options);
+    this.name = "TranslationInputError";
+    this.input = input;
+    this.problem = problem;
+  }
+}

@@ -1,10 +1,11 @@
 /**
  * The dependency-free Python client (scripts/owm_bridge.py) run by `python3`
  * against the real bridge on loopback: listing, a real download from a
- * loopback seeder, status, verification, events, and its exit codes.
+ * loopback seeder, status, verification, events, translations and their
+ * provenance, and its exit codes.
  */
 import { join } from "node:path";
-import { Bridge } from "../../mod.ts";
+import { Bridge, formatChain } from "../../mod.ts";
 import { startBridge } from "../../kernel/server.ts";
 import { shellEnv } from "../_env.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
@@ -132,4 +133,91 @@ Deno.test("owm_bridge.py exits 1 when the bridge refuses or the fetch fails, 2 w
   const stopped = await run(home, ["list"]);
   assertEquals(stopped.code, 2, "a stopped bridge clears its URL");
   assertStringIncludes(stopped.stderr, "(not-running)");
+});
+
+Deno.test("owm_bridge.py translators, translate, provenance and derivs", async () => {
+  const root = await tempDir();
+  const home = join(root, "store");
+  const publishRoot = join(root, "data");
+  await Deno.mkdir(join(publishRoot, "neurons", "nested"), { recursive: true });
+  await Deno.writeTextFile(join(publishRoot, "neurons", "a.csv"), "Origin,Target\nADAL,AVAR\n");
+  await Deno.writeTextFile(join(publishRoot, "neurons", "nested", "b.txt"), "second\n");
+  await using _server = await startBridge({
+    home,
+    port: 0,
+    dht: false,
+    lsd: false,
+    torrentPort: 0,
+    publishRoot,
+  });
+  await using bridge = await Bridge.connect({ home, start: false });
+  await bridge.publish("neurons", { class: "LocalFileDataSource", key: "neurons" });
+
+  const listed = await run(home, ["translators"]);
+  assertEquals(listed.code, 0, listed.stderr);
+  assertMatch(listed.stdout, /^zip-to-directory 1\tLocalFileDataSource → LocalFileDataSource\t/m);
+  const listedJson = await run(home, ["--json", "translators"]);
+  assertEquals(JSON.parse(listedJson.stdout), await bridge.translators());
+
+  const zipped = await run(home, [
+    "translate",
+    "directory-to-zip",
+    "LocalFileDataSource:neurons",
+    "--key",
+    "neurons-zip",
+    "--option",
+    "mtime=2024-05-01T00:00:00Z",
+  ]);
+  assertEquals(zipped.code, 0, zipped.stderr);
+  assertEquals(zipped.stdout, "LocalFileDataSource:neurons-zip\n", "the output's id, alone");
+  assertStringIncludes(
+    zipped.stderr,
+    "directory-to-zip 1: LocalFileDataSource:neurons → LocalFileDataSource:neurons-zip",
+  );
+  const unzipped = await run(home, [
+    "--json",
+    "translate",
+    "zip-to-directory",
+    "LocalFileDataSource:neurons-zip",
+  ]);
+  assertEquals(unzipped.code, 0, unzipped.stderr);
+  const folder = JSON.parse(unzipped.stdout);
+  assertEquals(folder.id, "LocalFileDataSource:neurons-zip-zip-to-directory");
+  assertEquals(folder.inputs, ["LocalFileDataSource:neurons-zip"]);
+  await assertSameTree(folder.contentPath, join(publishRoot, "neurons"));
+
+  // The text trees are those owm source provenance|derivs print (formatChain).
+  const prov = await run(home, ["provenance", folder.id]);
+  assertEquals(prov.code, 0, prov.stderr);
+  const chain = await bridge.provenance(folder.id);
+  assertEquals(prov.stdout, formatChain(chain, "←").join("\n") + "\n");
+  assertMatch(prov.stdout, /directory-to-zip 1 at .* \(mtime=2024-05-01T00:00:00Z\)\n/);
+  assertMatch(prov.stdout, /└─ LocalFileDataSource:neurons \(torrent [0-9a-f]{40}\)\n$/);
+  const provJson = await run(home, ["--json", "provenance", folder.id]);
+  assertEquals(JSON.parse(provJson.stdout), chain);
+  const derivs = await run(home, ["derivs", "LocalFileDataSource:neurons"]);
+  assertEquals(derivs.code, 0, derivs.stderr);
+  assertEquals(
+    derivs.stdout,
+    formatChain(await bridge.derivs("LocalFileDataSource:neurons"), "→").join("\n") + "\n",
+  );
+
+  const unknown = await run(home, ["translate", "nope", "LocalFileDataSource:neurons"]);
+  assertEquals([unknown.code, unknown.stdout], [1, ""]);
+  assertStringIncludes(unknown.stderr, "(unknown-translator)");
+  const kind = await run(home, ["translate", "csv-to-rdf", "LocalFileDataSource:neurons"]);
+  assertEquals(kind.code, 1);
+  assertMatch(kind.stderr, /must be a CSVDataSource .*neurons.*\(translation-failed\)/);
+  const option = await run(home, [
+    "translate",
+    "directory-to-zip",
+    "LocalFileDataSource:neurons",
+    "--option",
+    "no-equals-sign",
+  ]);
+  assertEquals(option.code, 2);
+  assertStringIncludes(option.stderr, "--option takes name=value");
+  const missing = await run(home, ["provenance", "LocalFileDataSource:absent"]);
+  assertEquals(missing.code, 1);
+  assertStringIncludes(missing.stderr, "(not-found)");
 });
