@@ -18,6 +18,7 @@ import { digestContent } from "../integrity/content_digest.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
 import { loadedIndexPath, locateContent, verifyLocated } from "../loader/located_content.ts";
 import { LoaderRegistry } from "../loader/registry.ts";
+import { withFileLock } from "../graph/lock.ts";
 import { confinedJoin } from "../torrent/paths.ts";
 import { translationIri, type TranslationRecord, writeTranslation } from "./provenance.ts";
 import {
@@ -43,6 +44,9 @@ export const TRANSLATION_LOADER_KEY = "translation";
 export function translationBase(storeHome: string): string {
   return join(storeHome, "data_source_data", TRANSLATION_LOADER_KEY);
 }
+
+/** The folder of per-output lock files inside a translation base (never holds output). */
+export const LOCKS_DIR = ".locks";
 
 /** Options of {@linkcode runTranslation}. */
 export interface RunTranslationOptions {
@@ -241,168 +245,198 @@ export async function runTranslation(
       `the output ${outputId} would replace its own input: give another --key`,
     );
   }
-  const earlier = await repo.find(outputId);
-  const earlierTranslation = earlier?.fields.has("translation")
-    ? earlier.getAll("translation").map(String)
-    : [];
-  if (earlier && earlierTranslation.length === 0) {
-    throw new TranslationError(
-      name,
-      `${outputId} already exists and was not made by a translation: give another --key (nothing was changed)`,
-    );
-  }
-  const translatorOptions = { ...(options.options ?? {}) };
-  const located: TranslationInput[] = [];
-  for (const ds of sources) located.push(await locateInput(repo, ds, options, name));
-
-  const now = options.now ?? (() => new Date());
   const base = options.outputBase ?? translationBase(repo.store.home);
   const leaf = outputLeaf(key);
-  const finalDir = join(base, leaf);
   await Deno.mkdir(base, { recursive: true });
-  const tmpDir = await Deno.makeTempDir({ dir: base, prefix: `.tmp-${leaf}-` });
-  const startedAt = now().toISOString();
-  let result: TranslationResult;
-  let contentPath: string;
-  let output: DataSource;
-  let record: TranslationRecord;
-  try {
-    try {
-      result = await translator.translate(located, tmpDir, {
-        repository: repo,
-        outputKey: key,
-        outputIdentifier: outputId,
-        options: translatorOptions,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-    } catch (error) {
-      if (error instanceof TranslationError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new TranslationError(name, reason, { cause: error });
-    }
-    options.signal?.throwIfAborted();
-    const fileName = result.fields.fileName;
-    if (fileName !== undefined && typeof fileName !== "string") {
-      throw new TranslationError(name, "the translator gave a fileName that is not a string");
-    }
-    contentPath = fileName ? confinedJoin(tmpDir, fileName) : tmpDir;
-    if (!(await exists(contentPath))) {
+  // One run per output at a time, across processes (the CLI and a bridge on one store).
+  // The lock files live in `<base>/.locks/`, which never holds output.
+  await Deno.mkdir(join(base, LOCKS_DIR), { recursive: true });
+  return await withFileLock(join(base, LOCKS_DIR, `${leaf}.lock`), async () => {
+    await recoverInterrupted(base, leaf);
+    const earlier = await repo.find(outputId);
+    const earlierTranslation = earlier?.fields.has("translation")
+      ? earlier.getAll("translation").map(String)
+      : [];
+    if (earlier && earlierTranslation.length === 0) {
       throw new TranslationError(
         name,
-        `the translator named its output ${fileName} but wrote nothing there`,
+        `${outputId} already exists and was not made by a translation: give another --key (nothing was changed)`,
       );
     }
-    record = {
-      iri: await translationIri({
+    const translatorOptions = { ...(options.options ?? {}) };
+    const located: TranslationInput[] = [];
+    for (const ds of sources) located.push(await locateInput(repo, ds, options, name));
+
+    const now = options.now ?? (() => new Date());
+    const finalDir = join(base, leaf);
+    const tmpDir = await Deno.makeTempDir({ dir: base, prefix: `.tmp-${leaf}-` });
+    const startedAt = now().toISOString();
+    let result: TranslationResult;
+    let contentPath: string;
+    let output: DataSource;
+    let record: TranslationRecord;
+    try {
+      try {
+        result = await translator.translate(located, tmpDir, {
+          repository: repo,
+          outputKey: key,
+          outputIdentifier: outputId,
+          options: translatorOptions,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (error) {
+        if (error instanceof TranslationError) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new TranslationError(name, reason, { cause: error });
+      }
+      options.signal?.throwIfAborted();
+      const fileName = result.fields.fileName;
+      if (fileName !== undefined && typeof fileName !== "string") {
+        throw new TranslationError(name, "the translator gave a fileName that is not a string");
+      }
+      contentPath = fileName ? confinedJoin(tmpDir, fileName) : tmpDir;
+      if (!(await exists(contentPath))) {
+        throw new TranslationError(
+          name,
+          `the translator named its output ${fileName} but wrote nothing there`,
+        );
+      }
+      record = {
+        iri: await translationIri({
+          translator: name,
+          inputs: sources.map((s) => s.identifier),
+          output: outputId,
+          options: translatorOptions,
+        }),
         translator: name,
+        translatorVersion: translator.version,
         inputs: sources.map((s) => s.identifier),
         output: outputId,
         options: translatorOptions,
-      }),
-      translator: name,
-      translatorVersion: translator.version,
-      inputs: sources.map((s) => s.identifier),
-      output: outputId,
-      options: translatorOptions,
-      startedAt,
-      endedAt: "",
-    };
-    const fields: Record<string, unknown> = { ...result.fields };
-    const probe = new translator.outputKind({ key });
-    if (probe.fields.has("sha256") && fields.sha256 === undefined) {
-      fields.sha256 = (await digestContent(
-        contentPath,
-        ["sha256"],
-        options.signal ? { signal: options.signal } : {},
-      )).digests.sha256;
-    }
-    if (
-      options.expectSha256 !== undefined &&
-      String(fields.sha256 ?? "").toLowerCase() !== options.expectSha256.toLowerCase()
-    ) {
-      throw new TranslationError(
-        name,
-        `translating again did not reproduce ${outputId}: sha256 expected ${options.expectSha256}, got ${
-          fields.sha256 ?? "(none)"
-        }; the inputs or the translator changed (nothing was replaced)`,
-      );
-    }
-    try {
-      output = new translator.outputKind({
-        key,
-        ...fields,
-        source: sources.map((s) => s.identifier),
-        translation: record.iri,
-      });
-    } catch (error) {
-      throw new TranslationError(
-        name,
-        `the translator's output fields do not fit ${translator.outputKind.name}: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-        { cause: error },
-      );
-    }
-    for (const q of result.quads ?? []) {
+        startedAt,
+        endedAt: "",
+      };
+      const fields: Record<string, unknown> = { ...result.fields };
+      const probe = new translator.outputKind({ key });
+      if (probe.fields.has("sha256") && fields.sha256 === undefined) {
+        fields.sha256 = (await digestContent(
+          contentPath,
+          ["sha256"],
+          options.signal ? { signal: options.signal } : {},
+        )).digests.sha256;
+      }
       if (
-        q.graph.termType !== "NamedNode" ||
-        [DEFAULT_DATA_GRAPH, SCHEMA_GRAPH].includes(q.graph.value)
+        options.expectSha256 !== undefined &&
+        String(fields.sha256 ?? "").toLowerCase() !== options.expectSha256.toLowerCase()
       ) {
         throw new TranslationError(
           name,
-          `the translator wrote a statement outside a named graph of its own (${
-            q.graph.value || "the default graph"
-          }); translators may not change DataSources or the schema`,
+          `translating again did not reproduce ${outputId}: sha256 expected ${options.expectSha256}, got ${
+            fields.sha256 ?? "(none)"
+          }; the inputs or the translator changed (nothing was replaced)`,
         );
       }
-    }
-    record.endedAt = now().toISOString();
-  } catch (error) {
-    await Deno.remove(tmpDir, { recursive: true }).catch(() => {});
-    throw error;
-  }
-
-  // Swap the output into place, then write the graph; undo the swap if the write fails.
-  let previous: string | undefined;
-  if (await exists(finalDir)) {
-    previous = join(base, `.old-${leaf}-${crypto.randomUUID()}`);
-    await Deno.rename(finalDir, previous);
-  }
-  await Deno.rename(tmpDir, finalDir);
-  const finalContent = contentPath === tmpDir
-    ? finalDir
-    : join(finalDir, contentPath.slice(tmpDir.length + 1));
-  const graph = options.context ?? DEFAULT_DATA_GRAPH;
-  try {
-    await repo.save([output], {
-      context: graph,
-      also: (tx) => {
-        for (const old of earlierTranslation) {
-          if (old !== record.iri) tx.removeSubject(namedNode(old), namedNode(graph));
+      try {
+        output = new translator.outputKind({
+          key,
+          ...fields,
+          source: sources.map((s) => s.identifier),
+          translation: record.iri,
+        });
+      } catch (error) {
+        throw new TranslationError(
+          name,
+          `the translator's output fields do not fit ${translator.outputKind.name}: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+          { cause: error },
+        );
+      }
+      for (const q of result.quads ?? []) {
+        if (
+          q.graph.termType !== "NamedNode" ||
+          [DEFAULT_DATA_GRAPH, SCHEMA_GRAPH].includes(q.graph.value)
+        ) {
+          throw new TranslationError(
+            name,
+            `the translator wrote a statement outside a named graph of its own (${
+              q.graph.value || "the default graph"
+            }); translators may not change DataSources or the schema`,
+          );
         }
-        writeTranslation(tx, record, graph, translator.description);
-        for (const g of result.replaceGraphs ?? []) tx.removeGraph(namedNode(g));
-        if (result.quads) tx.addAll(result.quads);
-      },
-    });
-    await new LoaderRegistry(loadedIndexPath(repo.store.home)).remember(
+      }
+      record.endedAt = now().toISOString();
+    } catch (error) {
+      await Deno.remove(tmpDir, { recursive: true }).catch(() => {});
+      throw error;
+    }
+
+    // Swap the output into place, then write the graph; undo the swap if the write fails.
+    let previous: string | undefined;
+    if (await exists(finalDir)) {
+      previous = join(base, `.old-${leaf}-${crypto.randomUUID()}`);
+      await Deno.rename(finalDir, previous);
+    }
+    await Deno.rename(tmpDir, finalDir);
+    const finalContent = contentPath === tmpDir
+      ? finalDir
+      : join(finalDir, contentPath.slice(tmpDir.length + 1));
+    const graph = options.context ?? DEFAULT_DATA_GRAPH;
+    try {
+      await repo.save([output], {
+        context: graph,
+        also: (tx) => {
+          for (const old of earlierTranslation) {
+            if (old !== record.iri) tx.removeSubject(namedNode(old), namedNode(graph));
+          }
+          writeTranslation(tx, record, graph, translator.description);
+          for (const g of result.replaceGraphs ?? []) tx.removeGraph(namedNode(g));
+          if (result.quads) tx.addAll(result.quads);
+        },
+      });
+      await new LoaderRegistry(loadedIndexPath(repo.store.home)).remember(
+        output,
+        TRANSLATION_LOADER_KEY,
+        finalDir,
+      );
+    } catch (error) {
+      await Deno.remove(finalDir, { recursive: true }).catch(() => {});
+      if (previous) await Deno.rename(previous, finalDir).catch(() => {});
+      throw error;
+    }
+    if (previous) await Deno.remove(previous, { recursive: true }).catch(() => {});
+    return {
       output,
-      TRANSLATION_LOADER_KEY,
-      finalDir,
-    );
-  } catch (error) {
-    await Deno.remove(finalDir, { recursive: true }).catch(() => {});
-    if (previous) await Deno.rename(previous, finalDir).catch(() => {});
-    throw error;
+      record,
+      directory: finalDir,
+      contentPath: finalContent,
+      statements: result.quads?.length ?? 0,
+    };
+  });
+}
+
+/**
+ * Cleans up after a run of the output `leaf` that was killed: its temporary
+ * directories go; if it died between moving the earlier output aside and
+ * moving the new one in, the earlier output (still the one the graph
+ * records) is put back.
+ */
+async function recoverInterrupted(base: string, leaf: string): Promise<void> {
+  const finalDir = join(base, leaf);
+  const tmp: string[] = [];
+  const old: { path: string; mtime: number }[] = [];
+  for await (const entry of Deno.readDir(base)) {
+    const path = join(base, entry.name);
+    if (entry.name.startsWith(`.tmp-${leaf}-`)) tmp.push(path);
+    if (entry.name.startsWith(`.old-${leaf}-`)) {
+      old.push({ path, mtime: (await Deno.lstat(path)).mtime?.getTime() ?? 0 });
+    }
   }
-  if (previous) await Deno.remove(previous, { recursive: true }).catch(() => {});
-  return {
-    output,
-    record,
-    directory: finalDir,
-    contentPath: finalContent,
-    statements: result.quads?.length ?? 0,
-  };
+  old.sort((a, b) => b.mtime - a.mtime);
+  if (old.length > 0 && !(await exists(finalDir))) await Deno.rename(old.shift()!.path, finalDir);
+  for (const path of [...tmp, ...old.map((o) => o.path)]) {
+    await Deno.remove(path, { recursive: true }).catch(() => {});
+  }
 }
 
 /** `ClassName:key` of a DataSource IRI in `repo`'s prefixes. */

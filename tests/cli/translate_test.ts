@@ -228,7 +228,7 @@ Deno.test("owm translate: bad translator, bad input and bad options fail with on
     const out = join(home, "data_source_data", "translation");
     const left = [];
     try {
-      for await (const e of Deno.readDir(out)) left.push(e.name);
+      for await (const e of Deno.readDir(out)) if (e.name !== ".locks") left.push(e.name);
     } catch {
       // never created: nothing left either
     }

@@ -65,7 +65,7 @@ async function translationDirs(home: string): Promise<string[]> {
   const names: string[] = [];
   try {
     for await (const e of Deno.readDir(join(home, "data_source_data", "translation"))) {
-      names.push(e.name);
+      if (e.name !== ".locks") names.push(e.name); // the per-output lock files
     }
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;

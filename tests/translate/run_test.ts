@@ -96,7 +96,7 @@ async function fixture(text = "hello\n"): Promise<Fixture> {
 async function listDir(dir: string): Promise<string[]> {
   const names: string[] = [];
   try {
-    for await (const e of Deno.readDir(dir)) names.push(e.name);
+    for await (const e of Deno.readDir(dir)) if (e.name !== ".locks") names.push(e.name);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
@@ -415,4 +415,42 @@ Deno.test("translateLoadedContent() applies the DataSource's content translator 
     })
   );
   assertStringIncludes(error.message, "Unknown translator 'nope': known translators are upper");
+});
+
+Deno.test("runs of one output wait for each other; a killed run's leftovers are cleaned and its earlier output restored", async () => {
+  const { home, repo } = await fixture();
+  const base = translationBase(home);
+  // Concurrent runs of one output key would collide in the swap without the lock.
+  const slow: DataTranslator = {
+    ...upper(),
+    async translate(inputs, outputDir, context) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return await upper().translate(inputs, outputDir, context);
+    },
+  };
+  const runs = await Promise.all(
+    Array.from(
+      { length: 6 },
+      () => runTranslation(repo, slow, ["LocalFileDataSource:raw"], { key: "same" }),
+    ),
+  );
+  assertEquals(new Set(runs.map((r) => r.record.iri)).size, 1);
+  assertEquals(await listDir(base), ["same"]);
+  // A run killed after moving the output aside and before moving the new one in.
+  await Deno.rename(join(base, "same"), join(base, ".old-same-killed"));
+  await Deno.mkdir(join(base, ".tmp-same-killed"));
+  await Deno.writeTextFile(join(base, ".tmp-same-killed", "partial"), "x");
+  await runTranslation(repo, upper(), ["LocalFileDataSource:raw"], { key: "other" });
+  assertEquals(await listDir(base), [".old-same-killed", ".tmp-same-killed", "other"]);
+  // The next run of that output (here one that fails) first puts the earlier output back.
+  const failing: DataTranslator = {
+    ...upper(),
+    translate: () => Promise.reject(new TranslationError("upper", "row 1: refused")),
+  };
+  await assertRejects(
+    () => runTranslation(repo, failing, ["LocalFileDataSource:raw"], { key: "same" }),
+    TranslationError,
+  );
+  assertEquals(await listDir(base), ["other", "same"]);
+  assertEquals(await Deno.readTextFile(join(base, "same", "a.txt.upper")), "HELLO\n");
 });
