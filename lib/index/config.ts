@@ -129,26 +129,33 @@ export async function findTorrent(
 }
 
 /** A torrent's bytes and where they came from. */
-export interface FetchedTorrent extends TorrentHit {
+export interface FetchedTorrent {
+  /** The index the bytes came from. */
+  index: TorrentIndex;
   /** The `.torrent` bytes. */
   bytes: Uint8Array;
 }
 
 /**
- * Like {@linkcode findTorrent}, then fetches the bytes from the index that has
- * it (moving on to the next index if that fetch fails).
+ * Like {@linkcode findTorrent}, but fetches the bytes from the first index that
+ * has it (moving on to the next index if that fetch fails).
+ *
+ * @example
+ * ```ts ignore
+ * const { index, bytes } = await fetchTorrent(resolveIndexes(["dir:./t", "drive:"]), "a.torrent");
+ * ```
  */
 export async function fetchTorrent(
   indexes: readonly TorrentIndex[],
   fileName: string,
   options: FetchOptions = {},
 ): Promise<FetchedTorrent> {
-  const findOptions = options.signal ? { signal: options.signal } : {};
-  return await firstHit(indexes, fileName, options, async (index) => {
-    const entry = await index.find(fileName, findOptions);
-    if (!entry) return undefined;
-    return { index, entry, bytes: await index.fetch(fileName, options) };
-  });
+  // Each index's fetch looks the name up itself and throws TorrentNotFoundError when it
+  // does not hold it, which firstHit counts as "not here".
+  return await firstHit(indexes, fileName, options, async (index) => ({
+    index,
+    bytes: await index.fetch(fileName, options),
+  }));
 }
 
 async function firstHit<T>(
