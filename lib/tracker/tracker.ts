@@ -75,7 +75,7 @@ export interface Tracker extends AsyncDisposable {
   readonly udpPort: number;
   /** Current swarms. */
   stats(): TrackerStats;
-  /** Stops the tracker. */
+  /** Stops the tracker, dropping open connections. */
   close(): Promise<void>;
 }
 
@@ -159,7 +159,13 @@ export async function startTracker(options: TrackerOptions = {}): Promise<Tracke
   const udpSocket = v6 ? server.udp6 : server.udp4;
   const udpPort = (udpSocket.address() as { port: number }).port;
   let closing: Promise<void> | undefined;
-  const close = () => closing ??= new Promise<void>((resolve) => server.close(() => resolve()));
+  const close = () =>
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Drop open HTTP connections too: a client's keep-alive announce connection
+      // would otherwise hold close() forever.
+      (server.http as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
   return {
     httpUrl: `http://${hostPart(hostname)}:${httpPort}/announce`,
     udpUrl: `udp://${hostPart(hostname)}:${udpPort}`,

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createTorrent } from "../../lib/torrent/create.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
-import { startTracker } from "../../tests/torrent/_tracker.ts";
+import { startTracker } from "../../lib/tracker/tracker.ts";
 
 const { values } = parseArgs({
   args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
@@ -78,7 +78,7 @@ await Deno.mkdir(join(tmp, "seed"));
 const data = join(tmp, "seed", "bench.bin");
 console.error(`making ${MIB} MiB of data…`);
 await makeData(data, MIB);
-await using tracker = await startTracker();
+await using tracker = await startTracker({ interval: 2000 });
 const { bytes } = await createTorrent(data, { trackers: [tracker.httpUrl] });
 const torrent = join(tmp, "bench.torrent");
 await Deno.writeFile(torrent, bytes);

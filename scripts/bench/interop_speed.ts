@@ -22,7 +22,7 @@ import {
   startQBittorrent,
   startTransmission,
 } from "../../tests/interop/_clients.ts";
-import { startTracker } from "../../tests/torrent/_tracker.ts";
+import { startTracker } from "../../lib/tracker/tracker.ts";
 
 const MiB = 1024 * 1024;
 const mibArg = Deno.args.indexOf("--mib");
@@ -86,7 +86,7 @@ interface Row {
 const tmp = await Deno.makeTempDir({ prefix: "owm-interop-bench-" });
 const rows: Row[] = [];
 try {
-  await using tracker = await startTracker();
+  await using tracker = await startTracker({ interval: 2000 });
   const srcDir = join(tmp, "src");
   await Deno.mkdir(srcDir);
   const src = join(srcDir, "bench.bin");

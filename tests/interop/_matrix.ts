@@ -23,7 +23,7 @@ import {
   torrentOf,
   writeTree,
 } from "../torrent/_fixtures.ts";
-import { startTracker, type TestTracker } from "../torrent/_tracker.ts";
+import { startTracker, type Tracker } from "../../lib/tracker/tracker.ts";
 import type { RealClient } from "./_clients.ts";
 
 const DEBUG = Deno.env.get("OWM_INTEROP_DEBUG") === "1";
@@ -147,7 +147,7 @@ interface Prepared extends Case {
   name: string;
 }
 
-async function prepare(tmp: string, cases: Case[], tracker: TestTracker): Promise<Prepared[]> {
+async function prepare(tmp: string, cases: Case[], tracker: Tracker): Promise<Prepared[]> {
   const out: Prepared[] = [];
   for (const [i, c] of cases.entries()) {
     const dir = join(tmp, `case${i}`);
@@ -190,7 +190,7 @@ export function interopMatrix(options: MatrixOptions): void {
   );
   test(`we seed, it downloads (${weSeed.map(label).join("; ")})`, async () => {
     const tmp = await tempDir();
-    await using tracker = await startTracker();
+    await using tracker = await startTracker({ interval: 2000 });
     const cases = await prepare(tmp, weSeed, tracker);
     await withClient(options, tmp, async (client) => {
       await using session = await TorrentSession.open(testSessionOptions(join(tmp, "session")));
@@ -219,7 +219,7 @@ export function interopMatrix(options: MatrixOptions): void {
 
   test(`it seeds, we download (${CASES.map(label).join("; ")})`, async () => {
     const tmp = await tempDir();
-    await using tracker = await startTracker();
+    await using tracker = await startTracker({ interval: 2000 });
     debug("tracker up");
     const cases = await prepare(tmp, CASES, tracker);
     debug("prepared");

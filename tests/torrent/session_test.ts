@@ -20,13 +20,13 @@ import {
   testSessionOptions,
   torrentOf,
 } from "./_fixtures.ts";
-import { startTracker } from "./_tracker.ts";
+import { startTracker } from "../../lib/tracker/tracker.ts";
 
 const TIMEOUT = 60_000;
 
 Deno.test("TorrentSession downloads a multi-file torrent through an HTTP tracker", async () => {
   const tmp = await tempDir();
-  await using tracker = await startTracker();
+  await using tracker = await startTracker({ interval: 2000 });
   const src = await makeDataset(join(tmp, "src"));
   const { bytes: torrent } = await torrentOf(src, { trackers: [tracker.httpUrl] });
   await using seeder = await TorrentSession.open(testSessionOptions(join(tmp, "s1")));
@@ -52,7 +52,7 @@ Deno.test("TorrentSession downloads a multi-file torrent through an HTTP tracker
 
 Deno.test("TorrentSession downloads from a direct peer and through a UDP tracker", async () => {
   const tmp = await tempDir();
-  await using tracker = await startTracker();
+  await using tracker = await startTracker({ interval: 2000 });
   const src = await makeDataset(join(tmp, "src"));
   const { bytes: torrent } = await torrentOf(src, { trackers: [tracker.udpUrl] });
   await using seeder = await TorrentSession.open(testSessionOptions(join(tmp, "s1")));
