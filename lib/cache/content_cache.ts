@@ -275,8 +275,8 @@ export class ContentCache {
     }
     const existing = await this.get(infoHash);
     if (existing) {
-      await this.touch(infoHash, options);
-      return (await this.get(infoHash)) ?? existing;
+      const touched = await this.touch(infoHash, options);
+      return touched ? { ...existing, record: touched } : existing;
     }
     await this.#ensure();
     const name = `${infoHash}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}`;
@@ -285,6 +285,7 @@ export class ContentCache {
     // Held while the entry is written: a collection never takes a folder being written.
     using held = await Deno.open(lockPath, { read: true, write: true, create: true });
     await held.lock(true);
+    let added: CachedContent | undefined;
     try {
       const content = join(work, "content", meta.name);
       await Deno.mkdir(join(work, "content"), { recursive: true });
@@ -306,14 +307,17 @@ export class ContentCache {
       await atomicWriteFile(join(work, "entry.json"), [
         encoder.encode(JSON.stringify(record, null, 2) + "\n"),
       ]);
+      const dir = this.#entryDir(infoHash);
       let won = false;
       await withFileLock(this.#lockPath(infoHash), async () => {
-        if (await pathExists(this.#entryDir(infoHash))) return; // another process added it first
-        await Deno.rename(work, this.#entryDir(infoHash));
+        if (await pathExists(dir)) return; // another process added it first
+        await Deno.rename(work, dir);
         won = true;
       });
       if (sha256 !== undefined) await this.#point(sha256, infoHash);
-      if (!won) await this.touch(infoHash, options);
+      if (won) {
+        added = { record, dir, contentPath: join(dir, "content", meta.name), meta };
+      } else await this.touch(infoHash, options);
     } catch (error) {
       if (error instanceof CacheError) throw error;
       throw new CacheError(this.dir, `adding ${infoHash}: ${(error as Error).message}`, {
@@ -323,7 +327,8 @@ export class ContentCache {
       await Deno.remove(work, { recursive: true }).catch(() => {});
       await Deno.remove(lockPath).catch(() => {});
     }
-    const added = await this.get(infoHash);
+    // Another process's entry: read it (its torrent may list other trackers).
+    added ??= await this.get(infoHash);
     if (!added) throw new CacheError(this.dir, `entry ${infoHash} vanished as it was added`);
     return added;
   }
@@ -343,15 +348,22 @@ export class ContentCache {
     });
   }
 
-  /** Marks an entry used now, by `home`, and records its SHA-256 if it had none. */
-  async touch(infoHash: string, options: CacheAddOptions = {}): Promise<void> {
+  /**
+   * Marks an entry used now, by `home`, and records its SHA-256 if it had none.
+   *
+   * @returns The updated record, or `undefined` when there is no such entry.
+   */
+  async touch(
+    infoHash: string,
+    options: CacheAddOptions = {},
+  ): Promise<CacheEntryRecord | undefined> {
     const key = infoHash.toLowerCase();
-    if (!HEX40.test(key)) return;
+    if (!HEX40.test(key)) return undefined;
     await this.#ensure();
     const sha256 = options.sha256?.toLowerCase();
-    await withFileLock(this.#lockPath(key), async () => {
+    const touched = await withFileLock(this.#lockPath(key), async () => {
       const record = await this.#readRecord(key).catch(() => undefined);
-      if (!record) return;
+      if (!record) return undefined;
       record.lastUsedAt = new Date().toISOString();
       record.homes = withHome(record.homes, options.home);
       if (record.sha256 === null && sha256 !== undefined && HEX64.test(sha256)) {
@@ -360,6 +372,7 @@ export class ContentCache {
       await atomicWriteFile(join(this.#entryDir(key), "entry.json"), [
         encoder.encode(JSON.stringify(record, null, 2) + "\n"),
       ]);
+      return record;
     });
     if (sha256 !== undefined && HEX64.test(sha256)) {
       const pointed = (await Deno.readTextFile(this.#shaPath(sha256)).catch(() => "")).trim();
@@ -367,6 +380,7 @@ export class ContentCache {
         await this.#point(sha256, key).catch(() => {});
       }
     }
+    return touched;
   }
 
   /**
