@@ -8,23 +8,10 @@ import { digestContent } from "../../lib/integrity/content_digest.ts";
 import { legacyTorrentFileName } from "../../lib/integrity/legacy.ts";
 import { createTorrent } from "../../lib/torrent/create.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
-import { shellEnv } from "../_env.ts";
+import { owm, owmCommand } from "../_owm.ts";
 import { assertEquals } from "../_assert.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const OWM = join(ROOT, "scripts/owm.ts");
-const FLAGS = ["run", "--quiet", "--allow-all", `--config=${join(ROOT, "deno.json")}`];
-
-function command(home: string, args: string[]) {
-  return new Deno.Command(Deno.execPath(), {
-    args: [...FLAGS, OWM, "--home", home, ...args],
-    clearEnv: true,
-    env: shellEnv({ NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0" }),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  });
-}
 
 Deno.test("owm fetch killed with SIGKILL continues where it stopped when run again", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "owm-e2e-resume-" });
@@ -51,7 +38,7 @@ export function owmData(ctx: SaveContext) {
 }
 `,
     );
-    assertEquals((await command(home, ["save", module]).output()).code, 0);
+    assertEquals((await owm(["--home", home, "save", module])).code, 0);
 
     await using seeder = await TorrentSession.open({
       stateDir: join(tmp, "seeder-state"),
@@ -65,7 +52,15 @@ export function owmData(ctx: SaveContext) {
     const peer = `127.0.0.1:${seeder.port}`;
     const target = join(home, "data_source_data", "bittorrent", "volume", metainfo.name);
 
-    const first = command(home, ["fetch", "LocalFileDataSource:volume", "--peer", peer]).spawn();
+    const first = owmCommand([
+      "--home",
+      home,
+      "fetch",
+      "LocalFileDataSource:volume",
+      "--peer",
+      peer,
+    ])
+      .spawn();
     for (let i = 0; i < 200; i++) {
       const size = await Deno.stat(target).then((s) => s.size, () => 0);
       if (size > 0 && i > 20) break; // some data written, about 2 s in
@@ -76,17 +71,17 @@ export function owmData(ctx: SaveContext) {
     await first.stdout.cancel();
     await first.stderr.cancel();
 
-    const again = await command(home, [
+    const again = await owm([
+      "--home",
+      home,
       "fetch",
       "LocalFileDataSource:volume",
       "--peer",
       peer,
       "--json",
-    ])
-      .output();
-    const stderr = new TextDecoder().decode(again.stderr);
-    assertEquals(again.code, 0, `the second fetch continues and completes: ${stderr}`);
-    const result = JSON.parse(new TextDecoder().decode(again.stdout));
+    ]);
+    assertEquals(again.code, 0, `the second fetch continues and completes: ${again.stderr}`);
+    const result = JSON.parse(again.stdout);
     assertEquals(result.verified, true);
     assertEquals(await Deno.readFile(target), data, "byte-identical");
   } finally {

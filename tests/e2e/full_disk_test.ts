@@ -5,24 +5,14 @@
  * disk fails and changes nothing.
  */
 import { join } from "node:path";
-import { shellEnv } from "../_env.ts";
+import { owm as runOwm, type Run, spawnOwm } from "../_owm.ts";
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const OWM = join(ROOT, "scripts/owm.ts");
-const FLAGS = ["run", "--quiet", "--allow-all", `--config=${join(ROOT, "deno.json")}`];
-const decoder = new TextDecoder();
 
-async function owm(home: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [...FLAGS, OWM, "--home", home, ...args],
-    clearEnv: true,
-    env: shellEnv({ NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0" }),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+/** `owm --home <home> …args`, with every permission. */
+function owm(home: string, args: string[]): Promise<Run> {
+  return runOwm(["--home", home, ...args]);
 }
 
 async function run(cmd: string, ...args: string[]): Promise<boolean> {
@@ -71,30 +61,19 @@ Deno.test("owm fetch onto a full disk fails clearly, leaving the store and earli
     const { infoHash } = JSON.parse(published.stdout);
     await withTmpfs("2m", async (disk) => {
       await Deno.writeTextFile(join(disk, "earlier.txt"), "results from last week\n");
-      const seeder = new Deno.Command(Deno.execPath(), {
-        args: [
-          ...FLAGS,
-          OWM,
-          "--home",
-          home,
-          "seed",
-          "LocalFileDataSource:volume",
-          "--port",
-          "0",
-          "--dir",
-          tmp,
-          "--json",
-        ],
-        clearEnv: true,
-        env: shellEnv({ NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0" }),
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
+      const seeder = await spawnOwm([
+        "--home",
+        home,
+        "seed",
+        "LocalFileDataSource:volume",
+        "--port",
+        "0",
+        "--dir",
+        tmp,
+        "--json",
+      ]);
       try {
-        const reader = child(seeder);
-        const line = await reader.firstLine();
-        const { port } = JSON.parse(line);
+        const { port } = JSON.parse(seeder.firstLine);
         const graphBefore = await bytesOf(join(home, "graph.nq"));
         const fetched = await owm(home, [
           "fetch",
@@ -118,10 +97,7 @@ Deno.test("owm fetch onto a full disk fails clearly, leaving the store and earli
         );
         assert(infoHash.length === 40);
       } finally {
-        seeder.kill("SIGTERM");
-        await seeder.status;
-        await seeder.stdout.cancel().catch(() => {});
-        await seeder.stderr.cancel().catch(() => {});
+        await seeder.stop();
       }
     });
   } finally {
@@ -162,21 +138,3 @@ export function owmData(ctx: SaveContext) {
     await Deno.remove(join(module, ".."), { recursive: true });
   });
 });
-
-function child(process: Deno.ChildProcess) {
-  const reader = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  return {
-    async firstLine(): Promise<string> {
-      let text = "";
-      while (!text.includes("\n")) {
-        const { value, done } = await reader.read();
-        if (done) {
-          throw new Error(`the seeder exited: ${await new Response(process.stderr).text()}`);
-        }
-        text += value;
-      }
-      reader.releaseLock();
-      return text.slice(0, text.indexOf("\n"));
-    },
-  };
-}

@@ -12,50 +12,26 @@
 import { join } from "node:path";
 import { ContentCache } from "../../lib/cache/content_cache.ts";
 import { digestContent } from "../../lib/integrity/content_digest.ts";
-import { shellEnv } from "../_env.ts";
+import { owm as runOwm, type Run, spawnOwm } from "../_owm.ts";
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { startTestBridge } from "../kernel/_bridge.ts";
 import { project, startSeeder } from "../loader/_stores.ts";
 import { withTempDir } from "../torrent/_fixtures.ts";
+import { describeOnly, makeDataset } from "./_fixtures.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const OWM = join(ROOT, "scripts/owm.ts");
-const CONFIG = `--config=${join(ROOT, "deno.json")}`;
 /** As `deno task owm` runs, with every permission. */
-const ALLOW_ALL = ["run", "--quiet", "--allow-all", CONFIG];
+const ALLOW_ALL = ["--allow-all"];
 /** No network at all: a socket, a DNS lookup or a listener fails with NotCapable. */
-const NO_NET = [
-  "run",
-  "--quiet",
-  "--deny-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  CONFIG,
-];
-const decoder = new TextDecoder();
+const NO_NET = ["--deny-net", "--allow-read", "--allow-write", "--allow-env"];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function owm(
+/** `owm --home <home> …args` under the permission `flags`. */
+function owm(
   flags: string[],
   home: string,
   args: string[],
   env: Record<string, string>,
 ): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [...flags, OWM, "--home", home, ...args],
-    clearEnv: true,
-    env: shellEnv({ NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0", ...env }),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+  return runOwm(["--home", home, ...args], { flags, env });
 }
 
 /** Asserts that a run never met the permission wall (it did not try the network). */
@@ -72,75 +48,28 @@ async function startPublisher(
   index: string,
   env: Record<string, string>,
 ) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      ...ALLOW_ALL,
-      OWM,
-      "--home",
-      home,
-      "publish",
-      content,
-      "--class",
-      "CSVDataSource",
-      "--key",
-      "worms",
-      "--index",
-      index,
-      "--port",
-      "0",
-      "--json",
-    ],
-    clearEnv: true,
-    env: shellEnv({ NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0", ...env }),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`owm publish exited: ${await stderr}`);
-    text += value;
-  }
-  reader.releaseLock();
-  const summary = JSON.parse(text.slice(0, text.indexOf("\n")));
+  const child = await spawnOwm([
+    "--home",
+    home,
+    "publish",
+    content,
+    "--class",
+    "CSVDataSource",
+    "--key",
+    "worms",
+    "--index",
+    index,
+    "--port",
+    "0",
+    "--json",
+  ], { flags: ALLOW_ALL, env });
+  const summary = JSON.parse(child.firstLine);
   return {
     summary: summary as { torrentFileName: string; infoHash: string; seeding: { port: number } },
     async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await child.stdout.cancel().catch(() => {});
-      await stderr;
+      await child.stop();
     },
   };
-}
-
-/** A project whose store records only the DataSource's torrent file name. */
-async function describeOnly(home: string, torrentFileName: string): Promise<void> {
-  await Deno.mkdir(home, { recursive: true });
-  const module = join(home, "describe.ts");
-  await Deno.writeTextFile(
-    module,
-    `import { CSVDataSource, type SaveContext } from ${JSON.stringify(join(ROOT, "mod.ts"))};
-export function owmData(ctx: SaveContext) {
-  ctx.add(new CSVDataSource({ key: "worms", torrentFileName: ${JSON.stringify(torrentFileName)} }));
-}
-`,
-  );
-  const saved = await owm(ALLOW_ALL, home, ["save", module], {});
-  assertEquals(saved.code, 0, saved.stderr);
-}
-
-async function makeDataset(root: string): Promise<string> {
-  const dir = join(root, "worm_dataset");
-  await Deno.mkdir(join(dir, "nested"), { recursive: true });
-  await Deno.writeTextFile(join(dir, "connectome.csv"), "pre,post,weight\nADAL,ADAR,3\n");
-  const big = new Uint8Array(2 * 1024 * 1024 + 777);
-  for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
-  await Deno.writeFile(join(dir, "nested", "stack.bin"), big);
-  return dir;
 }
 
 async function sha256Of(path: string): Promise<string> {
@@ -149,7 +78,11 @@ async function sha256Of(path: string): Promise<string> {
 
 Deno.test("offline under --deny-net: the store and the shared cache serve, a missing DataSource fails clearly", async () => {
   await withTempDir(async (tmp) => {
-    const source = await makeDataset(tmp);
+    const source = await makeDataset(tmp, {
+      bigPath: "nested/stack.bin",
+      bigSize: 2 * 1024 * 1024 + 777,
+      extras: false,
+    });
     const index = `dir:${join(tmp, "shared-index")}`;
     const cacheEnv = { OWM_CACHE: "1", OWM_CACHE_DIR: join(tmp, "cache") };
     const offline = { ...cacheEnv, OWM_OFFLINE: "1" };
@@ -160,7 +93,7 @@ Deno.test("offline under --deny-net: the store and the shared cache serve, a mis
     const homes = Object.fromEntries(
       ["bob", "carol", "dave", "erin"].map((name) => [name, join(tmp, name)]),
     );
-    for (const home of Object.values(homes)) await describeOnly(home, torrentFileName);
+    for (const home of Object.values(homes)) await describeOnly(home, "worms", torrentFileName);
 
     // Online, bob downloads from the seeder; the content goes into the shared cache too.
     const fetched = await owm(ALLOW_ALL, homes.bob!, [

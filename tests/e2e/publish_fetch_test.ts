@@ -11,37 +11,16 @@
 import { join } from "node:path";
 import { digestContent } from "../../lib/integrity/content_digest.ts";
 import { serveHttpIndex } from "../../lib/index/http_index_server.ts";
-import { shellEnv } from "../_env.ts";
+import { owm as runOwm, type Run, spawnOwm } from "../_owm.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { startDriveServer } from "../index/_drive_server.ts";
 import { writeDriveStore } from "../index/_drive_store.ts";
 import { startWebSeed } from "../torrent/_fixtures.ts";
+import { describeOnly, makeDataset } from "./_fixtures.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const OWM = join(ROOT, "scripts/owm.ts");
-const FLAGS = ["run", "--quiet", "--allow-all", `--config=${join(ROOT, "deno.json")}`];
-const decoder = new TextDecoder();
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function env(extra: Record<string, string> = {}) {
-  return shellEnv({ NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0", ...extra });
-}
-
-async function owm(home: string, args: string[], extra: Record<string, string> = {}): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [...FLAGS, OWM, "--home", home, ...args],
-    clearEnv: true,
-    env: env(extra),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+/** `owm --home <home> …args`, with every permission. */
+function owm(home: string, args: string[], extra: Record<string, string> = {}): Promise<Run> {
+  return runOwm(["--home", home, ...args], { env: extra });
 }
 
 /** A running `owm publish`: its first stdout line (JSON), and a way to stop it. */
@@ -65,81 +44,28 @@ async function startPublisher(
   args: string[] = [],
   extra: Record<string, string> = {},
 ): Promise<Publisher> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      ...FLAGS,
-      OWM,
-      "--home",
-      home,
-      "publish",
-      content,
-      "--class",
-      "CSVDataSource",
-      "--key",
-      key,
-      "--port",
-      "0",
-      "--json",
-      ...args,
-    ],
-    clearEnv: true,
-    env: env(extra),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderrText = new Response(child.stderr).text();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  while (!buffered.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) {
-      const status = await child.status;
-      throw new Error(`owm publish exited ${status.code}: ${await stderrText}`);
-    }
-    buffered += value;
-  }
-  reader.releaseLock();
+  const child = await spawnOwm([
+    "--home",
+    home,
+    "publish",
+    content,
+    "--class",
+    "CSVDataSource",
+    "--key",
+    key,
+    "--port",
+    "0",
+    "--json",
+    ...args,
+  ], { env: extra });
   return {
-    summary: JSON.parse(buffered.slice(0, buffered.indexOf("\n"))),
-    stderr: () => stderrText,
+    summary: JSON.parse(child.firstLine),
+    stderr: () => child.stderr,
     async [Symbol.asyncDispose]() {
-      child.kill("SIGTERM");
-      const status = await child.status;
-      await child.stdout.cancel().catch(() => {});
-      assertEquals(status.code, 0, `the publisher stops cleanly on SIGTERM: ${await stderrText}`);
+      const status = await child.stop();
+      assertEquals(status.code, 0, `the publisher stops cleanly on SIGTERM: ${status.stderr}`);
     },
   };
-}
-
-async function makeDataset(root: string): Promise<string> {
-  const dir = join(root, "worm_dataset");
-  await Deno.mkdir(join(dir, "nested", "deeper"), { recursive: true });
-  await Deno.writeTextFile(join(dir, "connectome.csv"), "pre,post,weight\nADAL,ADAR,3\n");
-  await Deno.writeFile(join(dir, "empty.dat"), new Uint8Array());
-  const big = new Uint8Array(3 * 1024 * 1024 + 12345);
-  for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
-  await Deno.writeFile(join(dir, "nested", "deeper", "stack.bin"), big);
-  await Deno.writeTextFile(join(dir, "nested", "notes.txt"), "imaging notes\n");
-  return dir;
-}
-
-/** The second researcher's store: the DataSource records only its torrent file name. */
-async function describeOnly(home: string, key: string, torrentFileName: string): Promise<void> {
-  await Deno.mkdir(home, { recursive: true });
-  const module = join(home, "describe.ts");
-  await Deno.writeTextFile(
-    module,
-    `import { CSVDataSource, type SaveContext } from ${JSON.stringify(join(ROOT, "mod.ts"))};
-export function owmData(ctx: SaveContext) {
-  ctx.add(new CSVDataSource({ key: ${JSON.stringify(key)}, torrentFileName: ${
-      JSON.stringify(torrentFileName)
-    } }));
-}
-`,
-  );
-  const saved = await owm(home, ["save", module]);
-  assertEquals(saved.code, 0, saved.stderr);
 }
 
 async function assertSameContent(actual: string, expected: string): Promise<void> {
@@ -306,24 +232,8 @@ Deno.test("owm publish then owm fetch ClassName:key through Google Drive (the re
 });
 
 /** `deno task owm …` as a user runs it: the task's own permissions, not --allow-all. */
-async function taskOwm(home: string, args: string[]): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "task",
-      "--quiet",
-      `--config=${join(ROOT, "deno.json")}`,
-      "owm",
-      "--home",
-      home,
-      ...args,
-    ],
-    clearEnv: true,
-    env: env(),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+function taskOwm(home: string, args: string[]): Promise<Run> {
+  return runOwm(["--home", home, ...args], { task: true });
 }
 
 Deno.test("owm fetch by magnet link with a direct peer (through deno task owm)", async () => {

@@ -5,43 +5,8 @@
  */
 import { join } from "node:path";
 import { digestContent } from "../../lib/integrity/content_digest.ts";
-import { shellEnv } from "../_env.ts";
+import { owm, spawnOwm } from "../_owm.ts";
 import { assertEquals, assertMatch } from "../_assert.ts";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
-const OWM = join(ROOT, "scripts/owm.ts");
-const FLAGS = ["run", "--quiet", "--allow-all", `--config=${join(ROOT, "deno.json")}`];
-const ENV = shellEnv({ NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0" });
-
-/** A long-running `owm` child: its first stdout line, then SIGTERM on dispose. */
-async function spawnOwm(args: string[]) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [...FLAGS, OWM, ...args],
-    clearEnv: true,
-    env: ENV,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  while (!buffered.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`owm ${args[2]} exited: ${await stderr}`);
-    buffered += value;
-  }
-  reader.releaseLock();
-  return {
-    firstLine: buffered.slice(0, buffered.indexOf("\n")),
-    async stop(): Promise<{ code: number; stderr: string }> {
-      child.kill("SIGTERM");
-      const status = await child.status;
-      await child.stdout.cancel().catch(() => {});
-      return { code: status.code, stderr: await stderr };
-    },
-  };
-}
 
 async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "owm-tracker-cli-" });
@@ -80,11 +45,7 @@ Deno.test("owm publish --tracker + owm fetch find each other through owm tracker
 
     // The tracker serves only what the publisher's graph holds.
     await Deno.mkdir(publisherHome);
-    const init = await new Deno.Command(Deno.execPath(), {
-      args: [...FLAGS, OWM, "--home", publisherHome, "init"],
-      clearEnv: true,
-      env: ENV,
-    }).output();
+    const init = await owm(["--home", publisherHome, "init"]);
     assertEquals(init.code, 0);
     const tracker = await spawnOwm([
       "--home",
@@ -116,29 +77,21 @@ Deno.test("owm publish --tracker + owm fetch find each other through owm tracker
     try {
       const summary = JSON.parse(publisher.firstLine);
       const torrentFile = join(publisherHome, "torrents", summary.torrentFileName);
-      const fetched = await new Deno.Command(Deno.execPath(), {
-        args: [
-          ...FLAGS,
-          OWM,
-          "--home",
-          fetcherHome,
-          "fetch",
-          torrentFile,
-          "--no-dht",
-          "--no-lsd",
-          "--port",
-          "0",
-          "--timeout",
-          "60",
-          "--json",
-        ],
-        clearEnv: true,
-        env: ENV,
-        stdin: "null",
-      }).output();
-      const stderr = new TextDecoder().decode(fetched.stderr);
-      assertEquals(fetched.code, 0, stderr);
-      const result = JSON.parse(new TextDecoder().decode(fetched.stdout));
+      const fetched = await owm([
+        "--home",
+        fetcherHome,
+        "fetch",
+        torrentFile,
+        "--no-dht",
+        "--no-lsd",
+        "--port",
+        "0",
+        "--timeout",
+        "60",
+        "--json",
+      ]);
+      assertEquals(fetched.code, 0, fetched.stderr);
+      const result = JSON.parse(fetched.stdout);
       assertEquals(result.verified, true);
       assertEquals(result.infoHash, summary.infoHash);
       const got = await digestContent(result.contentPath, ["sha256"]);
