@@ -20,12 +20,9 @@
  * OWM_NB_TEST_KEEP=DIR to keep the executed notebooks and nbconvert's logs in DIR.
  */
 import { join } from "node:path";
-import { DataSourceRepository } from "../../lib/datasource/repository.ts";
-import { LocalFolderIndex } from "../../lib/index/local_folder_index.ts";
-import { publish } from "../../lib/publish/publish.ts";
-import { TorrentSession } from "../../lib/torrent/session.ts";
 import { shellEnv } from "../_env.ts";
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
+import { seedContent } from "../bridge/_seeder.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const NOTEBOOKS = join(ROOT, "notebooks");
@@ -272,27 +269,16 @@ Deno.test({
     await Deno.mkdir(seedDir, { recursive: true });
     const csv = connectomeCsv(40_000);
     await Deno.writeTextFile(join(seedDir, "connectome.csv"), csv);
-    const session = await TorrentSession.open({
-      stateDir: join(tmp, "seeder-session"),
-      dht: false,
-      lsd: false,
-      tracker: false,
-      port: 0,
-      hostname: "127.0.0.1",
-      // About two seconds for the download, so the bar moves while the cell runs.
-      uploadLimit: 512 * 1024,
-    });
     try {
-      const seeded = await publish(join(seedDir, "connectome.csv"), {
-        class: "CSVDataSource",
-        key: "seeded",
-        repository: await DataSourceRepository.open({ home: join(tmp, "seeder"), create: true }),
-        index: new LocalFolderIndex(join(home, "torrents")),
-        session,
+      await using seeded = await seedContent(tmp, {
+        content: join(seedDir, "connectome.csv"),
+        index: join(home, "torrents"),
+        // About two seconds for the download, so the bar moves while the cell runs.
+        session: { tracker: false, uploadLimit: 512 * 1024 },
       });
       const { nb, log } = await execute("quickstart.ipynb", tmp, {
         OWM_HOME: home,
-        OWM_PEERS: `127.0.0.1:${session.port}`,
+        OWM_PEERS: seeded.peer,
         OWM_NB_TORRENT: seeded.torrentFileName,
         OWM_NB_CSV: "connectome.csv",
       });
@@ -343,7 +329,6 @@ Deno.test({
       }
       assertStringIncludes(html(table[0]), "40000 rows, first 10 shown");
     } finally {
-      await session.close();
       await Deno.remove(tmp, { recursive: true });
     }
   },
@@ -414,27 +399,16 @@ Deno.test({
     const seedDir = join(tmp, "seed");
     await Deno.mkdir(seedDir, { recursive: true });
     await Deno.writeTextFile(join(seedDir, "connectome.csv"), connectomeCsv(3_000));
-    const session = await TorrentSession.open({
-      stateDir: join(tmp, "seeder-session"),
-      dht: false,
-      lsd: false,
-      tracker: false,
-      port: 0,
-      hostname: "127.0.0.1",
-    });
-    let closed = false;
     try {
-      const seeded = await publish(join(seedDir, "connectome.csv"), {
-        class: "CSVDataSource",
-        key: "seeded",
-        repository: await DataSourceRepository.open({ home: join(tmp, "seeder"), create: true }),
-        index: new LocalFolderIndex(join(home, "torrents")),
-        session,
+      await using seeded = await seedContent(tmp, {
+        content: join(seedDir, "connectome.csv"),
+        index: join(home, "torrents"),
+        session: { tracker: false },
       });
       const env = {
         OWM_HOME: home,
         OWM_LOCK: lockFile,
-        OWM_PEERS: `127.0.0.1:${session.port}`,
+        OWM_PEERS: seeded.peer,
         OWM_NB_TORRENT: seeded.torrentFileName,
         OWM_NB_CSV: "connectome.csv",
       };
@@ -481,14 +455,12 @@ Deno.test({
 
       // Next year: the seeder is gone, the network is off; the pinned pipeline reruns the same.
       const graph1 = await graphStatements(home);
-      await session.close();
-      closed = true;
+      await seeded.close();
       const second = await execute("reproducible.ipynb", tmp, { ...env, OWM_OFFLINE: "1" });
       assertNoErrors("reproducible.ipynb (offline rerun)", second.nb);
       assertEquals(JSON.parse(await Deno.readTextFile(lockFile)), lock, "the lock is unchanged");
       assertEquals(await graphStatements(home), graph1, "the same statements");
     } finally {
-      if (!closed) await session.close();
       await Deno.remove(tmp, { recursive: true });
     }
   },

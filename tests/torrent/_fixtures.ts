@@ -84,9 +84,12 @@ export async function torrentOf(
   return await createTorrent(path, { pieceLength: 32768, ...options });
 }
 
-/** Session options for tests: loopback, no DHT, no LSD, any port. */
-export function testSessionOptions(stateDir: string): TorrentSessionOptions {
-  return { stateDir, dht: false, lsd: false, port: 0, hostname: "127.0.0.1" };
+/** Session options for tests: loopback, no DHT, no LSD, any port; `extra` added over them. */
+export function testSessionOptions(
+  stateDir: string,
+  extra: Partial<TorrentSessionOptions> = {},
+): TorrentSessionOptions {
+  return { stateDir, dht: false, lsd: false, port: 0, hostname: "127.0.0.1", ...extra };
 }
 
 /**
