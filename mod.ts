@@ -183,7 +183,12 @@ export {
   hashStream,
   hashTree,
 } from "./lib/integrity/hash.ts";
-export { listTree, type TreeEntry, TreeEntryError } from "./lib/integrity/tree.ts";
+export {
+  listTree,
+  type ListTreeOptions,
+  type TreeEntry,
+  TreeEntryError,
+} from "./lib/integrity/tree.ts";
 export {
   ContentChangedError,
   type ContentDigests,

@@ -17,7 +17,8 @@
  */
 import { createReadStream } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { compareBytes } from "../integrity/tree.ts";
+import { MultiHash } from "../integrity/hash.ts";
+import { listTree, type TreeEntry, TreeEntryError } from "../integrity/tree.ts";
 
 /** Options of {@linkcode createZip}. */
 export interface CreateZipOptions {
@@ -46,6 +47,8 @@ export interface CreatedZip {
   inputBytes: number;
   /** Bytes of the zip. */
   zipBytes: number;
+  /** The zip's SHA-256 (lower-case hex), hashed as it was written. */
+  sha256: string;
 }
 
 /**
@@ -82,50 +85,28 @@ export class ZipSourceError extends Error {
   }
 }
 
-/** One entry to write: a file with its size, or an empty folder. */
-interface SourceEntry {
-  path: string;
-  key: Uint8Array;
-  size: number;
-  folder: boolean;
-}
-
-const encoder = new TextEncoder();
 const FILE_MODE = 0o100644;
 const FOLDER_MODE = 0o040755;
 
+/** Refuses a name a zip cannot carry faithfully (checked before anything else about it). */
+function checkName(dir: string): (path: string, name: string) => void {
+  return (path, name) => {
+    if (name.includes("\\") || name.includes("\ufffd")) {
+      throw new ZipSourceError(dir, path, "bad name");
+    }
+  };
+}
+
 /** Lists the files and empty folders below `dir`, refusing links and special files. */
-async function listSource(dir: string, signal: AbortSignal | undefined): Promise<SourceEntry[]> {
-  const found: SourceEntry[] = [];
-  const pending: string[] = [""];
-  while (pending.length > 0) {
-    signal?.throwIfAborted();
-    const relDir = pending.pop()!;
-    const absDir = relDir === "" ? dir : join(dir, relDir);
-    let empty = true;
-    for await (const item of Deno.readDir(absDir)) {
-      empty = false;
-      const path = relDir === "" ? item.name : `${relDir}/${item.name}`;
-      if (item.name.includes("\\") || item.name.includes("\ufffd")) {
-        throw new ZipSourceError(dir, path, "bad name");
-      }
-      if (item.isSymlink) throw new ZipSourceError(dir, path, "symlink");
-      if (item.isDirectory) {
-        pending.push(path);
-        continue;
-      }
-      if (!item.isFile) throw new ZipSourceError(dir, path, "special file");
-      const info = await Deno.lstat(join(dir, path));
-      if (!info.isFile) {
-        throw new ZipSourceError(dir, path, info.isSymlink ? "symlink" : "special file");
-      }
-      found.push({ path, key: encoder.encode(path), size: info.size, folder: false });
+async function listSource(dir: string, signal: AbortSignal | undefined): Promise<TreeEntry[]> {
+  try {
+    return await listTree(dir, { emptyFolders: true, signal, onEntry: checkName(dir) });
+  } catch (error) {
+    if (error instanceof TreeEntryError) {
+      throw new ZipSourceError(dir, error.path, error.entryKind);
     }
-    if (empty && relDir !== "") {
-      found.push({ path: `${relDir}/`, key: encoder.encode(`${relDir}/`), size: 0, folder: true });
-    }
+    throw error;
   }
-  return found.sort((a, b) => compareBytes(a.key, b.key));
 }
 
 /** A Date whose local wall-clock time is `utc`'s UTC time (yazl records local times). */
@@ -229,10 +210,12 @@ export async function createZip(
     zip.end();
     const stream = zip.outputStream as AsyncIterable<Uint8Array>;
     let zipBytes = 0;
+    const hash = new MultiHash(["sha256"]);
     const copy = (async () => {
       for await (const chunk of stream) {
         let written = 0;
         while (written < chunk.length) written += await out.write(chunk.subarray(written));
+        hash.update(chunk);
         zipBytes += chunk.length;
       }
     })();
@@ -248,6 +231,7 @@ export async function createZip(
       emptyFolders: entries.filter((e) => e.folder).length,
       inputBytes,
       zipBytes,
+      sha256: hash.digest().sha256,
     };
   } catch (error) {
     reading?.destroy();

@@ -13,6 +13,29 @@ export interface TreeEntry {
   absolutePath: string;
   /** Size in bytes when listed. */
   size: number;
+  /**
+   * True for an empty folder, listed only with
+   * {@linkcode ListTreeOptions.emptyFolders}; its `path` ends in `/` and its
+   * `size` is 0.
+   */
+  folder?: boolean;
+}
+
+/** Options of {@linkcode listTree}. */
+export interface ListTreeOptions {
+  /**
+   * List empty folders too (below `dir`, not `dir` itself), as entries with
+   * `folder: true` and a `path` ending in `/`, sorted with the files.
+   * @default false
+   */
+  emptyFolders?: boolean;
+  /** Stops the listing (checked before each folder is read). */
+  signal?: AbortSignal | undefined;
+  /**
+   * Called with each entry's relative path and name before it is looked at
+   * (before a symlink or special file is refused); throw to refuse it.
+   */
+  onEntry?: (path: string, name: string) => void;
 }
 
 /** A symlink or special file (FIFO, socket, device) found below a folder being hashed. */
@@ -61,11 +84,15 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * ```
  *
  * @param dir The folder (a symlink given here is followed).
- * @returns The files, sorted.
+ * @param options Empty folders too, cancelling, a check of each entry.
+ * @returns The files (and with `emptyFolders`, the empty folders), sorted.
  * @throws {TypeError} when `dir` is not a folder.
  * @throws {TreeEntryError} for a symlink or special file below `dir`.
  */
-export async function listTree(dir: string): Promise<TreeEntry[]> {
+export async function listTree(
+  dir: string,
+  options: ListTreeOptions = {},
+): Promise<TreeEntry[]> {
   const info = await Deno.stat(dir);
   if (!info.isDirectory) {
     throw new TypeError(`'${dir}' is not a folder: give a folder, or hash the file itself`);
@@ -73,9 +100,13 @@ export async function listTree(dir: string): Promise<TreeEntry[]> {
   const found: { entry: TreeEntry; key: Uint8Array }[] = [];
   const pending: string[] = [""];
   while (pending.length > 0) {
+    options.signal?.throwIfAborted();
     const relDir = pending.pop()!;
+    let empty = true;
     for await (const item of Deno.readDir(relDir === "" ? dir : join(dir, relDir))) {
+      empty = false;
       const path = relDir === "" ? item.name : `${relDir}/${item.name}`;
+      options.onEntry?.(path, item.name);
       if (item.isSymlink) throw new TreeEntryError(dir, path, "symlink");
       if (item.isDirectory) {
         pending.push(path);
@@ -89,6 +120,13 @@ export async function listTree(dir: string): Promise<TreeEntry[]> {
       } else {
         throw new TreeEntryError(dir, path, "special file");
       }
+    }
+    if (empty && relDir !== "" && options.emptyFolders) {
+      const path = `${relDir}/`;
+      found.push({
+        entry: { path, absolutePath: join(dir, relDir), size: 0, folder: true },
+        key: encoder.encode(path),
+      });
     }
   }
   found.sort((a, b) => compareBytes(a.key, b.key));

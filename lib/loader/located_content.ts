@@ -13,6 +13,7 @@ import { recordedIntegrity } from "../integrity/recorded.ts";
 import { torrentPiecesCheck } from "../integrity/torrent_pieces.ts";
 import { verify, type VerifyReport } from "../integrity/verify.ts";
 import { type Metainfo, parseMetainfo } from "../torrent/metainfo.ts";
+import { contentTranslatorOf } from "../translate/translator.ts";
 import { LoaderRegistry } from "./registry.ts";
 
 /** The remembered-loads index of a store. */
@@ -54,7 +55,7 @@ export async function locateContent(
   if (typeof name !== "string") return undefined;
   // Content loaded through a content translator is remembered as the
   // translator's output, `<dir>@<translator>`; the content itself is in <dir>.
-  const translator = ds.fields.has("contentTranslator") ? ds.get("contentTranslator") : undefined;
+  const translator = contentTranslatorOf(ds);
   const suffix = typeof translator === "string" && translator !== "" ? `@${translator}` : "";
   const directory = suffix && entry.directory.endsWith(suffix)
     ? entry.directory.slice(0, -suffix.length)

@@ -16,6 +16,11 @@ import type { Quad, Term } from "../graph/rdf.ts";
 export interface WriteCanonicalNQuadsOptions {
   /** Cancels the write (checked every few thousand subjects). */
   signal?: AbortSignal | undefined;
+  /**
+   * Given every byte written, in order (e.g. a `MultiHash`, for the file's
+   * SHA-256 without reading it again).
+   */
+  hash?: { update(bytes: Uint8Array): void } | undefined;
 }
 
 /**
@@ -75,6 +80,7 @@ export async function writeCanonicalNQuads(
     const bytes = encoder.encode(pending.join(""));
     pending = [];
     for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+    options.hash?.update(bytes);
   };
   // One subject's statements at a time: their predicate, object and graph
   // tokens, sorted in that order (which is the order of their lines).

@@ -21,7 +21,7 @@ import { atomicWriteFile } from "../graph/atomic_write.ts";
 import { digestContent } from "../integrity/content_digest.ts";
 import type { TranslatorRegistry } from "./registry.ts";
 import { checkInputs } from "./run.ts";
-import { TranslationError } from "./translator.ts";
+import { contentTranslatorOf, TranslationError } from "./translator.ts";
 
 /** The record kept beside a content translation's output. */
 export interface ContentTranslationRecord {
@@ -83,8 +83,8 @@ export async function translateLoadedContent(
   contentPath: string,
   options: ContentTranslationOptions,
 ): Promise<string> {
-  const name = ds.fields.has("contentTranslator") ? ds.get("contentTranslator") : undefined;
-  if (typeof name !== "string" || name === "") return directory;
+  const name = contentTranslatorOf(ds);
+  if (name === undefined) return directory;
   const translator = options.translators.get(name);
   checkInputs(translator, [ds]);
   const base = dirname(directory);
@@ -162,8 +162,7 @@ export function contentTranslatorHook(
   translators?: TranslatorRegistry,
 ): (ds: DataSource, directory: string, contentPath: string) => Promise<string> {
   return async (ds, directory, contentPath) => {
-    const name = ds.fields.has("contentTranslator") ? ds.get("contentTranslator") : undefined;
-    if (typeof name !== "string" || name === "") return directory;
+    if (contentTranslatorOf(ds) === undefined) return directory;
     const registry = translators ?? (await import("./builtins.ts")).builtinTranslators();
     return await translateLoadedContent(ds, directory, contentPath, {
       translators: registry,

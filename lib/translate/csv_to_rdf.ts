@@ -48,6 +48,7 @@ import {
   quad,
   vocab,
 } from "../graph/rdf.ts";
+import { MultiHash } from "../integrity/hash.ts";
 import { writeCanonicalNQuads } from "./canonical_nquads.ts";
 import {
   ColumnTypeInference,
@@ -407,11 +408,12 @@ async function translateCsvToRdf(
     quads.push(quad(predicates[c]!, namedNode(vocab.rdfsLabel), literal(name), graph));
   });
 
+  const hash = new MultiHash(["sha256"]);
   const statements = await writeCanonicalNQuads(
     join(outputDir, STATEMENTS_FILE),
     quads,
     groupStarts,
-    { signal },
+    { signal, hash },
   );
   return {
     fields: {
@@ -421,6 +423,8 @@ async function translateCsvToRdf(
     },
     quads: statements,
     replaceGraphs: [graphName],
+    // Hashed as it was written: the runner need not read it again.
+    contentSha256: hash.digest().sha256,
   };
 }
 

@@ -106,8 +106,9 @@ export const directoryToZip: DataTranslator = {
       ? (input.source.key ? sanitizePathComponent(input.source.key) : "content")
       : basename(input.contentPath);
     const fileName = `${stem}.zip`;
+    let made;
     try {
-      await createZip(input.contentPath, join(outputDir, fileName), {
+      made = await createZip(input.contentPath, join(outputDir, fileName), {
         ...options,
         ...(context.signal ? { signal: context.signal } : {}),
       });
@@ -119,6 +120,7 @@ export const directoryToZip: DataTranslator = {
         { cause: error },
       );
     }
-    return { fields: { fileName } };
+    // Hashed as it was written: the runner need not read the zip again.
+    return { fields: { fileName }, contentSha256: made.sha256 };
   },
 };

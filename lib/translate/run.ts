@@ -10,7 +10,7 @@
  */
 import { join } from "node:path";
 import { classChain, type DataSource } from "../datasource/data_source.ts";
-import { quoteKey, toCurie } from "../datasource/identifier.ts";
+import { quoteKey } from "../datasource/identifier.ts";
 import { DEFAULT_DATA_GRAPH, SCHEMA_GRAPH } from "../datasource/namespaces.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import { namedNode } from "../graph/rdf.ts";
@@ -46,7 +46,7 @@ export function translationBase(storeHome: string): string {
 }
 
 /** The folder of per-output lock files inside a translation base (never holds output). */
-export const LOCKS_DIR = ".locks";
+const LOCKS_DIR = ".locks";
 
 /** Options of {@linkcode runTranslation}. */
 export interface RunTranslationOptions {
@@ -238,7 +238,8 @@ export async function runTranslation(
   checkInputs(translator, sources);
   const key = options.key ?? `${sources[0]?.key ?? "output"}-${name}`;
   if (key === "") throw new TranslationError(name, "the output key is empty: give --key");
-  const outputId = new translator.outputKind({ key }).identifier;
+  const probe = new translator.outputKind({ key });
+  const outputId = probe.identifier;
   if (sources.some((s) => s.identifier === outputId)) {
     throw new TranslationError(
       name,
@@ -317,9 +318,8 @@ export async function runTranslation(
         endedAt: "",
       };
       const fields: Record<string, unknown> = { ...result.fields };
-      const probe = new translator.outputKind({ key });
       if (probe.fields.has("sha256") && fields.sha256 === undefined) {
-        fields.sha256 = (await digestContent(
+        fields.sha256 = result.contentSha256 ?? (await digestContent(
           contentPath,
           ["sha256"],
           options.signal ? { signal: options.signal } : {},
@@ -437,9 +437,4 @@ async function recoverInterrupted(base: string, leaf: string): Promise<void> {
   for (const path of [...tmp, ...old.map((o) => o.path)]) {
     await Deno.remove(path, { recursive: true }).catch(() => {});
   }
-}
-
-/** `ClassName:key` of a DataSource IRI in `repo`'s prefixes. */
-export async function curieOf(repo: DataSourceRepository, iri: string): Promise<string> {
-  return toCurie(iri, await repo.store.prefixes());
 }

@@ -40,6 +40,15 @@ export interface TranslationContext {
   signal?: AbortSignal;
 }
 
+/**
+ * The translator `ds`'s `contentTranslator` field names, applied to its
+ * content as it is loaded; `undefined` when it names none (unset or empty).
+ */
+export function contentTranslatorOf(ds: DataSource): string | undefined {
+  const name = ds.fields.has("contentTranslator") ? ds.get("contentTranslator") : undefined;
+  return typeof name === "string" && name !== "" ? name : undefined;
+}
+
 /** What a translator produced. */
 export interface TranslationResult {
   /**
@@ -56,6 +65,13 @@ export interface TranslationResult {
   quads?: readonly Quad[];
   /** Named graphs (IRIs) whose earlier statements are replaced by `quads`. */
   replaceGraphs?: readonly string[];
+  /**
+   * The SHA-256 (lower-case hex) of the output content, when the translator
+   * hashed it as it wrote it: the runner then uses it for the output's
+   * `sha256` instead of reading the content again. It must be what
+   * `digestContent` gives for the content `fields.fileName` names.
+   */
+  contentSha256?: string;
 }
 
 /**
