@@ -505,8 +505,13 @@ export {
   torrentStatusView,
   verifyReportView,
 } from "./lib/notebook/display.ts";
-export { CsvSyntaxError, parseCsv, type ParseCsvOptions } from "./lib/notebook/csv.ts";
-export { CsvParser, type CsvRecordHandler } from "./lib/csv/parser.ts";
+export {
+  CsvParser,
+  type CsvRecordHandler,
+  CsvSyntaxError,
+  parseCsv,
+  type ParseCsvOptions,
+} from "./lib/csv/parser.ts";
 export { readCsvFile, type ReadCsvFileOptions, type ReadCsvFileResult } from "./lib/csv/read.ts";
 
 // The tracker.

@@ -61,8 +61,9 @@ async function node(
   seen: Set<string>,
   next: (ds: DataSource | undefined, iri: string) => Promise<TranslationRecord[]>,
   far: (record: TranslationRecord) => string[],
+  known?: DataSource,
 ): Promise<ChainNode> {
-  const ds = await repo.find(`<${iri}>`);
+  const ds = known ?? await repo.find(`<${iri}>`);
   const out: ChainNode = { id: toCurie(iri, prefixes), iri, stored: ds !== undefined, steps: [] };
   const infoHash = ds?.fields.has("infoHash") ? ds.get("infoHash") : undefined;
   if (typeof infoHash === "string" && infoHash !== "") out.infoHash = infoHash;
@@ -98,6 +99,7 @@ export async function derivationTree(repo: DataSourceRepository, id: string): Pr
     new Set(),
     (_ds, iri) => translationsUsing(repo.store, iri),
     (record) => [record.output],
+    ds,
   );
 }
 
@@ -129,6 +131,7 @@ export async function provenanceTree(repo: DataSourceRepository, id: string): Pr
       return records;
     },
     (record) => record.inputs,
+    ds,
   );
 }
 

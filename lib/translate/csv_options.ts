@@ -59,7 +59,7 @@ const IRI_FORBIDDEN = /[\u0000-\u0020<>"{}|^`\\]/;
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
 /** Whether `iri` is an absolute IRI that N-Quads can carry. */
-export function isUsableIri(iri: string): boolean {
+function isUsableIri(iri: string): boolean {
   return SCHEME.test(iri) && !IRI_FORBIDDEN.test(iri);
 }
 

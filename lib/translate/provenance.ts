@@ -105,7 +105,7 @@ export async function translationIri(
 }
 
 /** The statements recording `record` (and its translator) in `graph`. */
-export function translationQuads(
+function translationQuads(
   record: TranslationRecord,
   graph: string,
   translatorDescription?: string,
@@ -166,7 +166,7 @@ export function writeTranslation(
 }
 
 /** Reads a Translation from statements about it; `undefined` when they do not describe one. */
-export function translationFromQuads(
+function translationFromQuads(
   iri: string,
   quads: readonly Quad[],
 ): TranslationRecord | undefined {

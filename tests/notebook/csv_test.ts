@@ -1,4 +1,4 @@
-import { CsvSyntaxError, parseCsv } from "../../lib/notebook/csv.ts";
+import { CsvSyntaxError, parseCsv } from "../../lib/csv/parser.ts";
 import { assertEquals, assertThrows } from "../_assert.ts";
 
 Deno.test("parseCsv() reads plain rows, LF or CRLF, without a trailing empty row", () => {

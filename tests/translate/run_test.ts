@@ -73,7 +73,7 @@ const concat: DataTranslator = {
   },
 };
 
-interface Fixture {
+interface Fixture extends AsyncDisposable {
   home: string;
   repo: DataSourceRepository;
   raw: LocalFileDataSource;
@@ -90,7 +90,14 @@ async function fixture(text = "hello\n"): Promise<Fixture> {
   const raw = new LocalFileDataSource({ key: "raw", fileName: "a.txt", sha256 });
   await repo.save([raw]);
   await new LoaderRegistry(loadedIndexPath(home)).remember(raw, "local", rawDir);
-  return { home, repo, raw, rawDir };
+  return {
+    home,
+    repo,
+    raw,
+    rawDir,
+    // `await using` removes the temporary store when the test ends.
+    [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }).catch(() => {}),
+  };
 }
 
 async function listDir(dir: string): Promise<string[]> {
@@ -104,7 +111,8 @@ async function listDir(dir: string): Promise<string[]> {
 }
 
 Deno.test("runTranslation() writes the output, links source and translation, and records the Translation", async () => {
-  const { home, repo } = await fixture();
+  await using fx = await fixture();
+  const { home, repo } = fx;
   const clock = [new Date("2026-01-02T03:04:05.000Z"), new Date("2026-01-02T03:04:06.500Z")];
   const run = await runTranslation(repo, upper(), ["LocalFileDataSource:raw"], {
     key: "raw-upper",
@@ -149,7 +157,8 @@ Deno.test("runTranslation() writes the output, links source and translation, and
 });
 
 Deno.test("runTranslation() again replaces the output and its record instead of adding new ones", async () => {
-  const { repo } = await fixture();
+  await using fx = await fixture();
+  const { repo } = fx;
   const first = await runTranslation(repo, upper(), ["LocalFileDataSource:raw"], { key: "u" });
   const second = await runTranslation(repo, upper(), ["LocalFileDataSource:raw"], { key: "u" });
   assertEquals(second.record.iri, first.record.iri);
@@ -167,7 +176,8 @@ Deno.test("runTranslation() again replaces the output and its record instead of 
 });
 
 Deno.test("a failing translator leaves no output directory and an unchanged graph", async () => {
-  const { home, repo } = await fixture("FAIL here\n");
+  await using fx = await fixture("FAIL here\n");
+  const { home, repo } = fx;
   const before = await Deno.readTextFile(join(home, "graph.nq"));
   const error = await assertRejects(
     () => runTranslation(repo, upper(), ["LocalFileDataSource:raw"], { key: "bad" }),
@@ -195,7 +205,8 @@ Deno.test("a failing translator leaves no output directory and an unchanged grap
 });
 
 Deno.test("a failed rerun keeps the earlier output and record", async () => {
-  const { home, repo, rawDir } = await fixture();
+  await using fx = await fixture();
+  const { home, repo, rawDir } = fx;
   const first = await runTranslation(repo, upper(), ["LocalFileDataSource:raw"], { key: "keep" });
   const graphBefore = await Deno.readTextFile(join(home, "graph.nq"));
   // The input changes so that it no longer verifies: refused before anything is written.
@@ -210,7 +221,8 @@ Deno.test("a failed rerun keeps the earlier output and record", async () => {
 });
 
 Deno.test("runTranslation() refuses wrong kinds, wrong counts, missing inputs and a key taken by plain data", async () => {
-  const { home, repo } = await fixture();
+  await using fx = await fixture();
+  const { home, repo } = fx;
   const count = await assertRejects(
     () => runTranslation(repo, concat, ["LocalFileDataSource:raw"], { key: "c" }),
     TranslationError,
@@ -237,7 +249,8 @@ Deno.test("runTranslation() refuses wrong kinds, wrong counts, missing inputs an
 });
 
 Deno.test("a translator may not write outside a named graph of its own", async () => {
-  const { home, repo } = await fixture();
+  await using fx = await fixture();
+  const { home, repo } = fx;
   const sneaky: DataTranslator = {
     ...upper(),
     name: "sneaky",
@@ -263,7 +276,8 @@ Deno.test("a translator may not write outside a named graph of its own", async (
 });
 
 Deno.test("statements a translator returns are stored atomically with the output, replacing its graph's", async () => {
-  const { home, repo } = await fixture();
+  await using fx = await fixture();
+  const { home, repo } = fx;
   const other = new LocalFileDataSource({ key: "other", fileName: "b.txt" });
   await Deno.writeTextFile(join(home, "raw", "b.txt"), "world\n");
   await repo.save([other]);
@@ -288,7 +302,8 @@ Deno.test("statements a translator returns are stored atomically with the output
 });
 
 Deno.test("derivs and provenance follow the chain both ways", async () => {
-  const { repo } = await fixture();
+  await using fx = await fixture();
+  const { repo } = fx;
   await runTranslation(repo, upper(), ["LocalFileDataSource:raw"], { key: "one" });
   await runTranslation(repo, upper(), ["LocalFileDataSource:one"], { key: "two" });
   await runTranslation(repo, upper(), ["LocalFileDataSource:raw"], { key: "side" });
@@ -321,7 +336,8 @@ Deno.test("derivs and provenance follow the chain both ways", async () => {
 });
 
 Deno.test("the translation loader returns a present output and makes a missing one again, reproducibly", async () => {
-  const { home, repo } = await fixture();
+  await using fx = await fixture();
+  const { home, repo } = fx;
   const translators = new TranslatorRegistry().register(upper());
   const registry = new LoaderRegistry(loadedIndexPath(home));
   const loader = new TranslationDataSourceDirLoader(translationBase(home), {
@@ -369,7 +385,8 @@ Deno.test("the translation loader returns a present output and makes a missing o
 });
 
 Deno.test("translateLoadedContent() applies the DataSource's content translator once and reuses its output", async () => {
-  const { home, repo, raw, rawDir } = await fixture();
+  await using fx = await fixture();
+  const { home, repo, raw, rawDir } = fx;
   const translators = new TranslatorRegistry().register(upper());
   assertEquals(
     await translateLoadedContent(raw, rawDir, join(rawDir, "a.txt"), {
@@ -418,7 +435,8 @@ Deno.test("translateLoadedContent() applies the DataSource's content translator 
 });
 
 Deno.test("runs of one output wait for each other; a killed run's leftovers are cleaned and its earlier output restored", async () => {
-  const { home, repo } = await fixture();
+  await using fx = await fixture();
+  const { home, repo } = fx;
   const base = translationBase(home);
   // Concurrent runs of one output key would collide in the swap without the lock.
   const slow: DataTranslator = {
