@@ -11,10 +11,9 @@ import type { TorrentIndex } from "../index/torrent_index.ts";
 import { LocalFolderIndex } from "../index/local_folder_index.ts";
 import { torrentPiecesCheck } from "../integrity/torrent_pieces.ts";
 import { verify } from "../integrity/verify.ts";
+import type { DefaultRegistry } from "../loader/default_registry.ts";
 import { LoadFailedError } from "../loader/errors.ts";
 import { LoaderRegistry } from "../loader/registry.ts";
-import { translationBase } from "../translate/run.ts";
-import { TranslationDataSourceDirLoader } from "../translate/translation_loader.ts";
 import { publish } from "../publish/publish.ts";
 import { createTorrent } from "../torrent/create.ts";
 import type { TorrentHandle, TorrentStatus } from "../torrent/handle.ts";
@@ -28,6 +27,7 @@ import { ProgressBar } from "./progress.ts";
 import { type GlobalOptions, openRepository } from "./store_commands.ts";
 import {
   bittorrentLoader,
+  commandRegistry,
   configuredIndexes,
   intOption,
   isOffline,
@@ -146,6 +146,7 @@ export async function fetchCommand(
   const signals = interrupted();
   signals.promise.then(() => stop.abort(new Error("interrupted")));
   const bar = new ProgressBar();
+  let loaders: DefaultRegistry | undefined;
   try {
     const torrentFile = target.endsWith(".torrent") ? userPath(target) : undefined;
     if (target.startsWith("magnet:") || (torrentFile && isFile(torrentFile))) {
@@ -182,18 +183,9 @@ export async function fetchCommand(
     const base = options.dir
       ? userOutputPath(options.dir)
       : join(dataRoot(repo.store.home), LOADER_KEY);
-    const loader = bittorrentLoader(base, repo, getSession, options);
-    const registry = new LoaderRegistry(join(dataRoot(repo.store.home), "index.json")).add(loader);
     // A DataSource a translation made (and no torrent distributes) is made again from its inputs.
-    const { builtinTranslators } = await import("../translate/builtins.ts");
-    registry.add(
-      new TranslationDataSourceDirLoader(translationBase(repo.store.home), {
-        repository: repo,
-        translators: builtinTranslators(),
-        loaders: () => registry,
-        indexes: configuredIndexes(repo.store.home, options.index, isOffline(options)),
-      }),
-    );
+    loaders = commandRegistry(repo, options, base);
+    const { registry, bittorrent: loader } = loaders;
     if (fetchIsLocked(options)) {
       const ctx = { repo, registry, loader, options, global, io, bar, signal: stop.signal };
       return await fetchLocked(ds, ctx);
@@ -245,6 +237,7 @@ export async function fetchCommand(
   } finally {
     signals.stop();
     await session?.close();
+    await loaders?.close();
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * What the transfer commands share: the torrent session, the indexes and the
- * loader, configured from the store, the command line and the environment.
+ * loaders, configured from the store, the command line and the environment.
  *
  * @module
  */
@@ -8,10 +8,15 @@ import { join } from "node:path";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
 import { offlineFromEnv } from "../cache/env.ts";
+import {
+  defaultIndexes,
+  type DefaultRegistry,
+  defaultRegistry,
+} from "../loader/default_registry.ts";
 import { BitTorrentDataSourceDirLoader } from "../loader/bittorrent_loader.ts";
-import { defaultIndexes } from "../loader/default_registry.ts";
 import { contentTranslatorHook } from "../translate/content_translation.ts";
 import { TorrentSession } from "../torrent/session.ts";
+import type { TranslatorRegistry } from "../translate/registry.ts";
 import { UsageError } from "./io.ts";
 
 /** Command-line options that configure transfers. */
@@ -95,6 +100,42 @@ export async function openSession(
     lsd: discovery(options["no-lsd"], "OWM_LSD"),
     ...(port === undefined ? {} : { port }),
   });
+}
+
+/**
+ * The loaders of a command: {@linkcode defaultRegistry} configured from the
+ * command line: the BitTorrent loader into `directory` (default
+ * `<store>/data_source_data/bittorrent`), offline with `--offline` or
+ * `OWM_OFFLINE`, with the shared cache unless `OWM_CACHE=0`, its session
+ * opened on first need with `--port`, `--no-dht` and `--no-lsd` (closed by
+ * the registry's `close()`); then the translation loader, with `translators`
+ * (default the built-in ones).
+ *
+ * @throws {UsageError} for an `--index` spec that is not an index.
+ */
+export function commandRegistry(
+  repo: DataSourceRepository,
+  options: TransferOptions,
+  directory?: string,
+  translators?: TranslatorRegistry,
+): DefaultRegistry {
+  const timeout = intOption("timeout", options.timeout);
+  try {
+    return defaultRegistry({
+      repository: repo,
+      indexes: options.index ?? [],
+      ...(options.peer ? { peers: options.peer } : {}),
+      ...(options["web-seed"] ? { webSeeds: options["web-seed"] } : {}),
+      ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+      repair: options.repair ?? false,
+      offline: isOffline(options),
+      ...(directory === undefined ? {} : { directory }),
+      ...(translators === undefined ? {} : { translators }),
+      openSession: () => openSession(repo.store.home, options, 0),
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /**

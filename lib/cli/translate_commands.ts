@@ -4,23 +4,13 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { toCurie } from "../datasource/identifier.ts";
-import { loadedIndexPath } from "../loader/located_content.ts";
-import { LoaderRegistry } from "../loader/registry.ts";
-import type { TorrentSession } from "../torrent/session.ts";
 import { builtinTranslators } from "../translate/builtins.ts";
-import { runTranslation, translationBase } from "../translate/run.ts";
+import { runTranslation } from "../translate/run.ts";
 import { translationRunJson, translatorJson } from "../translate/run_json.ts";
-import { TranslationDataSourceDirLoader } from "../translate/translation_loader.ts";
 import { type CliIo, printJson, UsageError } from "./io.ts";
 import { type GlobalOptions, openRepository } from "./store_commands.ts";
-import {
-  bittorrentLoader,
-  configuredIndexes,
-  openSession,
-  type TransferOptions,
-} from "./transfer_context.ts";
+import { commandRegistry, type TransferOptions } from "./transfer_context.ts";
 
 /** Options of `owm translate`. */
 export interface TranslateCommandOptions extends TransferOptions {
@@ -64,26 +54,13 @@ export async function translateCommand(
   const translator = translators.get(name);
   const translatorOptions = parseTranslatorOptions(options.option);
   const repo = await openRepository(global, io);
-  const home = repo.store.home;
-  let session: TorrentSession | undefined;
-  const getSession = async () => (session ??= await openSession(home, options, 0));
-  const registry = new LoaderRegistry(loadedIndexPath(home));
-  registry.add(
-    bittorrentLoader(join(home, "data_source_data", "bittorrent"), repo, getSession, options),
-  );
-  registry.add(
-    new TranslationDataSourceDirLoader(translationBase(home), {
-      repository: repo,
-      translators,
-      loaders: () => registry,
-    }),
-  );
+  const loaders = commandRegistry(repo, options, undefined, translators);
   try {
     const run = await runTranslation(repo, translator, ids, {
       ...(options.key !== undefined ? { key: options.key } : {}),
       options: translatorOptions,
-      loaders: registry,
-      indexes: configuredIndexes(home, options.index),
+      loaders: loaders.registry,
+      indexes: loaders.indexes,
       ...(options.context !== undefined ? { context: options.context } : {}),
     });
     const prefixes = await repo.store.prefixes();
@@ -100,7 +77,7 @@ export async function translateCommand(
     }
     return 0;
   } finally {
-    await session?.close();
+    await loaders.close();
   }
 }
 

@@ -96,6 +96,12 @@ export interface DefaultRegistryOptions {
    * `<store>/session`, and closed by {@linkcode DefaultRegistry.close}.
    */
   session?: TorrentSession;
+  /**
+   * Opens the torrent session on first need, instead of one opened from
+   * `sessionOptions` (for a caller that configures it its own way); the
+   * session it opens is closed by {@linkcode DefaultRegistry.close}.
+   */
+  openSession?: () => Promise<TorrentSession>;
   /** The translators for content translators and re-translation. @default builtinTranslators() */
   translators?: TranslatorRegistry;
   /** Options of the session opened on need (port, DHT, LSD, …); DHT and LSD follow `OWM_DHT`, `OWM_LSD`. */
@@ -150,7 +156,7 @@ export function defaultRegistry(options: DefaultRegistryOptions): DefaultRegistr
       );
     }
     everOpened = true;
-    opened ??= TorrentSession.open({
+    opened ??= options.openSession?.() ?? TorrentSession.open({
       stateDir: join(home, "session"),
       dht: envOn("OWM_DHT") ?? true,
       lsd: envOn("OWM_LSD") ?? true,
@@ -163,7 +169,9 @@ export function defaultRegistry(options: DefaultRegistryOptions): DefaultRegistr
     options.directory ?? join(home, "data_source_data", "bittorrent"),
     {
       session,
-      indexes,
+      // All of them: offline, the loader reads only the folder indexes and
+      // names the others in its OfflineError.
+      indexes: all,
       repository: options.repository,
       offline,
       ...(options.peers ? { peers: options.peers } : {}),
