@@ -13,6 +13,7 @@ import { torrentPiecesCheck } from "../integrity/torrent_pieces.ts";
 import { verify } from "../integrity/verify.ts";
 import type { DefaultRegistry } from "../loader/default_registry.ts";
 import { LoadFailedError } from "../loader/errors.ts";
+import { loadedIndexPath, locateContent } from "../loader/located_content.ts";
 import { LoaderRegistry } from "../loader/registry.ts";
 import { publish } from "../publish/publish.ts";
 import { createTorrent } from "../torrent/create.ts";
@@ -26,7 +27,6 @@ import { fetchIsLocked, fetchLocked } from "./lock_command.ts";
 import { ProgressBar } from "./progress.ts";
 import { type GlobalOptions, openRepository } from "./store_commands.ts";
 import {
-  bittorrentLoader,
   commandRegistry,
   configuredIndexes,
   intOption,
@@ -343,7 +343,7 @@ export async function publishCommand(
       });
     }
     // So that `owm seed <id>` later finds the content where it was published from.
-    await new LoaderRegistry(join(dataRoot(repo.store.home), "index.json"))
+    await new LoaderRegistry(loadedIndexPath(repo.store.home))
       .remember(result.dataSource, "published", dirname(resolve(content)));
     const id = toCurie(result.dataSource.identifier, await repo.store.prefixes());
     const summary = {
@@ -461,21 +461,17 @@ async function seedSourceOf(
   const base = options.dir
     ? userOutputPath(options.dir)
     : join(dataRoot(repo.store.home), LOADER_KEY);
-  const loader = bittorrentLoader(
-    base,
-    repo,
-    () => Promise.reject(new Error("no session")),
-    options,
-  );
+  // Only for the directory it would load into: it opens no session.
+  const loader = commandRegistry(repo, options, base).bittorrent;
   const fileName = ds.fields.has("torrentFileName") ? ds.get("torrentFileName") : undefined;
   if (typeof fileName !== "string") {
     throw new LoadFailedError(ds.identifier, "it records no torrent file name to seed with");
   }
   const fetched = await fetchTorrent(configuredIndexes(repo.store.home, options.index), fileName);
   const meta = parseMetainfo(fetched.bytes);
-  const registry = new LoaderRegistry(join(dataRoot(repo.store.home), "index.json"));
-  const remembered = await registry.loaded(ds);
-  const dir = remembered?.directory ?? loader.directoryFor(ds);
+  // Where the last load or publish put it, else where the loader would.
+  const located = await locateContent(repo.store.home, ds, [fetched.index]);
+  const dir = located?.directory ?? loader.directoryFor(ds);
   return { torrent: fetched.bytes, content: join(dir, meta.name) };
 }
 

@@ -13,8 +13,6 @@ import {
   type DefaultRegistry,
   defaultRegistry,
 } from "../loader/default_registry.ts";
-import { BitTorrentDataSourceDirLoader } from "../loader/bittorrent_loader.ts";
-import { contentTranslatorHook } from "../translate/content_translation.ts";
 import { TorrentSession } from "../torrent/session.ts";
 import type { TranslatorRegistry } from "../translate/registry.ts";
 import { UsageError } from "./io.ts";
@@ -136,28 +134,4 @@ export function commandRegistry(
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-}
-
-/**
- * The BitTorrent loader for a command: offline with `--offline` or
- * `OWM_OFFLINE`, with the shared cache unless `OWM_CACHE=0`.
- */
-export function bittorrentLoader(
-  base: string,
-  repo: DataSourceRepository,
-  session: () => Promise<TorrentSession>,
-  options: TransferOptions,
-): BitTorrentDataSourceDirLoader {
-  const timeout = intOption("timeout", options.timeout);
-  return new BitTorrentDataSourceDirLoader(base, {
-    session,
-    indexes: configuredIndexes(repo.store.home, options.index),
-    repository: repo,
-    ...(options.peer ? { peers: options.peer } : {}),
-    ...(options["web-seed"] ? { webSeeds: options["web-seed"] } : {}),
-    ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
-    repair: options.repair ?? false,
-    offline: isOffline(options),
-    afterLoad: contentTranslatorHook(repo),
-  });
 }
