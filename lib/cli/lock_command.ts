@@ -7,18 +7,11 @@ import { join } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
 import { toCurie } from "../datasource/identifier.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
-import { withFileLock } from "../graph/lock.ts";
 import type { BitTorrentDataSourceDirLoader } from "../loader/bittorrent_loader.ts";
 import type { LoaderRegistry } from "../loader/registry.ts";
 import { LockMismatchError } from "../lock/errors.ts";
-import {
-  mergeLock,
-  readLockFile,
-  requireLockFile,
-  resolveLockPath,
-  writeLockFile,
-} from "../lock/lock_file.ts";
-import { lockEntryToJson, serializeLock } from "../lock/lock_format.ts";
+import { requireLockFile, resolveLockPath, updateLockFile } from "../lock/lock_file.ts";
+import { lockEntryToJson } from "../lock/lock_format.ts";
 import { lockDataSources } from "../lock/lock_sources.ts";
 import { loadLocked } from "../lock/locked_load.ts";
 import { type CliIo, printJson } from "./io.ts";
@@ -93,16 +86,10 @@ export async function lockCommand(
   }
   // Hashing took its time: read, merge and write under the store's lock, so
   // that two `owm lock` runs do not lose each other's entries.
-  const { before, written } = await withFileLock(
+  const { before, written } = await updateLockFile(
+    lockFile,
+    entries,
     join(repo.store.home, "owm-lockfile.lock"),
-    async () => {
-      const before = await readLockFile(lockFile);
-      const merged = mergeLock(before, entries);
-      const text = serializeLock(merged);
-      const written = !await sameText(lockFile, text);
-      if (written) await writeLockFile(lockFile, merged);
-      return { before, written };
-    },
   );
   const same = (iri: string) => {
     const old = before?.entries.get(iri);
@@ -144,14 +131,6 @@ function skippedText(skipped: { id: string; reason: string }[], common: string):
   return [...byReason].map(([reason, ids]) =>
     `; ${reason === common ? reason : reason.split(":")[0]}, so not locked: ${ids.join(", ")}`
   ).join("");
-}
-
-async function sameText(path: string, text: string): Promise<boolean> {
-  try {
-    return await Deno.readTextFile(path) === text;
-  } catch {
-    return false;
-  }
 }
 
 /** What `owm fetch --locked` works with. */

@@ -6,6 +6,7 @@
  */
 import { isAbsolute, join, resolve } from "node:path";
 import { atomicWriteFile } from "../graph/atomic_write.ts";
+import { withFileLock } from "../graph/lock.ts";
 import { LockFileError } from "./errors.ts";
 import {
   LOCK_FILE_NAME,
@@ -55,9 +56,14 @@ export function resolveLockPath(explicit?: string, cwd: string = Deno.cwd()): st
  * @throws {LockFileError} when it cannot be read or is not a valid lockfile.
  */
 export async function readLockFile(path: string): Promise<LockContents | undefined> {
-  let text: string;
+  const text = await readLockText(path);
+  return text === undefined ? undefined : parseLock(text, path);
+}
+
+/** The lockfile's text, or `undefined` when there is no such file. */
+async function readLockText(path: string): Promise<string | undefined> {
   try {
-    text = await Deno.readTextFile(path);
+    return await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw new LockFileError(
@@ -66,7 +72,6 @@ export async function readLockFile(path: string): Promise<LockContents | undefin
       { cause: error },
     );
   }
-  return parseLock(text, path);
 }
 
 /**
@@ -117,4 +122,44 @@ export function mergeLock(
  */
 export async function writeLockFile(path: string, lock: LockContents): Promise<void> {
   await atomicWriteFile(path, [new TextEncoder().encode(serializeLock(lock))]);
+}
+
+/** What {@linkcode updateLockFile} did. */
+export interface LockFileUpdate {
+  /** The lockfile's contents before, or `undefined` when there was none. */
+  before: LockContents | undefined;
+  /** Whether it was written: false when its text would not change. */
+  written: boolean;
+}
+
+/**
+ * Adds or replaces `entries` in a lockfile (keeping its other entries), under
+ * an exclusive lock on `lockPath` so that two updates do not lose each
+ * other's entries: reads it once, and writes it (atomically, in its canonical
+ * text) only when that text changes.
+ *
+ * @example
+ * ```ts ignore
+ * const { written } = await updateLockFile("owm.lock", [entry], ".owm/owm-lockfile.lock");
+ * ```
+ *
+ * @param path The lockfile.
+ * @param entries The new entries.
+ * @param lockPath The file locked while reading, merging and writing (left in place).
+ * @returns The contents before, and whether it was written.
+ * @throws {LockFileError} when it cannot be read or is not a valid lockfile.
+ */
+export async function updateLockFile(
+  path: string,
+  entries: Iterable<LockEntry>,
+  lockPath: string,
+): Promise<LockFileUpdate> {
+  return await withFileLock(lockPath, async () => {
+    const text = await readLockText(path);
+    const before = text === undefined ? undefined : parseLock(text, path);
+    const merged = serializeLock(mergeLock(before, entries));
+    const written = merged !== text;
+    if (written) await atomicWriteFile(path, [new TextEncoder().encode(merged)]);
+    return { before, written };
+  });
 }
