@@ -12,7 +12,7 @@ import { startTracker, type Tracker } from "../lib/tracker/tracker.ts";
 import { createApp, type KernelApp } from "./app.ts";
 import { existingToken, markStopped, newToken, writeBridgeFile } from "./bridge_file.ts";
 import { BridgeState, type BridgeStateOptions } from "./bridge_state.ts";
-import { parseByteSize } from "./byte_size.ts";
+import { parseByteSize } from "../lib/fs/byte_size.ts";
 
 /** Options of {@linkcode startBridge}. */
 export interface StartBridgeOptions extends Omit<BridgeStateOptions, "home"> {

@@ -8,6 +8,7 @@
 import { ContentCache, type GcReport } from "../cache/content_cache.ts";
 import type { CacheEntryRecord } from "../cache/entry.ts";
 import type { GcPolicy } from "../cache/gc.ts";
+import { parseByteSize } from "../fs/byte_size.ts";
 import { type CliIo, ExitCode, printJson, UsageError } from "./io.ts";
 import { formatBytes } from "./progress.ts";
 import type { GlobalOptions } from "./store_commands.ts";
@@ -27,8 +28,6 @@ export interface CacheGcOptions {
 /** What `owm cache gc` removes when given no policy: entries unused for 90 days. */
 export const DEFAULT_GC_DAYS = 90;
 
-const SCALE: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
-
 /**
  * Parses `--max-size`: `1048576`, `500M`, `2G`, `1.5GiB` (powers of 1024); 0 is allowed.
  *
@@ -41,12 +40,11 @@ const SCALE: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 **
  * @throws {UsageError} for anything else.
  */
 export function parseSize(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);
-  const bytes = match ? Math.floor(Number(match[1]) * SCALE[match[2]!.toLowerCase()]!) : NaN;
-  if (!Number.isSafeInteger(bytes) || bytes < 0) {
+  try {
+    return parseByteSize(text, { allowZero: true });
+  } catch {
     throw new UsageError(`--max-size takes a size such as 1048576, 500M or 20G, got '${text}'`);
   }
-  return bytes;
 }
 
 function openCache(io: CliIo): ContentCache | undefined {

@@ -6,7 +6,7 @@
  * no seed.
  */
 import { join } from "node:path";
-import { parseByteSize } from "../../kernel/byte_size.ts";
+import { parseByteSize } from "../../lib/fs/byte_size.ts";
 import { createExtension } from "../../kernel/extensions.ts";
 import { type RunningBridge, startBridge, type StartBridgeOptions } from "../../kernel/server.ts";
 import { digestContent } from "../../lib/integrity/content_digest.ts";
