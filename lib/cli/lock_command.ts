@@ -49,7 +49,7 @@ export interface LockedFetchOptions {
  * @param option The `--lock` value, if given.
  * @returns An absolute path.
  */
-export function lockFileOption(option: string | undefined): string {
+function lockFileOption(option: string | undefined): string {
   return option === undefined ? resolveLockPath(undefined, userCwd()) : userOutputPath(option);
 }
 

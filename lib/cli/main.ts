@@ -86,7 +86,7 @@ const COMMANDS: Record<string, Command> = {
   init: { options: [], run: (args, _v, g, io) => initCommand(args, g, io) },
   save: {
     options: ["context"],
-    run: (args, v, g, io) => saveCommand(args, { context: v.context }, g, io),
+    run: (args, v, g, io) => saveCommand(args, v, g, io),
   },
   demo: {
     options: [],
@@ -97,7 +97,7 @@ const COMMANDS: Record<string, Command> = {
   },
   "source list": {
     options: ["kind"],
-    run: (args, v, g, io) => listCommand(args, { kind: v.kind }, g, io),
+    run: (args, v, g, io) => listCommand(args, v, g, io),
   },
   "source show": { options: [], run: (args, _v, g, io) => showCommand(args, g, io) },
   "source rm": { options: [], run: (args, _v, g, io) => removeCommand(args, g, io) },
@@ -121,13 +121,7 @@ const COMMANDS: Record<string, Command> = {
   },
   "torrent create": {
     options: ["out", "tracker", "web-seed"],
-    run: async (args, v, g, io) =>
-      (await torrents()).torrentCreateCommand(
-        args,
-        { out: v.out, tracker: v.tracker, "web-seed": v["web-seed"] },
-        g,
-        io,
-      ),
+    run: async (args, v, g, io) => (await torrents()).torrentCreateCommand(args, v, g, io),
   },
   "torrent info": {
     options: [],
@@ -135,26 +129,11 @@ const COMMANDS: Record<string, Command> = {
   },
   verify: {
     options: ["md5", "sha256", "sha512", "torrent", "content", "index", "offline"],
-    run: async (args, v, g, io) =>
-      (await verifying()).verifyCommand(
-        args,
-        {
-          md5: v.md5,
-          sha256: v.sha256,
-          sha512: v.sha512,
-          torrent: v.torrent,
-          content: v.content,
-          index: v.index,
-          offline: v.offline,
-        },
-        g,
-        io,
-      ),
+    run: async (args, v, g, io) => (await verifying()).verifyCommand(args, v, g, io),
   },
   "drive auth": {
     options: ["access"],
-    run: async (args, v, g, io) =>
-      (await drive()).driveAuthCommand(args, { access: v.access }, g, io),
+    run: async (args, v, g, io) => (await drive()).driveAuthCommand(args, v, g, io),
   },
   "cache list": {
     options: [],
@@ -179,8 +158,7 @@ const COMMANDS: Record<string, Command> = {
   },
   lock: {
     options: ["lock", "index"],
-    run: async (args, v, g, io) =>
-      (await locking()).lockCommand(args, { lock: v.lock, index: v.index }, g, io),
+    run: async (args, v, g, io) => (await locking()).lockCommand(args, v, g, io),
   },
   tracker: {
     options: ["hostname", "port", "udp-port", "allow-graph"],

@@ -33,7 +33,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** The text of one progress line, without terminal control codes. */
-export function progressText(p: ProgressLine, width = 24): string {
+function progressText(p: ProgressLine, width = 24): string {
   const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : 0;
   const filled = Math.round(fraction * width);
   const parts = [

@@ -23,7 +23,7 @@ export interface TranslateCommandOptions extends TransferOptions {
 }
 
 /** Parses `name=value` options. */
-export function parseTranslatorOptions(specs: readonly string[] = []): Record<string, string> {
+function parseTranslatorOptions(specs: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const spec of specs) {
     const at = spec.indexOf("=");

@@ -109,7 +109,7 @@ async function torrentExpectations(
  * @param report A report from `verify`.
  * @returns The lines, without line ends.
  */
-export function formatVerifyReport(report: VerifyReport): string[] {
+function formatVerifyReport(report: VerifyReport): string[] {
   const lines = report.checks.map((c) => {
     const detail = c.detail === undefined ? "" : ` (${c.detail})`;
     return c.ok
