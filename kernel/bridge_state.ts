@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { FetchAccepted } from "../lib/bridge/api_types.ts";
+import type { FetchAccepted, PublishedJson } from "../lib/bridge/api_types.ts";
 import type { DataSource } from "../lib/datasource/data_source.ts";
 import { toCurie } from "../lib/datasource/identifier.ts";
 import { DataSourceRepository } from "../lib/datasource/repository.ts";
@@ -24,7 +24,7 @@ import { contentTranslatorHook } from "../lib/translate/content_translation.ts";
 import { LoaderRegistry } from "../lib/loader/registry.ts";
 import { OfflineError } from "../lib/loader/offline.ts";
 import { offlineFromEnv } from "../lib/cache/env.ts";
-import { publish, type PublishResult } from "../lib/publish/publish.ts";
+import { publish } from "../lib/publish/publish.ts";
 import { isPeerAddress, parseMagnet } from "../lib/torrent/magnet.ts";
 import { parseMetainfo } from "../lib/torrent/metainfo.ts";
 import { TorrentSession } from "../lib/torrent/session.ts";
@@ -378,18 +378,20 @@ export class BridgeState {
     return report;
   }
 
-  /** Publishes content (a path already confined by the caller), seeds it, and remembers the seed. */
+  /**
+   * Publishes content (a path already confined by the caller), seeds it, and
+   * remembers the seed. Returns the answer of `POST /api/publish` and `POST /api/uploads`.
+   */
   async publish(
     contentPath: string,
-    body: { class: string; key: string; description?: string; context?: string },
-  ): Promise<PublishResult> {
+    body: { class: string; key: string; description?: string },
+  ): Promise<PublishedJson> {
     const [first, ...others] = this.indexes;
     const result = await publish(contentPath, {
       class: body.class,
       key: body.key,
       repository: this.repo,
       ...(body.description === undefined ? {} : { description: body.description }),
-      ...(body.context === undefined ? {} : { context: body.context }),
       ...(first ? { index: first } : {}),
       session: this.session,
     });
@@ -409,13 +411,21 @@ export class BridgeState {
       contentPath,
       torrentPath,
     });
+    const id = await this.curie(result.dataSource);
     this.events.publish({
       type: "published",
-      id: await this.curie(result.dataSource),
+      id,
       infoHash: result.infoHash,
       magnetLink: result.magnetLink,
     });
-    return result;
+    return {
+      id,
+      torrentFileName: result.torrentFileName,
+      infoHash: result.infoHash,
+      magnetLink: result.magnetLink,
+      md5: result.md5,
+      sha256: result.sha256,
+    };
   }
 
   /** After a restart: resumes unfinished fetches and every seed. Returns how many. */
@@ -454,6 +464,7 @@ export class BridgeState {
 
   /** Forgets the job of a torrent (after it is removed). */
   async forget(infoHash: string): Promise<void> {
+    this.#lastStatus.delete(infoHash);
     await this.#jobs.remove(infoHash);
   }
 

@@ -6,8 +6,8 @@
  * @module
  */
 import { Hono } from "hono";
+import { canPublish } from "../../lib/publish/publish.ts";
 import type { BridgeState } from "../bridge_state.ts";
-import { isPublishable } from "./uploads.ts";
 
 /** One DataSource class. */
 export interface KindItem {
@@ -28,7 +28,7 @@ export function kindRoutes(state: BridgeState) {
     for (const kind of await state.repo.kinds()) {
       let publishable = false;
       try {
-        publishable = isPublishable(await state.repo.classNamed(kind.iri));
+        publishable = canPublish(await state.repo.classFor(kind.iri));
       } catch {
         // A class recorded in the store that cannot be revived: not offered.
       }

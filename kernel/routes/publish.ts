@@ -52,18 +52,11 @@ export function publishRoutes(state: BridgeState) {
       }
     }
     const content = await confinedRealPath(root, body.path as string);
-    const result = await state.publish(content, {
+    const answer = await state.publish(content, {
       class: body.class as string,
       key: body.key as string,
       ...(typeof body.description === "string" ? { description: body.description } : {}),
     });
-    return c.json({
-      id: await state.curie(result.dataSource),
-      torrentFileName: result.torrentFileName,
-      infoHash: result.infoHash,
-      magnetLink: result.magnetLink,
-      md5: result.md5,
-      sha256: result.sha256,
-    }, 201);
+    return c.json(answer, 201);
   });
 }

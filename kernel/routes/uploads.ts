@@ -16,8 +16,8 @@ import { Hono } from "hono";
 import { readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { PublishedJson } from "../../lib/bridge/api_types.ts";
-import type { DataSourceClass } from "../../lib/datasource/data_source.ts";
 import { quoteKey } from "../../lib/datasource/identifier.ts";
+import { canPublish } from "../../lib/publish/publish.ts";
 import { MAX_COMPONENT_BYTES } from "../../lib/torrent/paths.ts";
 import type { BridgeState } from "../bridge_state.ts";
 import { ApiHttpError } from "../http_errors.ts";
@@ -43,18 +43,6 @@ export const DEFAULT_UPLOAD_LIMITS: Readonly<UploadLimits> = Object.freeze({
   maxExpandedBytes: 8 * GIB,
   maxRatio: 100,
 });
-
-const PUBLISH_FIELDS = ["fileName", "torrentFileName", "infoHash", "magnetLink", "md5", "sha256"];
-
-/** Whether instances of `cls` can record a published torrent (a LocalFileDataSource subclass). */
-export function isPublishable(cls: DataSourceClass): boolean {
-  try {
-    const probe = new cls({ key: "probe" } as never);
-    return PUBLISH_FIELDS.every((f) => probe.fields.has(f));
-  } catch {
-    return false;
-  }
-}
 
 /** The folder name of an upload: the URL-quoted key, with `/` and a leading `.` quoted too. */
 export function uploadDirName(key: string): string {
@@ -169,7 +157,7 @@ export function uploadRoutes(state: BridgeState, limits: Partial<UploadLimits> =
         throw new ApiHttpError(400, "no-file", "Choose one or more files, or a .zip, to upload");
       }
       const cls = await state.repo.classNamed(className);
-      if (!isPublishable(cls)) {
+      if (!canPublish(cls)) {
         throw new ApiHttpError(
           400,
           "bad-class",
@@ -196,9 +184,9 @@ export function uploadRoutes(state: BridgeState, limits: Partial<UploadLimits> =
       await rename(join(incoming, "content"), target);
       const published = join(target, contentPath.slice(join(incoming, "content").length));
       const before = await snapshotPublishState(state);
-      let result;
+      let answer: PublishedJson;
       try {
-        result = await state.publish(published, {
+        answer = await state.publish(published, {
           class: className,
           key,
           ...(description === undefined ? {} : { description }),
@@ -208,14 +196,6 @@ export function uploadRoutes(state: BridgeState, limits: Partial<UploadLimits> =
         throw error;
       }
       reserved = undefined;
-      const answer: PublishedJson = {
-        id: await state.curie(result.dataSource),
-        torrentFileName: result.torrentFileName,
-        infoHash: result.infoHash,
-        magnetLink: result.magnetLink,
-        md5: result.md5,
-        sha256: result.sha256,
-      };
       return c.json(answer, 201);
     } finally {
       await rm(incoming, { recursive: true, force: true });

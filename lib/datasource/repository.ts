@@ -177,7 +177,7 @@ export class DataSourceRepository {
       .filter((q) => q.graph.value !== SCHEMA_GRAPH);
     const type = quads.find((q) => q.predicate.value === vocab.rdfType)?.object.value;
     if (type === undefined) return undefined;
-    const cls = await this.#classFor(type);
+    const cls = await this.classFor(type);
     const byIri = new Map([...fieldsOf(cls as never).values()].map((f) => [f.iri, f.name]));
     const values = new Map<string, FieldValue[]>();
     for (const q of quads) {
@@ -199,13 +199,20 @@ export class DataSourceRepository {
    * @throws {UnknownKindError} when no such class is known.
    */
   async classNamed(name: string): Promise<DataSourceClass> {
+    // Classes known in this process need no read of the store.
+    const iri = /^<(.*)>$/.exec(name)?.[1] ?? name;
+    const known = classForType(iri) ?? this.#revived.get(iri) ??
+      registeredClasses().find((cls) => cls.name === name);
+    if (known) return known;
     const kinds = await this.kinds();
-    const kind = kinds.find((k) => k.name === name || k.iri === name || `<${k.iri}>` === name);
-    if (!kind) throw new UnknownKindError(name, kinds.map((k) => k.name));
-    return await this.#classFor(kind.iri);
+    return await this.classFor(findKind(kinds, name).iri);
   }
 
-  async #classFor(type: string): Promise<DataSourceClass> {
+  /**
+   * The class of RDF type `type`: built in, registered in this process, or
+   * rebuilt from the store's schema (and remembered).
+   */
+  async classFor(type: string): Promise<DataSourceClass> {
     const known = classForType(type) ?? this.#revived.get(type);
     if (known) return known;
     const cls = await classForStoredType(
@@ -245,8 +252,7 @@ export class DataSourceRepository {
   }
 
   #subclasses(kind: string, kinds: KindSummary[]): Set<string> {
-    const root = kinds.find((k) => k.name === kind || k.iri === kind || `<${k.iri}>` === kind);
-    if (!root) throw new UnknownKindError(kind, kinds.map((k) => k.name));
+    const root = findKind(kinds, kind);
     const out = new Set([root.iri]);
     for (let grew = true; grew;) {
       grew = false;
@@ -310,6 +316,17 @@ function kindsFrom(schema: Quad[]): KindSummary[] {
     });
   }
   return [...byIri.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The kind named `name`, or with the type IRI `name` or `<name>`.
+ *
+ * @throws {UnknownKindError} when none is.
+ */
+function findKind(kinds: readonly KindSummary[], name: string): KindSummary {
+  const kind = kinds.find((k) => k.name === name || k.iri === name || `<${k.iri}>` === name);
+  if (!kind) throw new UnknownKindError(name, kinds.map((k) => k.name));
+  return kind;
 }
 
 /** A `--kind` that names no known class. */

@@ -18,6 +18,30 @@ import { magnetLink } from "../torrent/magnet.ts";
 import type { Metainfo } from "../torrent/metainfo.ts";
 import type { TorrentSession } from "../torrent/session.ts";
 
+/** The fields a DataSource class needs to record a published torrent (those of `LocalFileDataSource`). */
+export const PUBLISH_FIELDS: readonly string[] = Object.freeze([
+  "fileName",
+  "torrentFileName",
+  "infoHash",
+  "magnetLink",
+  "md5",
+  "sha256",
+]);
+
+/**
+ * Whether instances of `cls` can record a published torrent: it has every
+ * field in {@linkcode PUBLISH_FIELDS} (a `LocalFileDataSource` subclass). A
+ * class that cannot be instantiated with only a key cannot.
+ */
+export function canPublish(cls: DataSourceClass): boolean {
+  try {
+    const probe = new cls({ key: "probe" } as never);
+    return PUBLISH_FIELDS.every((f) => probe.fields.has(f));
+  } catch {
+    return false;
+  }
+}
+
 /** Options for {@linkcode publish}. */
 export interface PublishDataOptions {
   /** The DataSource class (a `LocalFileDataSource` subclass), or its name as known to the store. */
@@ -91,7 +115,7 @@ export async function publish(path: string, options: PublishDataOptions): Promis
     ? await options.repository.classNamed(options.class)
     : options.class;
   const probe = new cls({ key: options.key } as never);
-  for (const field of ["fileName", "torrentFileName", "infoHash", "magnetLink", "md5", "sha256"]) {
+  for (const field of PUBLISH_FIELDS) {
     if (!probe.fields.has(field)) {
       throw new TypeError(
         `Class ${cls.name} has no field '${field}': publish with a LocalFileDataSource subclass (e.g. CSVDataSource)`,
