@@ -22,7 +22,6 @@ import { contentNameOf, type LockEntry } from "../lib/lock/lock_format.ts";
 import { loadedIndexPath, locateContent, verifyLocated } from "../lib/loader/located_content.ts";
 import { contentTranslatorHook } from "../lib/translate/content_translation.ts";
 import { LoaderRegistry } from "../lib/loader/registry.ts";
-import { OfflineError } from "../lib/loader/offline.ts";
 import { offlineFromEnv } from "../lib/cache/env.ts";
 import { publish } from "../lib/publish/publish.ts";
 import { isPeerAddress, parseMagnet } from "../lib/torrent/magnet.ts";
@@ -228,13 +227,8 @@ export class BridgeState {
    */
   async #fetchOffline(ds: DataSource, lock: LockEntry | undefined): Promise<FetchAccepted> {
     const id = await this.curie(ds);
-    let directory: string;
-    try {
-      directory = await this.#registry.load(ds);
-    } catch (error) {
-      if (error instanceof OfflineError) throw new ApiHttpError(409, "offline", error.message);
-      throw error;
-    }
+    // An OfflineError here answers 409 `offline` (see http_errors.ts).
+    const directory = await this.#registry.load(ds);
     const result = this.#loader.lastResult(ds);
     const infoHash = result?.infoHash ?? "";
     if (lock) await this.#checkLock(ds, id, infoHash, lock, false);
@@ -268,8 +262,7 @@ export class BridgeState {
     lock: LockEntry,
     repair: boolean | undefined,
   ): Promise<void> {
-    const refuse = (error: LockMismatchError) =>
-      new ApiHttpError(409, "lock-mismatch", error.message);
+    // A LockMismatchError answers 409 `lock-mismatch` (see http_errors.ts).
     const sent = "sent with the fetch";
     if (lock.iri !== ds.identifier) {
       throw new ApiHttpError(
@@ -279,13 +272,13 @@ export class BridgeState {
       );
     }
     const recorded = compareRecorded(ds, lock, infoHash);
-    if (recorded.length > 0) throw refuse(new LockMismatchError(id, sent, recorded));
+    if (recorded.length > 0) throw new LockMismatchError(id, sent, recorded);
     if (repair || this.#running.has(ds.identifier)) return;
     const here = await this.#registry.loaded(ds);
     if (here && await contentPresent(here.directory, lock)) {
       const mismatches = await compareContent(here.directory, lock);
       const where = `the content at ${join(here.directory, contentNameOf(lock))}`;
-      if (mismatches.length > 0) throw refuse(new LockMismatchError(id, sent, mismatches, where));
+      if (mismatches.length > 0) throw new LockMismatchError(id, sent, mismatches, where);
     }
   }
 

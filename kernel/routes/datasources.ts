@@ -14,7 +14,6 @@ import type {
 } from "../../lib/bridge/api_types.ts";
 import type { DataSource } from "../../lib/datasource/data_source.ts";
 import { formatDataSource } from "../../lib/datasource/format.ts";
-import { LockFileError } from "../../lib/lock/errors.ts";
 import { type LockEntry, parseLockEntry } from "../../lib/lock/lock_format.ts";
 import { type ChainNode, derivationTree, provenanceTree } from "../../lib/translate/chain.ts";
 import type { BridgeState } from "../bridge_state.ts";
@@ -59,15 +58,13 @@ function stringList(value: unknown, name: string): string[] | undefined {
   return value;
 }
 
-/** The `lock` of a fetch request: one `owm.lock` entry with its `iri`. */
+/**
+ * The `lock` of a fetch request: one `owm.lock` entry with its `iri`. A
+ * malformed one is a `LockFileError`, answered 400 `bad-lock`.
+ */
 function lockOf(value: unknown): LockEntry | undefined {
   if (value === undefined || value === null) return undefined;
-  try {
-    return parseLockEntry(value, undefined, "the request's 'lock'");
-  } catch (error) {
-    if (error instanceof LockFileError) throw new ApiHttpError(400, "bad-lock", error.message);
-    throw error;
-  }
+  return parseLockEntry(value, undefined, "the request's 'lock'");
 }
 
 /** The DataSource routes over `state`. */
