@@ -49,6 +49,7 @@ import {
   vocab,
 } from "../graph/rdf.ts";
 import { MultiHash } from "../integrity/hash.ts";
+import { confinedJoin } from "../torrent/paths.ts";
 import { writeCanonicalNQuads } from "./canonical_nquads.ts";
 import {
   ColumnTypeInference,
@@ -131,6 +132,14 @@ function recordedHeader(source: CSVDataSource): string[] | undefined {
 async function csvFileOf(input: TranslationInput): Promise<string> {
   const info = await Deno.stat(input.contentPath);
   if (info.isFile) return input.contentPath;
+  // A folder (e.g. a multi-file torrent): the file its csvFileName names, else its one CSV.
+  const named = input.source.fields.has("csvFileName")
+    ? input.source.get("csvFileName")
+    : undefined;
+  if (typeof named === "string" && named !== "") {
+    const path = confinedJoin(input.contentPath, named);
+    if ((await Deno.stat(path).catch(() => undefined))?.isFile) return path;
+  }
   const csvs: string[] = [];
   for await (const entry of Deno.readDir(input.contentPath)) {
     if (entry.isFile && entry.name.toLowerCase().endsWith(".csv")) csvs.push(entry.name);

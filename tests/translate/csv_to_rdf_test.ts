@@ -518,6 +518,9 @@ Deno.test("csv-to-rdf finds the one CSV in a folder, and the graph follows the o
       TranslationError,
       "a folder with 2 .csv files",
     );
+    // With several CSVs, the one the DataSource's csvFileName names is translated.
+    const named = await translate(dir, folder, { csvFileName: "other.csv" }, {}, "other");
+    assertEquals(named.result.fields.statementCount, 3);
   });
 });
 
