@@ -18,8 +18,20 @@ function show(value: unknown): string {
   return inspect(value, { depth: 10, colors: false, sorted: true });
 }
 
-/** Asserts that `condition` is truthy. */
-export function assert(condition: unknown, message = "Expected a truthy value"): asserts condition {
+function isThenable(value: unknown): boolean {
+  return (typeof value === "object" || typeof value === "function") && value !== null &&
+    typeof (value as { then?: unknown }).then === "function";
+}
+
+/**
+ * Asserts that `condition` is truthy. A Promise (any thenable) is refused:
+ * it is always truthy, so `assert(somethingAsync())` would prove nothing.
+ */
+export function assert<T>(
+  condition: T extends PromiseLike<unknown> ? never : T,
+  message = "Expected a truthy value",
+): asserts condition {
+  if (isThenable(condition)) throw new AssertionError("assert() got a Promise: await it");
   if (!condition) throw new AssertionError(message);
 }
 
@@ -60,10 +72,17 @@ type ErrorClass<E extends Error> = abstract new (...args: any[]) => E;
 
 function checkError<E extends Error>(
   error: unknown,
-  ErrorClass: ErrorClass<E> | undefined,
+  ErrorClass: ErrorClass<E>,
   msgIncludes: string | undefined,
 ): E {
-  if (ErrorClass && !(error instanceof ErrorClass)) {
+  if (typeof ErrorClass !== "function") {
+    // Without a class, an AssertionError thrown inside would count as the expected error.
+    throw new AssertionError("assertThrows/assertRejects need the expected error class");
+  }
+  if (error instanceof AssertionError && (ErrorClass as unknown) !== AssertionError) {
+    throw error; // an assertion inside failed: that is the test's failure, not the expected error
+  }
+  if (!(error instanceof ErrorClass)) {
     throw new AssertionError(
       `Expected an error of class ${ErrorClass.name}, got ${show(error)}`,
     );
@@ -79,10 +98,14 @@ function checkError<E extends Error>(
   return error as E;
 }
 
-/** Asserts that `fn` throws (an instance of `ErrorClass`, whose message includes `msgIncludes`). */
+/**
+ * Asserts that `fn` throws an instance of `ErrorClass` (required: without it
+ * an AssertionError thrown inside would pass), whose message includes
+ * `msgIncludes`.
+ */
 export function assertThrows<E extends Error = Error>(
   fn: () => unknown,
-  ErrorClass?: ErrorClass<E>,
+  ErrorClass: ErrorClass<E>,
   msgIncludes?: string,
 ): E {
   try {
@@ -93,10 +116,14 @@ export function assertThrows<E extends Error = Error>(
   throw new AssertionError("Expected the function to throw");
 }
 
-/** Asserts that `fn` rejects (an instance of `ErrorClass`, whose message includes `msgIncludes`). */
+/**
+ * Asserts that `fn` rejects with an instance of `ErrorClass` (required:
+ * without it an AssertionError thrown inside would pass), whose message
+ * includes `msgIncludes`.
+ */
 export async function assertRejects<E extends Error = Error>(
   fn: () => PromiseLike<unknown>,
-  ErrorClass?: ErrorClass<E>,
+  ErrorClass: ErrorClass<E>,
   msgIncludes?: string,
 ): Promise<E> {
   try {

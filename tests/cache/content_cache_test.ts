@@ -186,7 +186,10 @@ Deno.test("materialize hard-links within a file system, and makes writable copie
     const placed = await linked.materialize(entry, join(tmp, "store-a", "dataset"));
     assertEquals([placed.linked, placed.copied], [4, 0]);
     await assertSameTree(join(tmp, "store-a", "dataset"), path);
-    await assertRejects(() => linked.materialize(entry, join(tmp, "store-a", "dataset")));
+    await assertRejects(
+      () => linked.materialize(entry, join(tmp, "store-a", "dataset")),
+      Deno.errors.AlreadyExists,
+    );
 
     const copying = new ContentCache(join(tmp, "cache2"), { link: false });
     const entry2 = await copying.add(join(tmp, "store-a", "dataset"), metainfo);

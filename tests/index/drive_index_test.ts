@@ -318,7 +318,7 @@ Deno.test("DriveIndex calls are cancelled by their signal, without being reporte
   const before = new AbortController();
   before.abort(reason);
   assertEquals(
-    await assertRejects(() => index.find("a.torrent", { signal: before.signal })),
+    await assertRejects(() => index.find("a.torrent", { signal: before.signal }), Error),
     reason,
   );
   assertEquals(server.log.length, 0);
@@ -331,8 +331,9 @@ Deno.test("DriveIndex calls are cancelled by their signal, without being reporte
     },
   });
   try {
-    const error = await assertRejects(() =>
-      indexWithToken(stalled).fetch("a.torrent", { signal: during.signal })
+    const error = await assertRejects(
+      () => indexWithToken(stalled).fetch("a.torrent", { signal: during.signal }),
+      Error,
     );
     assertEquals(error, reason);
   } finally {

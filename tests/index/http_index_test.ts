@@ -262,8 +262,9 @@ Deno.test("HttpIndex calls are cancelled by their signal, without being reported
     const reason = new Error("stop");
     const controller = new AbortController();
     controller.abort(reason);
-    const error = await assertRejects(() =>
-      new HttpIndex(server.url).find("a.torrent", { signal: controller.signal })
+    const error = await assertRejects(
+      () => new HttpIndex(server.url).find("a.torrent", { signal: controller.signal }),
+      Error,
     );
     assertEquals(error, reason);
   });

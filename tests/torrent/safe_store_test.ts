@@ -81,7 +81,7 @@ Deno.test("SafeChunkStore in read mode never writes", async () => {
   const dir = await tempDir();
   const store = new SafeChunkStore(planLayout(meta, { dir }), { mode: "read" });
   await assertRejects(() => put(store, 1, new Uint8Array(16)), TorrentError, "read-only");
-  await assertRejects(() => get(store, 1));
+  await assertRejects(() => get(store, 1), TorrentError);
   await close(store);
   await assertRejects(() => Deno.stat(join(dir, "t")), Deno.errors.NotFound);
 });

@@ -238,7 +238,10 @@ Deno.test("TorrentSession listens only on the given hostname", async () => {
   await using session = await TorrentSession.open(testSessionOptions(join(tmp, "s")));
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: session.port });
   conn.close();
-  await assertRejects(() => Deno.connect({ hostname: "127.0.0.2", port: session.port }));
+  await assertRejects(
+    () => Deno.connect({ hostname: "127.0.0.2", port: session.port }),
+    Deno.errors.ConnectionRefused,
+  );
 });
 
 Deno.test("TorrentSession honours its download limit", async () => {

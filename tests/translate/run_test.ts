@@ -18,6 +18,7 @@ import { literal, namedNode, quad } from "../../lib/graph/rdf.ts";
 import { digestContent } from "../../lib/integrity/content_digest.ts";
 import { loadedIndexPath } from "../../lib/loader/located_content.ts";
 import { LoaderRegistry } from "../../lib/loader/registry.ts";
+import { LoadFailedError } from "../../lib/loader/errors.ts";
 import { derivationTree, formatChain, provenanceTree } from "../../lib/translate/chain.ts";
 import { readTranslation, translationsUsing } from "../../lib/translate/provenance.ts";
 import { TranslatorRegistry } from "../../lib/translate/registry.ts";
@@ -363,7 +364,7 @@ Deno.test("the translation loader returns a present output and makes a missing o
     loaders: () => registry,
   });
   await Deno.remove(dir, { recursive: true });
-  const error = await assertRejects(() => v2.load(two));
+  const error = await assertRejects(() => v2.load(two), LoadFailedError);
   assertStringIncludes(error.message, "made by upper version 1, but this program has version 2");
   // A translator that no longer reproduces the recorded bytes is refused; nothing replaced.
   const drifting: DataTranslator = {
@@ -379,7 +380,7 @@ Deno.test("the translation loader returns a present output and makes a missing o
     translators: new TranslatorRegistry().register(drifting),
     loaders: () => registry,
   });
-  const drift = await assertRejects(() => v1drift.load(two));
+  const drift = await assertRejects(() => v1drift.load(two), LoadFailedError);
   assertMatch(drift.message, /did not reproduce .*sha256 expected [0-9a-f]{64}, got [0-9a-f]{64}/);
   assertEquals((await repo.get("LocalFileDataSource:two")).get("sha256"), two.get("sha256"));
 });
@@ -425,11 +426,13 @@ Deno.test("translateLoadedContent() applies the DataSource's content translator 
     fileName: "a.txt",
     contentTranslator: "nope",
   });
-  const error = await assertRejects(() =>
-    translateLoadedContent(unknown, rawDir, join(rawDir, "a.txt"), {
-      translators,
-      repository: repo,
-    })
+  const error = await assertRejects(
+    () =>
+      translateLoadedContent(unknown, rawDir, join(rawDir, "a.txt"), {
+        translators,
+        repository: repo,
+      }),
+    TranslationError,
   );
   assertStringIncludes(error.message, "Unknown translator 'nope': known translators are upper");
 });
