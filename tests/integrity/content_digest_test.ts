@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { digestContent, folderDigest } from "../../lib/integrity/content_digest.ts";
 import { TreeEntryError } from "../../lib/integrity/tree.ts";
 import { assertEquals, assertNotEquals, assertRejects } from "../_assert.ts";
+import { requireProgram } from "../_require.ts";
 import { digestOf, pseudoRandomBytes, VECTORS, withTempDir, writeTree } from "./_fixtures.ts";
 
 const FILES = {
@@ -107,7 +108,19 @@ Deno.test("digestContent() hashes a file's bytes and a folder by the folder dige
   });
 });
 
-Deno.test("folderDigest() agrees with the Python reference in its documentation", async () => {
+const python3 = requireProgram("python3", {
+  debian: "python3",
+  what: "the Python reference check of folderDigest()",
+});
+
+Deno.test({
+  name: "folderDigest() agrees with the Python reference in its documentation",
+  ignore: python3.ignore,
+  fn: pythonReference,
+});
+
+async function pythonReference(): Promise<void> {
+  python3.check();
   const source = await Deno.readTextFile(
     fileURLToPath(new URL("../../lib/integrity/content_digest.ts", import.meta.url)),
   );
@@ -132,9 +145,8 @@ Deno.test("folderDigest() agrees with the Python reference in its documentation"
       `${python}\nimport sys\nprint(folder_digest(sys.argv[1], sys.argv[2]))\n`,
     );
     for (const algorithm of ["md5", "sha256", "sha512"] as const) {
-      const run = await new Deno.Command("python3", { args: [script, content, algorithm] })
-        .output().catch(() => undefined);
-      if (run === undefined) return; // no python3 here
+      const run = await new Deno.Command(python3.path!, { args: [script, content, algorithm] })
+        .output();
       const stderr = new TextDecoder().decode(run.stderr);
       assertEquals(run.code, 0, stderr);
       assertEquals(
@@ -144,4 +156,4 @@ Deno.test("folderDigest() agrees with the Python reference in its documentation"
       );
     }
   });
-});
+}

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { FileReader, hashFile, hashStream, hashTree, MultiHash } from "../../lib/integrity/hash.ts";
 import { TreeEntryError } from "../../lib/integrity/tree.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
+import { requireProgram } from "../_require.ts";
 import { digestOf, pseudoRandomBytes, VECTORS, withTempDir, writeTree } from "./_fixtures.ts";
 
 const ALL = ["md5", "sha256", "sha512"] as const;
@@ -175,11 +176,20 @@ Deno.test("hashTree() refuses a symlink below the folder and never reads its tar
   });
 });
 
-Deno.test("hashTree() refuses a FIFO below the folder instead of blocking on it", async () => {
+const mkfifo = requireProgram("mkfifo", {
+  debian: "coreutils",
+  what: "the FIFO test of hashTree()",
+});
+
+Deno.test({
+  name: "hashTree() refuses a FIFO below the folder instead of blocking on it",
+  ignore: mkfifo.ignore,
+}, async () => {
+  mkfifo.check();
   await withTempDir(async (dir) => {
-    const made = await new Deno.Command("mkfifo", { args: [join(dir, "pipe")] }).output()
-      .catch(() => undefined);
-    if (!made?.success) return; // no mkfifo here
+    const made = await new Deno.Command(mkfifo.path!, { args: [join(dir, "pipe")] }).output();
+    assert(made.success, "mkfifo made the FIFO");
+    assert((await Deno.lstat(join(dir, "pipe"))).isFifo, "it is a FIFO");
     const error = await assertRejects(() => hashTree(dir, ["md5"]), TreeEntryError, "Special file");
     assert(error.entryKind === "special file");
   });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { ApiError, BridgeFile } from "../../lib/bridge/api_types.ts";
 import { startBridge } from "../../kernel/server.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_assert.ts";
+import { requirement } from "../_require.ts";
 import { tempDir } from "../torrent/_fixtures.ts";
 import { rawRequest, startTestBridge, type TestBridge } from "./_bridge.ts";
 
@@ -212,14 +213,25 @@ Deno.test("startBridge() binds loopback only unless allowRemote is given", async
   assertEquals(anonymous.status, 401);
 });
 
-Deno.test("startBridge() accepts the IPv6 loopback address", async () => {
-  let ipv6 = true;
+function hasIpv6Loopback(): boolean {
   try {
     Deno.listen({ hostname: "::1", port: 0 }).close();
+    return true;
   } catch {
-    ipv6 = false; // no IPv6 here: nothing to bind
+    return false; // no IPv6 here: nothing to bind
   }
-  if (!ipv6) return;
+}
+
+const ipv6 = requirement("an IPv6 loopback address (::1)", hasIpv6Loopback(), {
+  what: "the IPv6 test of startBridge()",
+  hint: "enable IPv6 on the loopback interface (sysctl net.ipv6.conf.lo.disable_ipv6=0)",
+});
+
+Deno.test({
+  name: "startBridge() accepts the IPv6 loopback address",
+  ignore: ipv6.ignore,
+}, async () => {
+  ipv6.check();
   for (const hostname of ["::1", "[::1]"]) {
     await using bridge = await startTestBridge({ hostname });
     assertEquals(bridge.bridge.url, `http://[::1]:${bridge.bridge.port}`);
@@ -233,8 +245,9 @@ Deno.test("startBridge() on a taken port fails and leaves nothing running", asyn
   const torrentPort = probe.addr.port;
   probe.close();
   const home = join(await tempDir(), "store");
-  await assertRejects(() =>
-    startBridge({ home, port: taken.addr.port, dht: false, lsd: false, torrentPort })
+  await assertRejects(
+    () => startBridge({ home, port: taken.addr.port, dht: false, lsd: false, torrentPort }),
+    Deno.errors.AddrInUse,
   );
   // The torrent session it opened first was closed again: its port is free.
   Deno.listen({ hostname: "127.0.0.1", port: torrentPort }).close();
