@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import type { BridgeState } from "./bridge_state.ts";
-import { errorBody, onError } from "./http_errors.ts";
+import { errorBody, onError, requestId } from "./http_errors.ts";
 import { OPENAPI } from "./openapi.ts";
 import { dataSourceRoutes } from "./routes/datasources.ts";
 import { eventRoutes } from "./routes/events.ts";
@@ -41,6 +41,7 @@ export function createApp(state: BridgeState, options: AppOptions) {
     .route("/translations", translationRoutes(state));
   options.extraApi?.(api);
   const app = new Hono()
+    .use("*", requestId())
     .use("*", hostGuard(options))
     .use("*", corsHeaders(options))
     .use("*", originGuard(options))

@@ -6,8 +6,10 @@
 import { createHash, type Hash } from "node:crypto";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type BencodeInput, encodeBencode } from "./bencode.ts";
-import { isUsableUrl } from "./magnet.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 import { type Metainfo, parseMetainfo } from "./metainfo.ts";
+import { sanitizeTorrentPath } from "./paths.ts";
+import { checkUrls, type UrlPolicyOptions } from "./url_policy.ts";
 
 /** A file or folder that cannot be made into a torrent. */
 export class CreateTorrentError extends Error {
@@ -18,6 +20,41 @@ export class CreateTorrentError extends Error {
     super(message, options);
     this.name = "CreateTorrentError";
     this.path = path;
+  }
+}
+
+/**
+ * A file that cannot be shared in a torrent: a pipe, socket or device, a
+ * symbolic link out of the folder, to a folder or to nothing, or a name that
+ * would be written under another name by whoever fetches it.
+ */
+export class UnsupportedFileError extends CreateTorrentError {
+  /** What it is, e.g. `"a named pipe (FIFO)"` or `"a symbolic link out of the folder"`. */
+  readonly kind: string;
+  /** Creates the error for `path`, which is `kind`; `advice` says what to do. */
+  constructor(path: string, kind: string, advice: string, options?: ErrorOptions) {
+    super(path, `Cannot add '${path}': it is ${kind}; ${advice}`, options);
+    this.name = "UnsupportedFileError";
+    this.kind = kind;
+  }
+}
+
+/**
+ * Two files whose names differ only in case or Unicode normalisation (or a
+ * file and a folder so named): on macOS and Windows, and for the engine, they
+ * are one name, so the torrent could not be written or seeded as it is.
+ */
+export class NameCollisionError extends CreateTorrentError {
+  /** The other path of the pair. */
+  readonly other: string;
+  /** Creates the error for `path`, which collides with `other`. */
+  constructor(path: string, other: string) {
+    super(
+      path,
+      `Cannot add '${path}': its name differs from '${other}' only in case or Unicode form, and a torrent's names must differ on every system; rename one of them`,
+    );
+    this.name = "NameCollisionError";
+    this.other = other;
   }
 }
 
@@ -39,6 +76,8 @@ export interface CreateTorrentOptions {
   createdBy?: string;
   /** The `creation date`; left out by default so the same input gives the same file. */
   creationDate?: Date | number;
+  /** Which tracker and web seed addresses are allowed (see url_policy.ts). */
+  urlPolicy?: UrlPolicyOptions;
   /** Called after each read with the bytes hashed so far and the total. */
   onProgress?: (hashed: number, total: number) => void;
   /** Stops hashing (the call rejects with the signal's reason). */
@@ -107,27 +146,74 @@ async function collect(root: string, dir: string, parts: string[], out: SourceFi
       try {
         target = await Deno.realPath(path);
       } catch (error) {
-        throw new CreateTorrentError(path, `Cannot add '${path}': it is a broken symbolic link`, {
+        throw new UnsupportedFileError(path, "a broken symbolic link", "remove it", {
           cause: error,
         });
       }
       if (!inside(root, target)) {
-        throw new CreateTorrentError(
+        throw new UnsupportedFileError(
           path,
-          `Cannot add '${path}': it is a symbolic link to '${target}', outside the folder; copy the file in or remove the link`,
+          `a symbolic link to '${target}', outside the folder`,
+          "copy the file in or remove the link",
         );
       }
     }
     const stat = await Deno.stat(target);
     if (!stat.isFile) {
-      throw new CreateTorrentError(
+      if (stat.isDirectory) {
+        throw new UnsupportedFileError(
+          path,
+          "a symbolic link to a folder",
+          "replace it with the folder or remove it",
+        );
+      }
+      throw new UnsupportedFileError(
         path,
-        stat.isDirectory
-          ? `Cannot add '${path}': it is a symbolic link to a folder; replace it with the folder or remove it`
-          : `Cannot add '${path}': it is not a regular file (a device, socket or pipe); remove it`,
+        specialKind(stat),
+        "only regular files can be shared; remove it",
       );
     }
     out.push({ parts: here, path: target, size: stat.size });
+  }
+}
+
+/** What a file that is neither a regular file nor a folder is. */
+function specialKind(stat: Deno.FileInfo): string {
+  if (stat.isFifo) return "a named pipe (FIFO)";
+  if (stat.isSocket) return "a socket";
+  if (stat.isCharDevice) return "a character device";
+  if (stat.isBlockDevice) return "a block device";
+  return "not a regular file";
+}
+
+/**
+ * Refuses names a fetcher would write under another name: two that differ
+ * only in case or Unicode form (or a file named like a folder), and names
+ * the torrent path rules change (`a:b`, `CON.txt`, a trailing dot, …).
+ */
+function checkNames(root: string, files: readonly SourceFile[]): void {
+  const seen = new Map<string, string>();
+  const claim = (parts: readonly string[]) => {
+    const key = parts.join("/").normalize("NFC").toLowerCase();
+    const display = join(root, ...parts);
+    const previous = seen.get(key);
+    if (previous !== undefined && previous !== display) {
+      throw new NameCollisionError(display, previous);
+    }
+    seen.set(key, display);
+  };
+  for (const file of files) {
+    for (let n = 1; n <= file.parts.length; n++) claim(file.parts.slice(0, n));
+    const safe = sanitizeTorrentPath(file.parts);
+    if (safe.join("/") !== file.parts.join("/")) {
+      throw new UnsupportedFileError(
+        join(root, ...file.parts),
+        `a name that cannot be written as it is on every system (it would become '${
+          safe.join("/")
+        }')`,
+        "rename it",
+      );
+    }
   }
 }
 
@@ -155,6 +241,7 @@ async function sourceFiles(path: string): Promise<{ files: SourceFile[]; single:
   }
   const files: SourceFile[] = [];
   await collect(real, real, [], files);
+  checkNames(path, files);
   return { files, single: false };
 }
 
@@ -205,30 +292,25 @@ async function hashPieces(
   return pieces;
 }
 
-function checkOptions(options: CreateTorrentOptions): void {
-  for (const url of options.trackers ?? []) {
-    if (!isUsableUrl(url, "tracker")) {
-      throw new TypeError(`Tracker '${url}' is not an http, https, udp, ws or wss URL`);
-    }
-  }
-  for (const url of options.webSeeds ?? []) {
-    if (!isUsableUrl(url, "web seed")) {
-      throw new TypeError(`Web seed '${url}' is not an http or https URL`);
-    }
-  }
+async function checkOptions(options: CreateTorrentOptions): Promise<void> {
+  const policy = options.urlPolicy ?? {};
+  await checkUrls(options.trackers ?? [], "tracker", policy);
+  await checkUrls(options.webSeeds ?? [], "web seed", policy);
   const length = options.pieceLength;
   if (
     length !== undefined &&
     (!Number.isInteger(length) || length < MIN_PIECE || length > 2 ** 29 ||
       (length & (length - 1)) !== 0)
   ) {
-    throw new RangeError(`Piece length ${length} is not a power of two from 16384 to 536870912`);
+    throw new InvalidInputError(
+      `Piece length ${length} is not a power of two from 16384 to 536870912`,
+    );
   }
   const name = options.name;
   if (
     name !== undefined && (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name))
   ) {
-    throw new RangeError(`Torrent name '${name}' is not a single file name`);
+    throw new InvalidInputError(`Torrent name '${name}' is not a single file name`);
   }
 }
 
@@ -244,8 +326,12 @@ function checkOptions(options: CreateTorrentOptions): void {
  * @param options Name, trackers, web seeds, piece length and other fields.
  * @returns The `.torrent` bytes and their parsed metainfo.
  * @throws {CreateTorrentError} When the path is missing, holds no data, or holds what cannot be shared.
- * @throws {TypeError} For a bad tracker or web seed URL.
- * @throws {RangeError} For a bad piece length or name.
+ * @throws {UnsupportedFileError} For a pipe, socket, device, a link out of the folder, or a name a
+ *   fetcher would change.
+ * @throws {NameCollisionError} For two names that differ only in case or Unicode form.
+ * @throws {RefusedUrlError} For a tracker or web seed URL of another scheme, or a link-local or
+ *   metadata address (see url_policy.ts).
+ * @throws {InvalidInputError} For a bad piece length or name.
  *
  * @example
  * ```ts ignore
@@ -261,7 +347,7 @@ export async function createTorrent(
   path: string,
   options: CreateTorrentOptions = {},
 ): Promise<CreatedTorrent> {
-  checkOptions(options);
+  await checkOptions(options);
   const { files, single } = await sourceFiles(path);
   const total = files.reduce((sum, file) => sum + file.size, 0);
   if (total === 0) {

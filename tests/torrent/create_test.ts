@@ -4,6 +4,8 @@ import createTorrentNpm from "create-torrent";
 import { choosePieceLength, createTorrent, CreateTorrentError } from "../../lib/torrent/create.ts";
 import { decodeBencode } from "../../lib/torrent/bencode.ts";
 import { parseMetainfo } from "../../lib/torrent/metainfo.ts";
+import { RefusedUrlError } from "../../lib/torrent/url_policy.ts";
+import { InvalidInputError } from "../../lib/errors/invalid_input.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { bytes as bytesOf, withTempDir } from "./_fixtures.ts";
 
@@ -169,12 +171,12 @@ Deno.test("createTorrent() refuses bad options", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "f.txt");
     await Deno.writeTextFile(path, "hello");
-    await assertRejects(() => createTorrent(path, { trackers: ["not a url"] }), TypeError);
-    await assertRejects(() => createTorrent(path, { trackers: ["file:///etc"] }), TypeError);
-    await assertRejects(() => createTorrent(path, { webSeeds: ["udp://x"] }), TypeError);
-    await assertRejects(() => createTorrent(path, { pieceLength: 10000 }), RangeError);
-    await assertRejects(() => createTorrent(path, { pieceLength: 8192 }), RangeError);
-    await assertRejects(() => createTorrent(path, { name: "../x" }), RangeError);
+    await assertRejects(() => createTorrent(path, { trackers: ["not a url"] }), RefusedUrlError);
+    await assertRejects(() => createTorrent(path, { trackers: ["file:///etc"] }), RefusedUrlError);
+    await assertRejects(() => createTorrent(path, { webSeeds: ["udp://x"] }), RefusedUrlError);
+    await assertRejects(() => createTorrent(path, { pieceLength: 10000 }), InvalidInputError);
+    await assertRejects(() => createTorrent(path, { pieceLength: 8192 }), InvalidInputError);
+    await assertRejects(() => createTorrent(path, { name: "../x" }), InvalidInputError);
   });
 });
 
