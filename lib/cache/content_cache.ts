@@ -24,6 +24,7 @@
  *
  * @module
  */
+import { confinedJoin } from "../fs/confine.ts";
 import { join } from "node:path";
 import { atomicWriteFile } from "../graph/atomic_write.ts";
 import { withFileLock } from "../graph/lock.ts";
@@ -208,7 +209,7 @@ export class ContentCache {
       if (meta.infoHash !== key || meta.name !== record.name) {
         throw new Error("torrent does not match");
       }
-      const contentPath = join(dir, "content", record.name);
+      const contentPath = confinedJoin(join(dir, "content"), record.name);
       await Deno.lstat(contentPath);
       return { record, dir, contentPath, meta };
     } catch (error) {
@@ -287,7 +288,7 @@ export class ContentCache {
     await held.lock(true);
     let added: CachedContent | undefined;
     try {
-      const content = join(work, "content", meta.name);
+      const content = confinedJoin(join(work, "content"), meta.name);
       await Deno.mkdir(join(work, "content"), { recursive: true });
       const placed = await placeTree(contentPath, content, { link: this.link, copyMode: 0o444 });
       await makeReadOnly(content);
@@ -316,7 +317,7 @@ export class ContentCache {
       });
       if (sha256 !== undefined) await this.#point(sha256, infoHash);
       if (won) {
-        added = { record, dir, contentPath: join(dir, "content", meta.name), meta };
+        added = { record, dir, contentPath: confinedJoin(join(dir, "content"), meta.name), meta };
       } else await this.touch(infoHash, options);
     } catch (error) {
       if (error instanceof CacheError) throw error;

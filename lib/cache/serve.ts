@@ -10,6 +10,7 @@ import type { VerifyReport } from "../integrity/verify.ts";
 import { type CachedContent, CacheError, type ContentCache } from "./content_cache.ts";
 import type { PlaceReport } from "./link.ts";
 import { pathExists } from "../fs/exists.ts";
+import { confinedJoin } from "../fs/confine.ts";
 
 /** Options for {@linkcode serveFromCache}. */
 export interface ServeOptions {
@@ -66,7 +67,7 @@ export async function serveFromCache(
   const stage = join(dir, `.owm-cache-${crypto.randomUUID().slice(0, 8)}`);
   await Deno.mkdir(stage);
   try {
-    const staged = join(stage, options.name);
+    const staged = confinedJoin(stage, options.name);
     let placed: PlaceReport;
     let report: VerifyReport;
     try {
@@ -85,7 +86,7 @@ export async function serveFromCache(
       await cache.drop(entry.record.infoHash);
       return { reason: report };
     }
-    const contentPath = join(dir, options.name);
+    const contentPath = confinedJoin(dir, options.name);
     if (await pathExists(contentPath)) {
       const old = join(dir, `.owm-replaced-${crypto.randomUUID().slice(0, 8)}`);
       await Deno.rename(contentPath, old);

@@ -36,6 +36,8 @@ import { DataSourceDirLoader, type LoadOptions } from "./dir_loader.ts";
 import { LoadFailedError } from "./errors.ts";
 import { OfflineError, type OfflineReason } from "./offline.ts";
 import { pathExists } from "../fs/exists.ts";
+import { assertInside, confinedJoin, confinedPath } from "../fs/confine.ts";
+import { checkContentNames } from "./located_content.ts";
 
 /** Options for {@linkcode BitTorrentDataSourceDirLoader}. */
 export interface BitTorrentLoaderOptions {
@@ -175,7 +177,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     const infoHash = ds.fields.has("infoHash") ? ds.get("infoHash") : undefined;
     const leaf = name && name !== "." && name !== ".." ? name : String(infoHash ?? "");
     if (!leaf) throw new LoadFailedError(ds.identifier, "it has neither a key nor an infohash");
-    return join(this.baseDirectory, leaf);
+    return confinedJoin(this.baseDirectory, leaf);
   }
 
   get #home(): string {
@@ -188,6 +190,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
    */
   protected override async loadDirectory(ds: DataSource, options: LoadOptions): Promise<string> {
     this.#notes.delete(ds.identifier);
+    checkContentNames(ds); // names from the graph are data: never joined unchecked
     const dir = this.directoryFor(ds);
     const recordedHash = recordedInfoHash(ds);
     const recordedSha = stringField(ds, "sha256")?.toLowerCase();
@@ -205,7 +208,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     const meta = source.meta;
     let damaged: string | undefined;
     if (meta) {
-      const present = join(dir, meta.name);
+      const present = await confinedPath(dir, meta.name);
       if (await pathExists(present)) {
         options.onProgress?.({ bytesDone: 0, bytesTotal: meta.length, phase: "verifying" });
         const report = await this.#verify(ds, present, meta, options.signal);
@@ -275,7 +278,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
       listening.abort();
     }
     const downloaded = handle.metainfo!;
-    const contentPath = handle.contentPath ?? join(dir, downloaded.name);
+    const contentPath = await assertInside(dir, handle.contentPath ?? join(dir, downloaded.name));
     onProgress?.({
       bytesDone: downloaded.length,
       bytesTotal: downloaded.length,
@@ -373,7 +376,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     }
     name ??= stringField(ds, "fileName");
     if (!name || /[/\\\0]/.test(name) || name === "." || name === "..") return undefined;
-    const present = join(dir, name);
+    const present = await confinedPath(dir, name);
     if (!(await pathExists(present))) return undefined;
     const expected = recordedIntegrity(ds);
     if (Object.keys(expected).length === 0) {

@@ -8,6 +8,7 @@
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
 import { LoadFailedError } from "./errors.ts";
+import { PathEscapeError, UnsafeFieldPathError } from "../fs/confine.ts";
 
 /** Options passed through {@linkcode DataSourceDirLoader.load}. */
 export interface LoadOptions {
@@ -75,13 +76,19 @@ export abstract class DataSourceDirLoader {
    * Loads `ds` and checks the result.
    *
    * @throws {LoadFailedError} when the loader fails or its result breaks a post-condition.
+   * @throws {UnsafeFieldPathError} when a name `ds` records leads outside its folder.
+   * @throws {PathEscapeError} when a path (or a link, `LinkEscapeError`) leads outside its folder.
    */
   async load(ds: DataSource, options: LoadOptions = {}): Promise<string> {
     let result: string;
     try {
       result = await this.loadDirectory(ds, options);
     } catch (error) {
-      if (error instanceof LoadFailedError) throw error;
+      // A name from data leading outside is the caller's mistake, named as such (not a failed load).
+      if (
+        error instanceof LoadFailedError || error instanceof UnsafeFieldPathError ||
+        error instanceof PathEscapeError
+      ) throw error;
       let reason = error instanceof Error ? error.message : String(error);
       if (/No space left on device|ENOSPC|os error 28/.test(reason)) {
         reason += ": free space on that disk, or load into another directory (owm fetch --dir);" +

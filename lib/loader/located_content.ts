@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
+import { checkRelativeName, confinedPath, UnsafeFieldPathError } from "../fs/confine.ts";
 import { fetchTorrent } from "../index/config.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
 import { recordedIntegrity } from "../integrity/recorded.ts";
@@ -31,15 +32,67 @@ export interface LocatedContent {
   meta: Metainfo | undefined;
 }
 
+/** Whether a field of a DataSource names a file (`fileName`, `csvFileName`, `torrentFileName`, …). */
+function namesAFile(field: string): boolean {
+  return field === "fileName" || field.endsWith("FileName");
+}
+
+/**
+ * Checks every field of `ds` that names a file (`fileName`, `csvFileName`,
+ * `torrentFileName`, and any other `…FileName` field of a subclass): each must
+ * be a plain relative name inside the content folder (see
+ * `relativeNameProblem` in lib/fs/confine.ts), and `torrentFileName` a single
+ * name. More specific fields are checked before `fileName`, so the error
+ * names the field that was set (`csvFileName` also sets `fileName`).
+ *
+ * @param ds The DataSource, from any source (a store, the bridge API, an index).
+ * @throws {UnsafeFieldPathError} Naming the DataSource and the field.
+ *
+ * @example
+ * ```ts
+ * import { CSVDataSource } from "../datasource/csv_data_source.ts";
+ * import { checkContentNames } from "./located_content.ts";
+ * checkContentNames(new CSVDataSource({ key: "k", csvFileName: "a.csv" })); // fine
+ * // with csvFileName "../../x.csv": throws UnsafeFieldPathError
+ * // "CSVDataSource:k: csvFileName '../../x.csv' leads outside its content folder: …"
+ * ```
+ */
+export function checkContentNames(ds: DataSource): void {
+  const fields = [...ds.fields.keys()].filter(namesAFile)
+    .sort((a, b) => Number(a === "fileName") - Number(b === "fileName"));
+  const owner = ds.identifier;
+  for (const field of fields) {
+    for (const value of ds.getAll(field)) {
+      if (value === undefined || value === null) continue;
+      checkRelativeName(value, field, owner);
+      if (field === "torrentFileName" && String(value).includes("/")) {
+        throw new UnsafeFieldPathError(
+          field,
+          String(value),
+          "holds a path separator (a torrent file name is one name in an index)",
+          owner,
+        );
+      }
+    }
+  }
+}
+
 /**
  * Where `ds`'s content is, if it was loaded or published here: the remembered
  * directory plus the torrent's name (from `indexes`), else its `fileName`.
+ * The names `ds` records are checked first ({@linkcode checkContentNames}),
+ * and the content path may not be, or pass through, a symbolic link leading
+ * out of the directory.
+ *
+ * @throws {UnsafeFieldPathError} When a name `ds` records leads outside.
+ * @throws {LinkEscapeError} When the content is a link out of its directory.
  */
 export async function locateContent(
   storeHome: string,
   ds: DataSource,
   indexes: readonly TorrentIndex[],
 ): Promise<LocatedContent | undefined> {
+  checkContentNames(ds);
   const entry = await new LoaderRegistry(loadedIndexPath(storeHome)).loaded(ds);
   if (!entry) return undefined;
   const fileName = ds.fields.has("torrentFileName") ? ds.get("torrentFileName") : undefined;
@@ -60,7 +113,7 @@ export async function locateContent(
   const directory = suffix && entry.directory.endsWith(suffix)
     ? entry.directory.slice(0, -suffix.length)
     : entry.directory;
-  return { contentPath: join(directory, name), directory, meta };
+  return { contentPath: await confinedPath(directory, name), directory, meta };
 }
 
 /** Verifies located content against everything `ds` records and its torrent's piece hashes. */

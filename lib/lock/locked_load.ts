@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { confinedJoin } from "../fs/confine.ts";
 import type { DataSource } from "../datasource/data_source.ts";
 import { fetchTorrent } from "../index/config.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
@@ -109,7 +109,7 @@ export async function loadLocked(
   if (remembered && await contentPresent(remembered.directory, entry)) {
     onProgress?.({ bytesDone: 0, bytesTotal: entry.size, phase: "verifying" });
     const mismatches = await compareContent(remembered.directory, entry, signal);
-    const contentPath = join(remembered.directory, name);
+    const contentPath = confinedJoin(remembered.directory, name);
     if (mismatches.length === 0) {
       onProgress?.({ bytesDone: entry.size, bytesTotal: entry.size, phase: "verified" });
       return {
@@ -136,7 +136,7 @@ export async function loadLocked(
   if (after.length > 0) throw fail(after, `the content loaded into ${directory}`);
   return {
     directory,
-    contentPath: join(directory, name),
+    contentPath: confinedJoin(directory, name),
     infoHash: entry.infoHash,
     alreadyPresent: false,
   };

@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { isAbsolute, relative, resolve, sep } from "node:path";
 
 /** The longest path component, in UTF-8 bytes, that common file systems accept. */
 export const MAX_COMPONENT_BYTES = 255;
@@ -213,53 +212,5 @@ export function resolveCollisions(
   });
 }
 
-/** A path that would resolve outside the directory it must stay in. */
-export class PathEscapeError extends Error {
-  /** The directory that confines the path. */
-  readonly dir: string;
-  /** The relative path that escaped. */
-  readonly path: string;
-  /** Creates the error for `path` escaping `dir`. */
-  constructor(dir: string, path: string, options?: ErrorOptions) {
-    super(
-      `Refusing path ${JSON.stringify(path)}: it resolves outside ${
-        JSON.stringify(dir)
-      }; sanitise torrent paths with sanitizeTorrentPath() before writing`,
-      options,
-    );
-    this.name = "PathEscapeError";
-    this.dir = dir;
-    this.path = path;
-  }
-}
-
-/**
- * Joins `relPath` to `dir`, and checks that the result lies strictly inside
- * `dir` (not `dir` itself). Every writer of torrent data calls this. The check
- * is lexical: it does not follow symbolic links already on disk.
- *
- * @param dir The confining directory.
- * @param relPath A relative path, `/`-separated.
- * @returns The absolute path.
- * @throws {PathEscapeError} When the result is `dir` itself or outside it, or `relPath` holds NUL.
- *
- * @example
- * ```ts
- * import { confinedJoin } from "./paths.ts";
- *
- * confinedJoin("/data", "set/a.csv"); // "/data/set/a.csv"
- * // confinedJoin("/data", "../etc/passwd") throws PathEscapeError
- * ```
- */
-export function confinedJoin(dir: string, relPath: string): string {
-  const base = resolve(dir);
-  const target = resolve(base, relPath);
-  const rel = relative(base, target);
-  if (
-    relPath.includes("\0") || rel === "" || rel === ".." || rel.startsWith(`..${sep}`) ||
-    isAbsolute(rel)
-  ) {
-    throw new PathEscapeError(dir, relPath);
-  }
-  return target;
-}
+// Confinement moved to lib/fs/confine.ts (one module for every path built from data).
+export { confinedJoin, PathEscapeError } from "../fs/confine.ts";

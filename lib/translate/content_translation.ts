@@ -14,7 +14,8 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { assertInside, confinedJoin } from "../fs/confine.ts";
+import { basename, dirname, resolve } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import { atomicWriteFile } from "../graph/atomic_write.ts";
@@ -89,7 +90,9 @@ export async function translateLoadedContent(
   checkInputs(translator, [ds]);
   const base = dirname(directory);
   const leaf = `${basename(directory)}@${name}`;
-  const out = join(base, leaf);
+  // The translator's name comes from the graph: the output stays beside the content.
+  const out = confinedJoin(base, leaf);
+  if (resolve(contentPath) !== resolve(directory)) await assertInside(directory, contentPath);
   const recordPath = `${out}.json`;
   const signal = options.signal;
   const inputSha256 = await sha256Of(contentPath, signal);

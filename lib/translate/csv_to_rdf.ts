@@ -49,7 +49,7 @@ import {
   vocab,
 } from "../graph/rdf.ts";
 import { MultiHash } from "../integrity/hash.ts";
-import { confinedJoin } from "../torrent/paths.ts";
+import { checkRelativeName, confinedFieldPath } from "../fs/confine.ts";
 import { writeCanonicalNQuads } from "./canonical_nquads.ts";
 import {
   ColumnTypeInference,
@@ -60,6 +60,7 @@ import {
 import { CsvTranslationError } from "./csv_errors.ts";
 import { checkOptionColumns, type CsvToRdfOptions, parseCsvToRdfOptions } from "./csv_options.ts";
 import {
+  confinedContent,
   type DataTranslator,
   type TranslationContext,
   TranslationError,
@@ -130,18 +131,29 @@ function recordedHeader(source: CSVDataSource): string[] | undefined {
 }
 
 async function csvFileOf(input: TranslationInput): Promise<string> {
-  const info = await Deno.stat(input.contentPath);
-  if (info.isFile) return input.contentPath;
-  // A folder (e.g. a multi-file torrent): the file its csvFileName names, else its one CSV.
   const named = input.source.fields.has("csvFileName")
     ? input.source.get("csvFileName")
     : undefined;
-  if (typeof named === "string" && named !== "") {
-    const path = confinedJoin(input.contentPath, named);
+  // A name from the graph is data: refused before anything is read when it leads outside.
+  if (named !== undefined && named !== "") {
+    checkRelativeName(named, "csvFileName", input.source.identifier);
+  }
+  const contentPath = await confinedContent(input);
+  const info = await Deno.stat(contentPath);
+  if (info.isFile) return contentPath;
+  // A folder (e.g. a multi-file torrent): the file its csvFileName names, else its one CSV.
+  if (named !== undefined && named !== "") {
+    // A name from the graph: inside the content folder, through no link out of it.
+    const path = await confinedFieldPath(
+      contentPath,
+      named,
+      "csvFileName",
+      input.source.identifier,
+    );
     if ((await Deno.stat(path).catch(() => undefined))?.isFile) return path;
   }
   const csvs: string[] = [];
-  for await (const entry of Deno.readDir(input.contentPath)) {
+  for await (const entry of Deno.readDir(contentPath)) {
     if (entry.isFile && entry.name.toLowerCase().endsWith(".csv")) csvs.push(entry.name);
   }
   if (csvs.length !== 1) {
@@ -152,7 +164,7 @@ async function csvFileOf(input: TranslationInput): Promise<string> {
       } .csv files: set its csvFileName to the CSV file to translate`,
     );
   }
-  return join(input.contentPath, csvs[0]!);
+  return join(contentPath, csvs[0]!);
 }
 
 /** Wraps a parser error (or anything thrown while reading) into a CsvTranslationError. */

@@ -10,7 +10,7 @@ import { basename, join } from "node:path";
 import { LocalFileDataSource } from "../datasource/local_file_data_source.ts";
 import { createZip, ZipSourceError } from "../archive/zip_create.ts";
 import { sanitizePathComponent } from "../torrent/paths.ts";
-import { type DataTranslator, TranslationError } from "./translator.ts";
+import { confinedContent, type DataTranslator, TranslationError } from "./translator.ts";
 
 const NAME = "directory-to-zip";
 
@@ -91,7 +91,9 @@ export const directoryToZip: DataTranslator = {
     if (inputs.length !== 1) {
       throw new TranslationError(NAME, `takes one input, a folder; ${inputs.length} were given`);
     }
-    const input = inputs[0]!;
+    const given = inputs[0]!;
+    // The content may not be (or pass through) a link out of its folder: nothing outside is read.
+    const input = { ...given, contentPath: await confinedContent(given) };
     const what = `${input.source.identifier} (${input.contentPath})`;
     let info;
     try {

@@ -19,7 +19,7 @@ import type { TorrentIndex } from "../index/torrent_index.ts";
 import { loadedIndexPath, locateContent, verifyLocated } from "../loader/located_content.ts";
 import { LoaderRegistry } from "../loader/registry.ts";
 import { withFileLock } from "../graph/lock.ts";
-import { confinedJoin } from "../torrent/paths.ts";
+import { confinedJoin, PathEscapeError, UnsafeFieldPathError } from "../fs/confine.ts";
 import { translationIri, type TranslationRecord, writeTranslation } from "./provenance.ts";
 import {
   type DataTranslator,
@@ -87,10 +87,10 @@ export interface TranslationRun {
   statements: number;
 }
 
-/** The directory name of an output key (quoted, never `.`/`..`, no `/`). */
+/** The directory name of an output key (quoted, no `/`, never starting with a dot, so never `.`/`..`). */
 export function outputLeaf(key: string): string {
-  const leaf = quoteKey(key).replace(/\//g, "%2F");
-  return leaf === "." || leaf === ".." ? encodeURIComponent(leaf).replace(/\./g, "%2E") : leaf;
+  // A leading dot is quoted too: `.locks`, `.tmp-…` and `.old-…` belong to the runner.
+  return quoteKey(key).replace(/\//g, "%2F").replace(/^\./, "%2E");
 }
 
 /**
@@ -269,7 +269,7 @@ export async function runTranslation(
     for (const ds of sources) located.push(await locateInput(repo, ds, options, name));
 
     const now = options.now ?? (() => new Date());
-    const finalDir = join(base, leaf);
+    const finalDir = confinedJoin(base, leaf);
     const tmpDir = await Deno.makeTempDir({ dir: base, prefix: `.tmp-${leaf}-` });
     const startedAt = now().toISOString();
     let result: TranslationResult;
@@ -286,7 +286,11 @@ export async function runTranslation(
           ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (error) {
-        if (error instanceof TranslationError) throw error;
+        // A name leading outside is refused as such (it names the field or the link).
+        if (
+          error instanceof TranslationError || error instanceof UnsafeFieldPathError ||
+          error instanceof PathEscapeError
+        ) throw error;
         const reason = error instanceof Error ? error.message : String(error);
         throw new TranslationError(name, reason, { cause: error });
       }

@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { confinedJoin, confinedPath } from "../fs/confine.ts";
+import { checkContentNames } from "../loader/located_content.ts";
 import type { DataSource } from "../datasource/data_source.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
@@ -69,9 +70,10 @@ export class TranslationDataSourceDirLoader extends DataSourceDirLoader {
     if (ds.key === undefined) {
       throw new LoadFailedError(ds.identifier, "a translated DataSource needs a key");
     }
-    const dir = join(this.baseDirectory, outputLeaf(ds.key));
+    checkContentNames(ds); // fileName is data: never joined unchecked
+    const dir = confinedJoin(this.baseDirectory, outputLeaf(ds.key));
     const fileName = ds.fields.has("fileName") ? ds.get("fileName") : undefined;
-    const content = typeof fileName === "string" ? join(dir, fileName) : dir;
+    const content = typeof fileName === "string" ? await confinedPath(dir, fileName) : dir;
     const expected = recordedIntegrity(ds);
     if (await pathExists(content)) {
       const report = await verify(

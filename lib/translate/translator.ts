@@ -9,6 +9,8 @@
  *
  * @module
  */
+import { resolve } from "node:path";
+import { assertInside } from "../fs/confine.ts";
 import type { DataSource, DataSourceClass } from "../datasource/data_source.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import type { Quad } from "../graph/rdf.ts";
@@ -24,6 +26,26 @@ export interface TranslationInput {
    * (or folder) and it exists, else the directory itself.
    */
   contentPath: string;
+}
+
+/**
+ * The content path of `input`, checked: when it is not the directory itself
+ * it must lie inside it, and neither be nor pass through a symbolic link
+ * leading out of it. Translators read only what this returns.
+ *
+ * @param input A translator's input.
+ * @returns `input.contentPath`, resolved.
+ * @throws {PathEscapeError} When the content is outside its directory
+ * (a `LinkEscapeError` when a link leads out); both from lib/fs/confine.ts.
+ *
+ * @example
+ * ```ts ignore
+ * const path = await confinedContent(inputs[0]!);
+ * ```
+ */
+export async function confinedContent(input: TranslationInput): Promise<string> {
+  if (resolve(input.contentPath) === resolve(input.directory)) return input.contentPath;
+  return await assertInside(input.directory, input.contentPath);
 }
 
 /** What a translator is given besides its inputs and output directory. */

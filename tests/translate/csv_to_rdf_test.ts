@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { CSVDataSource, type CSVDataSourceInit } from "../../lib/datasource/csv_data_source.ts";
 import { GraphDataSource } from "../../lib/datasource/graph_data_source.ts";
 import { classForType } from "../../lib/datasource/registry.ts";
@@ -52,7 +52,7 @@ async function translate(
   const source = new CSVDataSource({ key: "edges", csvFileName: "connectome.csv", ...init });
   const outputDir = await Deno.makeTempDir({ dir, prefix: "out-" });
   const result = await csvToRdf.translate(
-    [{ source, directory: dir, contentPath: csvPath }],
+    [{ source, directory: dirname(csvPath), contentPath: csvPath }],
     outputDir,
     {
       repository,
