@@ -13,6 +13,7 @@ import { digestContent } from "../integrity/content_digest.ts";
 import { legacyTorrentFileName } from "../integrity/legacy.ts";
 import type { IndexEntry, TorrentIndex } from "../index/torrent_index.ts";
 import { createTorrent } from "../torrent/create.ts";
+import { checkContentNames } from "../loader/located_content.ts";
 import type { TorrentHandle } from "../torrent/handle.ts";
 import { magnetLink } from "../torrent/magnet.ts";
 import type { Metainfo } from "../torrent/metainfo.ts";
@@ -142,6 +143,7 @@ export async function publish(path: string, options: PublishDataOptions): Promis
     sha256: digests.sha256,
     ...(options.description === undefined ? {} : { description: options.description }),
   } as never);
+  checkContentNames(dataSource); // names among options.fields are data: none may lead outside
   const indexEntry = options.index
     ? await options.index.publish(torrentFileName, bytes, {
       ...(options.description === undefined ? {} : { description: options.description }),
