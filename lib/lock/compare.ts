@@ -118,7 +118,7 @@ export async function compareContent(
   }
   for (const file of found) {
     if (!pinned.has(file.path)) {
-      // out.push({ kind: "extra-file", path: file.path, expected: null, actual: file.size });
+      out.push({ kind: "extra-file", path: file.path, expected: null, actual: file.size });
     }
   }
   return out;
