@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkContentNames } from "./content_names.ts";
 import { isDeepStrictEqual } from "node:util";
 import {
   GraphStore,
@@ -92,8 +93,12 @@ export class DataSourceRepository {
   /**
    * Saves DataSources and their classes' definitions in one atomic update.
    * Saving a DataSource again replaces its statements in that context.
+   *
+   * @throws {UnsafeFieldPathError} when a file name a DataSource records
+   * (`fileName`, `csvFileName`, …) leads outside its content folder; nothing is saved.
    */
   async save(sources: readonly DataSource[], options: SaveOptions = {}): Promise<UpdateSummary> {
+    for (const ds of sources) checkContentNames(ds); // names are data: refused before they are stored
     const classes = new Map<string, DataSourceClass>();
     for (const ds of sources) {
       for (const cls of schemaChain(ds.constructor as DataSourceClass)) {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import { confinedPath, PathEscapeError } from "../fs/confine.ts";
 import { atomicWriteFile } from "../graph/atomic_write.ts";
 import { bytesEqual, checkMaxBytes, readLimited, TooLargeError } from "./_bytes.ts";
 import {
@@ -21,6 +22,7 @@ import {
   TorrentNotFoundError,
   validateTorrentFileName,
 } from "./torrent_index.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** The suffix of the file holding a torrent's description, after the torrent's own name. */
 export const DESCRIPTION_SUFFIX = ".description";
@@ -52,7 +54,7 @@ export class LocalFolderIndex implements TorrentIndex {
   /** Creates an index over the folder `dir` (resolved against the working directory). */
   constructor(dir: string) {
     if (typeof dir !== "string" || dir === "") {
-      throw new TypeError("Invalid torrent index folder: give a folder path");
+      throw new InvalidInputError("Invalid torrent index folder: give a folder path");
     }
     this.dir = resolve(dir);
     this.location = `dir:${this.dir}`;
@@ -62,7 +64,7 @@ export class LocalFolderIndex implements TorrentIndex {
   async find(fileName: string, _options: FindOptions = {}): Promise<IndexEntry | undefined> {
     validateTorrentFileName(fileName);
     await this.#checkFolder();
-    const path = join(this.dir, fileName);
+    const path = await this.#path(fileName);
     let info: Deno.FileInfo;
     try {
       info = await Deno.stat(path);
@@ -79,7 +81,7 @@ export class LocalFolderIndex implements TorrentIndex {
     validateTorrentFileName(fileName);
     const maxBytes = checkMaxBytes(options.maxBytes ?? DEFAULT_MAX_TORRENT_BYTES);
     await this.#checkFolder();
-    const path = join(this.dir, fileName);
+    const path = await this.#path(fileName);
     let file: Deno.FsFile;
     try {
       file = await Deno.open(path, { read: true });
@@ -117,7 +119,7 @@ export class LocalFolderIndex implements TorrentIndex {
     options: PublishOptions = {},
   ): Promise<IndexEntry> {
     validateTorrentFileName(fileName);
-    const path = join(this.dir, fileName);
+    const path = await this.#path(fileName);
     try {
       await Deno.mkdir(this.dir, { recursive: true });
       const existing = await compareExisting(path, bytes);
@@ -155,11 +157,24 @@ export class LocalFolderIndex implements TorrentIndex {
   async #entry(name: string, size: number): Promise<IndexEntry> {
     const entry: IndexEntry = { name, size };
     try {
-      entry.description = await Deno.readTextFile(join(this.dir, name + DESCRIPTION_SUFFIX));
+      // A description that is a link out of the folder is not read (the error is swallowed).
+      entry.description = await Deno.readTextFile(
+        await confinedPath(this.dir, name + DESCRIPTION_SUFFIX),
+      );
     } catch {
-      // No description recorded.
+      // No description recorded (or one that is not ours to read).
     }
     return entry;
+  }
+
+  /** `fileName` (already validated) in the folder; a link out of the folder is refused. */
+  async #path(fileName: string): Promise<string> {
+    try {
+      return await confinedPath(this.dir, fileName);
+    } catch (error) {
+      if (!(error instanceof PathEscapeError)) throw error;
+      throw this.#error(`refusing ${JSON.stringify(fileName)}`, error);
+    }
   }
 
   async #checkFolder(): Promise<void> {

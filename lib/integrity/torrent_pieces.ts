@@ -3,10 +3,12 @@
  *
  * @module
  */
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, posix, resolve } from "node:path";
+import { confinedPath } from "../fs/confine.ts";
 import type { Metainfo } from "../torrent/metainfo.ts";
 import { verifyPieces } from "../torrent/verify_pieces.ts";
 import type { PiecesCheck } from "./verify.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** Options for {@linkcode torrentPiecesCheck}. */
 export interface TorrentPiecesCheckOptions {
@@ -34,6 +36,24 @@ export function isNamedAsTorrent(meta: Metainfo, target: string): boolean {
 }
 
 /**
+ * Refuses a folder of the content (`target`, a multi-file torrent's folder)
+ * that is a symbolic link leading out of the content: the files below it
+ * would be read from elsewhere. (A file that is itself a link counts as
+ * missing in `verifyPieces`.)
+ */
+async function refuseLinksOut(meta: Metainfo, target: string): Promise<void> {
+  const seen = new Set<string>();
+  const prefix = `${meta.name}/`;
+  for (const file of meta.files) {
+    if (file.pad || file.symlinkTarget !== undefined || !file.path.startsWith(prefix)) continue;
+    const folder = posix.dirname(file.path.slice(prefix.length));
+    if (folder === "." || seen.has(folder)) continue;
+    seen.add(folder);
+    await confinedPath(target, folder);
+  }
+}
+
+/**
  * A piece-hash check for {@linkcode verify}'s `pieces`: the content at the
  * target (a file or folder named as the torrent names it) is read in torrent
  * order and each piece compared with its SHA-1 in `meta`. Missing files and
@@ -51,6 +71,8 @@ export function isNamedAsTorrent(meta: Metainfo, target: string): boolean {
  * @param options Cancellation.
  * @returns The check.
  * @throws {TypeError} (from the check) when the target is not named as the torrent names it.
+ * @throws {PathEscapeError} (from the check; a `LinkEscapeError`) when a folder of the content
+ * is a symbolic link leading out of it.
  */
 export function torrentPiecesCheck(
   meta: Metainfo,
@@ -58,10 +80,12 @@ export function torrentPiecesCheck(
 ): PiecesCheck {
   return async (target) => {
     if (!isNamedAsTorrent(meta, target)) {
-      throw new TypeError(
+      throw new InvalidInputError(
         `Content '${target}' is not named '${meta.name}' as torrent ${meta.infoHash} names it: piece hashes follow the torrent's names, so give the path ending in '${meta.name}'`,
+        { status: 422, code: "content-name" },
       );
     }
+    await refuseLinksOut(meta, target);
     const report = await verifyPieces(
       meta,
       dirname(resolve(target)),

@@ -37,7 +37,7 @@ import { LoadFailedError } from "./errors.ts";
 import { OfflineError, type OfflineReason } from "./offline.ts";
 import { pathExists } from "../fs/exists.ts";
 import { assertInside, confinedJoin, confinedPath } from "../fs/confine.ts";
-import { checkContentNames } from "./located_content.ts";
+import { checkContentNames } from "../datasource/content_names.ts";
 
 /** Options for {@linkcode BitTorrentDataSourceDirLoader}. */
 export interface BitTorrentLoaderOptions {

@@ -7,7 +7,8 @@
  */
 import { join } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
-import { checkRelativeName, confinedPath, UnsafeFieldPathError } from "../fs/confine.ts";
+import { confinedPath } from "../fs/confine.ts";
+import { checkContentNames } from "../datasource/content_names.ts";
 import { fetchTorrent } from "../index/config.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
 import { recordedIntegrity } from "../integrity/recorded.ts";
@@ -16,6 +17,8 @@ import { verify, type VerifyReport } from "../integrity/verify.ts";
 import { type Metainfo, parseMetainfo } from "../torrent/metainfo.ts";
 import { contentTranslatorOf } from "../translate/translator.ts";
 import { LoaderRegistry } from "./registry.ts";
+
+export { checkContentNames };
 
 /** The remembered-loads index of a store. */
 export function loadedIndexPath(storeHome: string): string {
@@ -30,51 +33,6 @@ export interface LocatedContent {
   directory: string;
   /** The torrent, when an index has it. */
   meta: Metainfo | undefined;
-}
-
-/** Whether a field of a DataSource names a file (`fileName`, `csvFileName`, `torrentFileName`, …). */
-function namesAFile(field: string): boolean {
-  return field === "fileName" || field.endsWith("FileName");
-}
-
-/**
- * Checks every field of `ds` that names a file (`fileName`, `csvFileName`,
- * `torrentFileName`, and any other `…FileName` field of a subclass): each must
- * be a plain relative name inside the content folder (see
- * `relativeNameProblem` in lib/fs/confine.ts), and `torrentFileName` a single
- * name. More specific fields are checked before `fileName`, so the error
- * names the field that was set (`csvFileName` also sets `fileName`).
- *
- * @param ds The DataSource, from any source (a store, the bridge API, an index).
- * @throws {UnsafeFieldPathError} Naming the DataSource and the field.
- *
- * @example
- * ```ts
- * import { CSVDataSource } from "../datasource/csv_data_source.ts";
- * import { checkContentNames } from "./located_content.ts";
- * checkContentNames(new CSVDataSource({ key: "k", csvFileName: "a.csv" })); // fine
- * // with csvFileName "../../x.csv": throws UnsafeFieldPathError
- * // "CSVDataSource:k: csvFileName '../../x.csv' leads outside its content folder: …"
- * ```
- */
-export function checkContentNames(ds: DataSource): void {
-  const fields = [...ds.fields.keys()].filter(namesAFile)
-    .sort((a, b) => Number(a === "fileName") - Number(b === "fileName"));
-  const owner = ds.identifier;
-  for (const field of fields) {
-    for (const value of ds.getAll(field)) {
-      if (value === undefined || value === null) continue;
-      checkRelativeName(value, field, owner);
-      if (field === "torrentFileName" && String(value).includes("/")) {
-        throw new UnsafeFieldPathError(
-          field,
-          String(value),
-          "holds a path separator (a torrent file name is one name in an index)",
-          owner,
-        );
-      }
-    }
-  }
 }
 
 /**

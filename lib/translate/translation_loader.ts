@@ -9,7 +9,7 @@
  * @module
  */
 import { confinedJoin, confinedPath } from "../fs/confine.ts";
-import { checkContentNames } from "../loader/located_content.ts";
+import { checkContentNames } from "../datasource/content_names.ts";
 import type { DataSource } from "../datasource/data_source.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
