@@ -7,9 +7,9 @@
  */
 import { Busboy } from "@fastify/busboy";
 import { createWriteStream } from "node:fs";
-import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { confinedJoin } from "../lib/fs/confine.ts";
 import { sanitizePathComponent } from "../lib/torrent/paths.ts";
 import { ApiHttpError } from "./http_errors.ts";
 
@@ -120,7 +120,7 @@ export function receiveMultipart(
         }
         names.add(name);
         streams.push(stream);
-        const file: ReceivedFile = { name, path: join(dir, name), size: 0, mimeType };
+        const file: ReceivedFile = { name, path: confinedJoin(dir, name), size: 0, mimeType };
         files.push(file);
         const count = new Transform({
           transform(chunk: Uint8Array, _enc, done) {
