@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { confinedPath } from "../fs/confine.ts";
+import { checkContentNames } from "../datasource/content_names.ts";
 import { dirname, join, resolve } from "node:path";
 import { toCurie } from "../datasource/identifier.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
@@ -458,6 +460,7 @@ async function seedSourceOf(
   options: SeedCommandOptions,
 ): Promise<{ torrent: Uint8Array; content: string }> {
   const ds = await repo.get(id);
+  checkContentNames(ds); // its torrentFileName is data: checked before any index is asked
   const base = options.dir
     ? userOutputPath(options.dir)
     : join(dataRoot(repo.store.home), LOADER_KEY);
@@ -472,7 +475,8 @@ async function seedSourceOf(
   // Where the last load or publish put it, else where the loader would.
   const located = await locateContent(repo.store.home, ds, [fetched.index]);
   const dir = located?.directory ?? loader.directoryFor(ds);
-  return { torrent: fetched.bytes, content: join(dir, meta.name) };
+  // Never seed through a link out of the folder: peers would be served what lies outside.
+  return { torrent: fetched.bytes, content: await confinedPath(dir, meta.name) };
 }
 
 async function exists(path: string): Promise<boolean> {
