@@ -54,6 +54,7 @@ const BY_NAME: Record<string, [ContentfulStatusCode, string]> = {
   IndexAuthError: [502, "index-auth"],
   IndexError: [502, "index-error"],
   TorrentLookupError: [502, "index-error"],
+  IndexSpecError: [400, "bad-index"],
   TorrentExistsError: [409, "already-published"],
   StoreWriteError: [507, "store-write"],
   StoreCorruptError: [500, "store-corrupt"],

@@ -19,6 +19,7 @@ import { createReadStream } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { MultiHash } from "../integrity/hash.ts";
 import { listTree, type TreeEntry, TreeEntryError } from "../integrity/tree.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** Options of {@linkcode createZip}. */
 export interface CreateZipOptions {
@@ -153,11 +154,14 @@ export async function createZip(
   signal?.throwIfAborted();
   const info = await Deno.stat(dir);
   if (!info.isDirectory) {
-    throw new TypeError(`'${dir}' is not a folder: give a folder to zip`);
+    throw new InvalidInputError(`'${dir}' is not a folder: give a folder to zip`, {
+      status: 422,
+      code: "not-a-folder",
+    });
   }
   const level = options.compressionLevel ?? 6;
   if (!Number.isInteger(level) || level < 1 || level > 9) {
-    throw new RangeError(`Compression level ${level} is not 1 to 9`);
+    throw new InvalidInputError(`Compression level ${level} is not 1 to 9`);
   }
   const entries = await listSource(dir, signal);
   const mtime = wallClock(options.mtime ?? new Date(Date.UTC(1980, 0, 1)));

@@ -39,6 +39,7 @@ import {
 import { type GcPolicy, planGc } from "./gc.ts";
 import { makeReadOnly, type PlaceReport, placeTree } from "./link.ts";
 import { pathExists } from "../fs/exists.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** An entry found in the cache. */
 export interface CachedContent {
@@ -272,7 +273,10 @@ export class ContentCache {
     const infoHash = meta.infoHash;
     const sha256 = options.sha256?.toLowerCase();
     if (sha256 !== undefined && !HEX64.test(sha256)) {
-      throw new TypeError(`Invalid SHA-256 ${JSON.stringify(options.sha256)}: give 64 hex digits`);
+      throw new InvalidInputError(
+        `Invalid SHA-256 ${JSON.stringify(options.sha256)}: give 64 hex digits`,
+        { status: 422, code: "bad-field" },
+      );
     }
     const existing = await this.get(infoHash);
     if (existing) {

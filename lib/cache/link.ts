@@ -15,6 +15,7 @@
 import { dirname, join } from "node:path";
 import { listTree } from "../integrity/tree.ts";
 import { pathExists } from "../fs/exists.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** How a tree was placed. */
 export interface PlaceReport {
@@ -41,7 +42,10 @@ async function filesOf(path: string): Promise<{ rel: string; abs: string; size: 
   const info = await Deno.lstat(path);
   if (info.isFile) return [{ rel: "", abs: path, size: info.size }];
   if (!info.isDirectory) {
-    throw new TypeError(`'${path}' is neither a regular file nor a folder: it cannot be cached`);
+    throw new InvalidInputError(
+      `'${path}' is neither a regular file nor a folder: it cannot be cached`,
+      { status: 422, code: "unsupported-file" },
+    );
   }
   return (await listTree(path)).map((e) => ({ rel: e.path, abs: e.absolutePath, size: e.size }));
 }

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { IdentifierSyntaxError } from "../datasource/errors.ts";
+import { ALLOW_LINK_LOCAL_ENV } from "../torrent/url_policy.ts";
 import { type CliIo, ExitCode, processIo, UsageError } from "./io.ts";
 import { listCommand, listKindsCommand, removeCommand, showCommand } from "./source_commands.ts";
 import { demoCommand, type GlobalOptions, initCommand, saveCommand } from "./store_commands.ts";
@@ -52,6 +53,7 @@ const OPTIONS = {
   "older-than": { type: "string" },
   all: { type: "boolean" },
   "dry-run": { type: "boolean" },
+  "allow-link-local": { type: "boolean" },
 } as const;
 
 const TRANSFER = ["index", "peer", "port", "no-dht", "no-lsd", "web-seed"] as const;
@@ -68,7 +70,41 @@ const translating = () => import("./translate_commands.ts");
 const provenance = () => import("./provenance_commands.ts");
 const caching = () => import("./cache_command.ts");
 
-const GLOBAL_OPTIONS = new Set(["home", "json", "help", "version"]);
+const GLOBAL_OPTIONS = new Set(["home", "json", "help", "version", "allow-link-local"]);
+
+/**
+ * The built-in classes an error of ours has when it is a bug in owm, not
+ * something the user or the machine caused (those are thrown as named
+ * classes: `InvalidInputError`, `FieldError`, `UnsupportedFileError`, …).
+ */
+const BUG_CLASSES: readonly ErrorConstructor[] = [
+  Error,
+  TypeError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  EvalError,
+  URIError,
+];
+
+/** The one line `owm` prints for `error` on stderr (never a stack). */
+function errorLine(error: Error): string {
+  const message = error.message.split("\n")[0]!.trim();
+  if (error instanceof Deno.errors.NotCapable) {
+    return `owm: not permitted: ${message}`;
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return `owm: the system refused access: ${message}; check the file's permissions`;
+  }
+  const code = (error as { code?: unknown }).code;
+  if (code === "ENOSPC" || code === "EDQUOT" || /\(os error (28|122)\)/.test(message)) {
+    return `owm: the disk is full: ${message}; free some space and try again`;
+  }
+  if (BUG_CLASSES.includes(error.constructor as ErrorConstructor)) {
+    return `owm: unexpected error (a bug in owm; OWM_DEBUG=1 prints its stack): ${message}`;
+  }
+  return `owm: ${message}`;
+}
 
 type Values = ReturnType<typeof parse>["values"];
 
@@ -189,9 +225,8 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
       return ExitCode.Usage;
     }
     if (error instanceof Error) {
-      const known = error.constructor !== Error && error.name !== "Error";
-      io.err(`owm: ${known ? "" : "unexpected error: "}${error.message.split("\n")[0]}`);
-      if (!known && Deno.env.get("OWM_DEBUG")) io.err(String(error.stack));
+      io.err(errorLine(error));
+      if (Deno.env.get("OWM_DEBUG")) io.err(String(error.stack));
       return ExitCode.Failed;
     }
     io.err(`owm: unexpected error: ${String(error)}`);
@@ -211,6 +246,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.out(`owm ${VERSION}`);
     return ExitCode.Ok;
   }
+  if (values["allow-link-local"]) Deno.env.set(ALLOW_LINK_LOCAL_ENV, "1");
   const global: GlobalOptions = { home: values.home, json: values.json };
   const [first, ...rest] = positionals;
   if (values.help || first === undefined || first === "help") {

@@ -83,5 +83,9 @@ Options:
   --home DIR   the store directory (overrides OWM_HOME; default ./.owm)
   --json       machine-readable output on every read command
   --version    print the version
+  --allow-link-local
+               let trackers and web seeds at link-local or cloud metadata
+               addresses (169.254.0.0/16, fe80::/10, …) be contacted
+               (the same as OWM_ALLOW_LINK_LOCAL=1; refused by default)
 
 Exit codes: 0 ok, 1 not found, failed or mismatch, 2 usage error.`;

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** Options of {@linkcode parseCsv} and {@linkcode CsvParser}. */
 export interface ParseCsvOptions {
@@ -56,7 +57,7 @@ const QUOTE_SEEN = 3; // inside a quoted field, right after a '"'
  */
 export function checkDelimiter(delimiter: string): number {
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
-    throw new TypeError(`A CSV delimiter is one character other than '"' or a line break`);
+    throw new InvalidInputError(`A CSV delimiter is one character other than '"' or a line break`);
   }
   return delimiter.charCodeAt(0);
 }

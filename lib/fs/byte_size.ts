@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 const SCALE = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 } as const;
 
@@ -18,7 +19,7 @@ export interface ParseByteSizeOptions {
  * @param text The size.
  * @param options Whether 0 is a size.
  * @returns The size in bytes.
- * @throws {TypeError} When it is not a positive size (or 0, with `allowZero`).
+ * @throws {InvalidInputError} When it is not a positive size (or 0, with `allowZero`).
  *
  * @example
  * ```ts
@@ -32,7 +33,9 @@ export function parseByteSize(text: string, options: ParseByteSizeOptions = {}):
     ? Math.floor(Number(match[1]) * SCALE[match[2]!.toLowerCase() as keyof typeof SCALE])
     : NaN;
   if (!Number.isSafeInteger(bytes) || bytes < 0 || (bytes === 0 && !options.allowZero)) {
-    throw new TypeError(`Size '${text}' is not a positive size: write e.g. 1048576, 500M or 2G`);
+    throw new InvalidInputError(
+      `Size '${text}' is not a positive size: write e.g. 1048576, 500M or 2G`,
+    );
   }
   return bytes;
 }

@@ -23,6 +23,7 @@ import {
   type Term,
   vocab,
 } from "./rdf.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 // deno-lint-ignore no-control-regex
 const LITERAL_ESCAPE = /["\\\u0000-\u001f\u007f]/g;
@@ -98,13 +99,13 @@ const BLANK_LABEL = new RegExp(
  */
 function checkWritable(term: Term): void {
   if (term.termType === "NamedNode" && IRI_FORBIDDEN.test(term.value)) {
-    throw new TypeError(
+    throw new InvalidInputError(
       `Cannot store the IRI ${JSON.stringify(term.value)}: IRIs may not contain spaces, ` +
         'control characters or any of <>"{}|^`\\',
     );
   }
   if (term.termType === "BlankNode" && !BLANK_LABEL.test(term.value)) {
-    throw new TypeError(
+    throw new InvalidInputError(
       `Cannot store the blank node label ${JSON.stringify(term.value)}: use letters, digits, ` +
         "'_', '-' and inner '.'",
     );

@@ -26,6 +26,7 @@ import {
   TorrentNotFoundError,
   validateTorrentFileName,
 } from "./torrent_index.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** Options for {@linkcode resolveIndexes}. */
 export interface ResolveIndexesOptions {
@@ -56,12 +57,23 @@ export function resolveIndexes(
   return specs.map((spec) => resolveIndex(spec, options));
 }
 
+/** A torrent index spec (`--index`, `OWM_INDEXES`) that cannot be used. */
+export class IndexSpecError extends SyntaxError {
+  /** Creates the error. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "IndexSpecError";
+  }
+}
+
 function resolveIndex(spec: string, options: ResolveIndexesOptions): TorrentIndex {
   const forms = 'use "dir:<path>", "http(s)://host/base/", "drive:" or "drive:<folderId>"';
   if (spec.startsWith("dir:")) {
     const path = spec.slice(4);
     if (path === "") {
-      throw new SyntaxError(`Invalid torrent index "dir:": give a folder, e.g. "dir:./torrents"`);
+      throw new IndexSpecError(
+        `Invalid torrent index "dir:": give a folder, e.g. "dir:./torrents"`,
+      );
     }
     return new LocalFolderIndex(path);
   }
@@ -69,7 +81,7 @@ function resolveIndex(spec: string, options: ResolveIndexesOptions): TorrentInde
     try {
       return new LocalFolderIndex(fileURLToPath(spec));
     } catch (error) {
-      throw new SyntaxError(
+      throw new IndexSpecError(
         `Invalid torrent index ${JSON.stringify(spec)}: ${(error as Error).message}`,
       );
     }
@@ -78,7 +90,7 @@ function resolveIndex(spec: string, options: ResolveIndexesOptions): TorrentInde
     try {
       return new HttpIndex(spec, { token: options.httpToken });
     } catch (error) {
-      throw new SyntaxError((error as Error).message, { cause: error });
+      throw new IndexSpecError((error as Error).message, { cause: error });
     }
   }
   if (spec === "drive:" || spec.startsWith("drive:")) {
@@ -90,10 +102,10 @@ function resolveIndex(spec: string, options: ResolveIndexesOptions): TorrentInde
         folderId,
       });
     } catch (error) {
-      throw new SyntaxError((error as Error).message, { cause: error });
+      throw new IndexSpecError((error as Error).message, { cause: error });
     }
   }
-  throw new SyntaxError(`Invalid torrent index ${JSON.stringify(spec)}: ${forms}`);
+  throw new IndexSpecError(`Invalid torrent index ${JSON.stringify(spec)}: ${forms}`);
 }
 
 /** Where a torrent was found. */
@@ -166,10 +178,11 @@ async function firstHit<T>(
 ): Promise<T> {
   validateTorrentFileName(fileName);
   if (indexes.length === 0) {
-    throw new TypeError(
+    throw new InvalidInputError(
       `No torrent index is configured to look for ${
         JSON.stringify(fileName)
       } in: add one, e.g. "dir:<path>", "https://…/" or "drive:"`,
+      { status: 409, code: "no-index" },
     );
   }
   const failures: { index: TorrentIndex; error: unknown }[] = [];

@@ -37,6 +37,7 @@
 import { join } from "node:path";
 import { atomicWriteFile } from "../graph/atomic_write.ts";
 import { IndexAuthError, type IndexRef } from "./torrent_index.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /**
  * What the Drive index needs of a Google auth client: any client of Google's
@@ -84,7 +85,7 @@ export function driveScopes(access: DriveAccess): string[] {
     case "read-publish":
       return [DRIVE_READONLY_SCOPE, DRIVE_FILE_SCOPE];
   }
-  throw new TypeError(
+  throw new InvalidInputError(
     `Unknown Drive access ${JSON.stringify(access)}: use "read", "publish" or "read-publish"`,
   );
 }

@@ -29,6 +29,7 @@ import {
   TorrentNotFoundError,
   validateTorrentFileName,
 } from "./torrent_index.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 type GoogleAuthClient = NonNullable<drive_v3.Options["auth"]>;
 
@@ -90,7 +91,7 @@ export class DriveIndex implements TorrentIndex {
   /** Creates the index; credentials are read on first use. */
   constructor(options: DriveIndexOptions = {}) {
     if (options.folderId !== undefined && !/^[A-Za-z0-9_-]+$/.test(options.folderId)) {
-      throw new TypeError(
+      throw new InvalidInputError(
         `Invalid Drive folder id ${
           JSON.stringify(options.folderId)
         }: copy the id from the folder's URL ` +

@@ -25,6 +25,7 @@ import {
   TorrentNotFoundError,
   validateTorrentFileName,
 } from "./torrent_index.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** The largest `index.json` read unless told otherwise: 32 MiB. */
 export const DEFAULT_MAX_LISTING_BYTES: number = 32 * 1024 * 1024;
@@ -71,7 +72,7 @@ export class HttpIndex implements TorrentIndex {
     try {
       url = new URL(base);
     } catch {
-      throw new TypeError(
+      throw new InvalidInputError(
         `Invalid HTTP index URL ${JSON.stringify(String(base))}: give an absolute http(s) URL`,
       );
     }

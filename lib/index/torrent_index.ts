@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** The largest `.torrent` an index fetches unless told otherwise: 16 MiB. */
 export const DEFAULT_MAX_TORRENT_BYTES: number = 16 * 1024 * 1024;
@@ -137,9 +138,10 @@ export const MAX_TORRENT_FILE_NAME_BYTES = 255;
 export function validateTorrentFileName(fileName: string): string {
   const problem = torrentFileNameProblem(fileName);
   if (problem) {
-    throw new TypeError(
+    throw new InvalidInputError(
       `Invalid torrent file name ${JSON.stringify(fileName)}: ${problem}; ` +
         `give a plain file name such as "d9da5ce947c6f1c127dfcdc2ede63320.torrent"`,
+      { code: "bad-torrent-name" },
     );
   }
   return fileName;

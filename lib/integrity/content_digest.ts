@@ -58,6 +58,7 @@ import {
   MultiHash,
 } from "./hash.ts";
 import { listTree } from "./tree.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** The digests of some content, and what the content was. */
 export interface ContentDigests<A extends HashAlgorithm = HashAlgorithm> {
@@ -159,7 +160,10 @@ export async function digestContent<A extends HashAlgorithm>(
   const info = await Deno.stat(path);
   if (info.isDirectory) return await folderDigest(path, algorithms, options);
   if (!info.isFile) {
-    throw new TypeError(`'${path}' is neither a file nor a folder: give the content to hash`);
+    throw new InvalidInputError(
+      `'${path}' is neither a file nor a folder: give the content to hash`,
+      { status: 422, code: "unsupported-file" },
+    );
   }
   const hash = new MultiHash(algorithms);
   let done = 0;

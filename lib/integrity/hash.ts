@@ -7,6 +7,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { listTree } from "./tree.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** The digest algorithms this module computes, as `node:crypto` names them. */
 export const HASH_ALGORITHMS = ["md5", "sha256", "sha512"] as const;
@@ -167,8 +168,9 @@ export async function hashFile<A extends HashAlgorithm>(
   const hash = new MultiHash(algorithms);
   const info = await Deno.stat(path);
   if (!info.isFile) {
-    throw new TypeError(
+    throw new InvalidInputError(
       `'${path}' is not a regular file: give a file, or use hashTree() for a folder`,
+      { status: 422, code: "unsupported-file" },
     );
   }
   const reader = new FileReader(options.bufferSize);

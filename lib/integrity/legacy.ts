@@ -13,6 +13,7 @@
  */
 import { digestContent } from "./content_digest.ts";
 import type { HashOptions } from "./hash.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 const LEGACY_NAME = /^([0-9a-f]{32})\.torrent$/i;
 
@@ -53,7 +54,9 @@ export function legacyNameOf(torrentFileName: string): string | undefined {
  */
 export function legacyTorrentFileName(md5: string): string {
   if (!/^[0-9a-f]{32}$/i.test(md5)) {
-    throw new TypeError(`MD5 '${md5}' is not 32 hexadecimal digits: give the content's hex MD5`);
+    throw new InvalidInputError(
+      `MD5 '${md5}' is not 32 hexadecimal digits: give the content's hex MD5`,
+    );
   }
   return `${md5.toLowerCase()}.torrent`;
 }

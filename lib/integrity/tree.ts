@@ -4,6 +4,7 @@
  * @module
  */
 import { join } from "node:path";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** One regular file below a folder. */
 export interface TreeEntry {
@@ -95,7 +96,10 @@ export async function listTree(
 ): Promise<TreeEntry[]> {
   const info = await Deno.stat(dir);
   if (!info.isDirectory) {
-    throw new TypeError(`'${dir}' is not a folder: give a folder, or hash the file itself`);
+    throw new InvalidInputError(
+      `'${dir}' is not a folder: give a folder, or hash the file itself`,
+      { status: 422, code: "not-a-folder" },
+    );
   }
   const found: { entry: TreeEntry; key: Uint8Array }[] = [];
   const pending: string[] = [""];

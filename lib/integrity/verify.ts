@@ -13,6 +13,7 @@
 import { digestContent } from "./content_digest.ts";
 import type { HashAlgorithm, HashOptions } from "./hash.ts";
 import { legacyNameOf } from "./legacy.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** What a check compares, as the report names it. */
 export const CHECK_KINDS = ["md5", "sha256", "sha512", "legacy-md5", "pieces"] as const;
@@ -97,7 +98,7 @@ export function parseHexDigest(algorithm: HashAlgorithm, value: string): string 
   const length = HEX_LENGTH[algorithm];
   if (value.length !== length || !/^[0-9a-f]*$/i.test(value)) {
     const what = value.length !== length ? `${value.length} characters long` : "not hexadecimal";
-    throw new TypeError(
+    throw new InvalidInputError(
       `Expected ${algorithm} '${value}' is ${what}: a ${
         DISPLAY[algorithm]
       } digest is ${length} hexadecimal digits`,
@@ -146,8 +147,9 @@ export async function verify(
   if (expected.legacyTorrentName !== undefined) {
     legacy = legacyNameOf(expected.legacyTorrentName);
     if (legacy === undefined) {
-      throw new TypeError(
+      throw new InvalidInputError(
         `Torrent file name '${expected.legacyTorrentName}' is not a legacy '<md5>.torrent' name: it must be 32 hexadecimal digits followed by .torrent`,
+        { status: 422, code: "bad-field" },
       );
     }
   }

@@ -9,6 +9,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
 import { LoadFailedError } from "./errors.ts";
 import { PathEscapeError, UnsafeFieldPathError } from "../fs/confine.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** Options passed through {@linkcode DataSourceDirLoader.load}. */
 export interface LoadOptions {
@@ -56,7 +57,7 @@ export abstract class DataSourceDirLoader {
   /** Creates a loader with its base directory and directory key. */
   constructor(baseDirectory: string, directoryKey: string) {
     if (!/^[A-Za-z0-9_.-]+$/.test(directoryKey) || directoryKey === "." || directoryKey === "..") {
-      throw new TypeError(
+      throw new InvalidInputError(
         `Directory key '${directoryKey}' must be a plain name of letters, digits, '_', '.' and '-'`,
       );
     }

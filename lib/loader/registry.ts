@@ -10,6 +10,7 @@ import { atomicWriteFile } from "../graph/atomic_write.ts";
 import { withFileLock } from "../graph/lock.ts";
 import type { DataSourceDirLoader, LoadOptions } from "./dir_loader.ts";
 import { NoLoaderError } from "./errors.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** One remembered load. */
 export interface LoadedEntry {
@@ -115,9 +116,9 @@ export class LoaderRegistry {
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return {};
       if (error instanceof SyntaxError) {
-        throw new SyntaxError(
+        throw new InvalidInputError(
           `The loaded-directories index ${this.indexPath} is not valid JSON: delete it (loads will be remembered again)`,
-          { cause: error },
+          { cause: error, status: 409, code: "bad-state-file" },
         );
       }
       throw error;

@@ -9,6 +9,7 @@ import { basename } from "node:path";
 import { hashFile } from "../integrity/hash.ts";
 import { listTree } from "../integrity/tree.ts";
 import { compareCodePoints, type LockedFile } from "./lock_format.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** One file of the content, before hashing. */
 export interface ContentFile {
@@ -45,8 +46,9 @@ export async function listContent(contentPath: string): Promise<ContentFile[] | 
   const name = basename(contentPath);
   if (info.isFile) return [{ path: name, absolutePath: contentPath, size: info.size }];
   if (!info.isDirectory) {
-    throw new TypeError(
+    throw new InvalidInputError(
       `'${contentPath}' is neither a file nor a folder: remove it and fetch the content again`,
+      { status: 422, code: "unsupported-file" },
     );
   }
   const files = (await listTree(contentPath)).map((e) => ({

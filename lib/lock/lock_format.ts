@@ -38,6 +38,7 @@
  */
 import { compareBytes } from "../integrity/tree.ts";
 import { LockFileError } from "./errors.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** The format version this library writes and reads. */
 export const LOCK_FORMAT_VERSION = 1;
@@ -91,7 +92,12 @@ export function compareCodePoints(a: string, b: string): number {
 /** The content's name (the torrent's name): the first component of the files' paths. */
 export function contentNameOf(entry: LockEntry): string {
   const first = entry.files[0];
-  if (!first) throw new TypeError(`The lock entry of '${entry.id}' pins no files`);
+  if (!first) {
+    throw new InvalidInputError(`The lock entry of '${entry.id}' pins no files`, {
+      status: 422,
+      code: "bad-lock",
+    });
+  }
   return first.path.split("/")[0]!;
 }
 

@@ -8,16 +8,69 @@
  */
 import { basename, resolve } from "node:path";
 import type { DataSource, DataSourceClass } from "../datasource/data_source.ts";
+import { DataSourceClassError } from "../datasource/errors.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import { digestContent } from "../integrity/content_digest.ts";
 import { legacyTorrentFileName } from "../integrity/legacy.ts";
-import type { IndexEntry, TorrentIndex } from "../index/torrent_index.ts";
+import { type IndexEntry, TorrentExistsError, type TorrentIndex } from "../index/torrent_index.ts";
 import { createTorrent } from "../torrent/create.ts";
 import { checkContentNames } from "../loader/located_content.ts";
 import type { TorrentHandle } from "../torrent/handle.ts";
 import { magnetLink } from "../torrent/magnet.ts";
 import type { Metainfo } from "../torrent/metainfo.ts";
 import type { TorrentSession } from "../torrent/session.ts";
+import type { UrlPolicyOptions } from "../torrent/url_policy.ts";
+
+/**
+ * The same content is already published under this torrent file name, as a
+ * different torrent (the files lie under another folder or file name, which
+ * is part of the torrent). Nothing was changed.
+ */
+export class AlreadyPublishedError extends Error {
+  /** The `<md5>.torrent` name both would use. */
+  readonly torrentFileName: string;
+  /** The DataSource that recorded the existing torrent (a CURIE), when this store has one. */
+  readonly existing: string | undefined;
+  /** Creates the error. */
+  constructor(
+    torrentFileName: string,
+    existing: { id: string; fileName: string | undefined } | undefined,
+    fileName: string,
+    options?: ErrorOptions,
+  ) {
+    const what = `The same content is already published as ${torrentFileName}`;
+    super(
+      existing
+        ? `${what} by ${existing.id}${
+          existing.fileName === undefined ? "" : ` (from '${existing.fileName}')`
+        }, as a different torrent because its name differs from '${fileName}'; nothing was changed: use ${existing.id}${
+          existing.fileName === undefined || existing.fileName === fileName
+            ? ""
+            : `, or publish this content named '${existing.fileName}' to make the same torrent`
+        }`
+        : `${what} in the index, as a different torrent (another name for the same files); nothing was changed: fetch that torrent, or remove ${torrentFileName} from the index first`,
+      options,
+    );
+    this.name = "AlreadyPublishedError";
+    this.torrentFileName = torrentFileName;
+    this.existing = existing?.id;
+  }
+}
+
+/** The DataSource in `repository` that recorded `torrentFileName`, if any. */
+async function publishedBy(
+  repository: DataSourceRepository,
+  torrentFileName: string,
+): Promise<{ id: string; fileName: string | undefined } | undefined> {
+  for (const item of await repository.list()) {
+    const ds = await repository.find(item.id).catch(() => undefined);
+    if (ds?.fields.has("torrentFileName") && ds.get("torrentFileName") === torrentFileName) {
+      const fileName = ds.fields.has("fileName") ? ds.get("fileName") : undefined;
+      return { id: item.id, fileName: typeof fileName === "string" ? fileName : undefined };
+    }
+  }
+  return undefined;
+}
 
 /** The fields a DataSource class needs to record a published torrent (those of `LocalFileDataSource`). */
 export const PUBLISH_FIELDS: readonly string[] = Object.freeze([
@@ -69,6 +122,8 @@ export interface PublishDataOptions {
   peers?: readonly string[];
   /** Cancels hashing. */
   signal?: AbortSignal;
+  /** Which tracker and web seed addresses are allowed (see lib/torrent/url_policy.ts). */
+  urlPolicy?: UrlPolicyOptions;
 }
 
 /** What {@linkcode publish} made. */
@@ -98,6 +153,13 @@ export interface PublishResult {
 /**
  * Publishes the file or folder at `path`.
  *
+ * @throws {UnsupportedFileError} For a pipe, device, link out of the folder or a name a fetcher
+ *   would change (nothing is published).
+ * @throws {NameCollisionError} For two names that differ only in case (nothing is published).
+ * @throws {AlreadyPublishedError} When the index already holds a different torrent of the same
+ *   content (nothing is published).
+ * @throws {RefusedUrlError} For a refused tracker or web seed URL.
+ *
  * @example
  * ```ts ignore
  * const result = await publish("data/worms", {
@@ -118,7 +180,7 @@ export async function publish(path: string, options: PublishDataOptions): Promis
   const probe = new cls({ key: options.key } as never);
   for (const field of PUBLISH_FIELDS) {
     if (!probe.fields.has(field)) {
-      throw new TypeError(
+      throw new DataSourceClassError(
         `Class ${cls.name} has no field '${field}': publish with a LocalFileDataSource subclass (e.g. CSVDataSource)`,
       );
     }
@@ -128,6 +190,7 @@ export async function publish(path: string, options: PublishDataOptions): Promis
     trackers: [...(options.trackers ?? [])],
     webSeeds: [...(options.webSeeds ?? [])],
     createdBy: "owmeta-torrent",
+    ...(options.urlPolicy ? { urlPolicy: options.urlPolicy } : {}),
   });
   const { digests } = await digestContent(content, ["md5", "sha256"], signal ? { signal } : {});
   const torrentFileName = legacyTorrentFileName(digests.md5);
@@ -144,11 +207,20 @@ export async function publish(path: string, options: PublishDataOptions): Promis
     ...(options.description === undefined ? {} : { description: options.description }),
   } as never);
   checkContentNames(dataSource); // names among options.fields are data: none may lead outside
-  const indexEntry = options.index
-    ? await options.index.publish(torrentFileName, bytes, {
-      ...(options.description === undefined ? {} : { description: options.description }),
-    })
-    : undefined;
+  let indexEntry: IndexEntry | undefined;
+  try {
+    indexEntry = options.index
+      ? await options.index.publish(torrentFileName, bytes, {
+        ...(options.description === undefined ? {} : { description: options.description }),
+      })
+      : undefined;
+  } catch (error) {
+    if (!(error instanceof TorrentExistsError)) throw error;
+    const existing = await publishedBy(options.repository, torrentFileName);
+    throw new AlreadyPublishedError(torrentFileName, existing, basename(content), {
+      cause: error,
+    });
+  }
   await options.repository.save([dataSource], options.context ? { context: options.context } : {});
   const seeding = options.session
     ? await options.session.seed(content, bytes, options.peers ? { peers: options.peers } : {})

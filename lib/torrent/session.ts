@@ -26,6 +26,7 @@ import { planLayout } from "./layout.ts";
 import { isPeerAddress } from "./magnet.ts";
 import { BanList, type PeerRef } from "./peer_policy.ts";
 import { resolveSource, type TorrentSource } from "./source.ts";
+import { checkUrls, screenUrls, type UrlPolicyOptions } from "./url_policy.ts";
 
 /** The listening port used when none is given (falls back to any free port if taken). */
 export const DEFAULT_PORT = 6881;
@@ -50,6 +51,15 @@ export interface TorrentSessionOptions {
   uploadLimit?: number;
   /** Hash failures after which a peer is disconnected and banned for the session. @default {3} */
   maxHashFailuresPerPeer?: number;
+  /**
+   * Which tracker and web seed addresses may be contacted (see url_policy.ts):
+   * link-local and metadata addresses are refused unless allowed. Refused
+   * URLs given in options are an error; those that came with a torrent or
+   * magnet are dropped with a warning.
+   */
+  urlPolicy?: UrlPolicyOptions;
+  /** Where warnings go (a dropped tracker or web seed). @default {console.warn} */
+  onWarning?: (message: string) => void;
 }
 
 /** Options for {@linkcode TorrentSession.add}. */
@@ -230,7 +240,7 @@ export class TorrentSession implements AsyncDisposable {
   async add(source: Uint8Array | string, options: AddOptions): Promise<TorrentHandle> {
     this.#checkOpen();
     const peers = checkPeers(options.peers);
-    const found = await resolveSource(source, this.#stateDir);
+    const found = await this.#screen(await resolveSource(source, this.#stateDir), options);
     const existing = await this.#existing(found.infoHash);
     if (existing) return existing;
     const dir = resolve(options.dir);
@@ -278,7 +288,7 @@ export class TorrentSession implements AsyncDisposable {
   ): Promise<TorrentHandle> {
     this.#checkOpen();
     const peers = checkPeers(options.peers);
-    const found = await resolveSource(torrent, this.#stateDir);
+    const found = await this.#screen(await resolveSource(torrent, this.#stateDir), options);
     const meta = found.meta!;
     const existing = await this.#existing(found.infoHash);
     if (existing) return existing;
@@ -342,6 +352,38 @@ export class TorrentSession implements AsyncDisposable {
     });
     this.#handles.set(found.infoHash, handle);
     return handle;
+  }
+
+  /**
+   * Applies the URL policy: refused trackers and web seeds given in `extra`
+   * are an error; those that came with the torrent or magnet are dropped,
+   * each with a warning.
+   */
+  async #screen(
+    found: TorrentSource,
+    extra: { announce?: readonly string[]; webSeeds?: readonly string[] },
+  ): Promise<TorrentSource> {
+    const policy = this.#options.urlPolicy ?? {};
+    await checkUrls(extra.announce ?? [], "tracker", policy);
+    await checkUrls(extra.webSeeds ?? [], "web seed", policy);
+    const [metaAnnounce, metaUrlList, announce, webSeeds] = await Promise.all([
+      screenUrls(found.meta?.announce ?? [], "tracker", policy),
+      screenUrls(found.meta?.urlList ?? [], "web seed", policy),
+      screenUrls(found.announce, "tracker", policy),
+      screenUrls(found.webSeeds, "web seed", policy),
+    ]);
+    const warn = this.#options.onWarning ?? ((message: string) => console.warn(message));
+    for (const screened of [metaAnnounce, metaUrlList, announce, webSeeds]) {
+      for (const warning of screened.warnings) warn(`${found.infoHash}: ${warning}`);
+    }
+    return {
+      ...found,
+      meta: found.meta
+        ? { ...found.meta, announce: metaAnnounce.kept, urlList: metaUrlList.kept }
+        : null,
+      announce: announce.kept,
+      webSeeds: webSeeds.kept,
+    };
   }
 
   #ban(peer: PeerRef): void {
