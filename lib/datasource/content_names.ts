@@ -23,6 +23,20 @@ export function namesAFile(field: string): boolean {
 }
 
 /**
+ * How errors name a DataSource: `ClassName:key` when it has a key, else its IRI.
+ *
+ * @example
+ * ```ts
+ * import { CSVDataSource } from "./csv_data_source.ts";
+ * import { ownerName } from "./content_names.ts";
+ * ownerName(new CSVDataSource({ key: "worms" })); // "CSVDataSource:worms"
+ * ```
+ */
+export function ownerName(ds: DataSource): string {
+  return ds.key !== undefined && ds.key !== "" ? `${ds.className}:${ds.key}` : ds.identifier;
+}
+
+/**
  * Checks every field of `ds` that names a file (`fileName`, `csvFileName`,
  * `torrentFileName`, and any other `…FileName` field of a subclass): each must
  * be a plain relative name inside the content folder (see
@@ -45,7 +59,7 @@ export function namesAFile(field: string): boolean {
 export function checkContentNames(ds: DataSource): void {
   const fields = [...ds.fields.keys()].filter(namesAFile)
     .sort((a, b) => Number(a === "fileName") - Number(b === "fileName"));
-  const owner = ds.identifier;
+  const owner = ownerName(ds);
   for (const field of fields) {
     for (const value of ds.getAll(field)) {
       if (value === undefined || value === null) continue;

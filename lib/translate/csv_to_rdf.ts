@@ -33,6 +33,7 @@
  *
  * @module
  */
+import { ownerName } from "../datasource/content_names.ts";
 import { basename, join } from "node:path";
 import { checkDelimiter, CsvSyntaxError } from "../csv/parser.ts";
 import { readCsvFile } from "../csv/read.ts";
@@ -136,7 +137,7 @@ async function csvFileOf(input: TranslationInput): Promise<string> {
     : undefined;
   // A name from the graph is data: refused before anything is read when it leads outside.
   if (named !== undefined && named !== "") {
-    checkRelativeName(named, "csvFileName", input.source.identifier);
+    checkRelativeName(named, "csvFileName", ownerName(input.source));
   }
   const contentPath = await confinedContent(input);
   const info = await Deno.stat(contentPath);
@@ -148,7 +149,7 @@ async function csvFileOf(input: TranslationInput): Promise<string> {
       contentPath,
       named,
       "csvFileName",
-      input.source.identifier,
+      ownerName(input.source),
     );
     if ((await Deno.stat(path).catch(() => undefined))?.isFile) return path;
   }
