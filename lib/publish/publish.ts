@@ -43,12 +43,12 @@ export class AlreadyPublishedError extends Error {
       existing
         ? `${what} by ${existing.id}${
           existing.fileName === undefined ? "" : ` (from '${existing.fileName}')`
-        }, as a different torrent because its name differs from '${fileName}'; nothing was changed: use ${existing.id}${
+        }, as a different torrent (${
           existing.fileName === undefined || existing.fileName === fileName
-            ? ""
-            : `, or publish this content named '${existing.fileName}' to make the same torrent`
-        }`
-        : `${what} in the index, as a different torrent (another name for the same files); nothing was changed: fetch that torrent, or remove ${torrentFileName} from the index first`,
+            ? "other trackers, web seeds or piece size"
+            : `named '${existing.fileName}', not '${fileName}'`
+        }); nothing was changed: use ${existing.id}, or remove ${torrentFileName} from the index first`
+        : `${what} in the index, as a different torrent (another name, other trackers or web seeds); nothing was changed: fetch that torrent, or remove ${torrentFileName} from the index first`,
       options,
     );
     this.name = "AlreadyPublishedError";
