@@ -81,7 +81,7 @@ Deno.test(
   async () => {
     const tmp = await tempDir();
     const src = await makeDataset(join(tmp, "src"), { a: 3_000_000, b: 1_000_000, c: 500_000 });
-    const { bytes: torrent } = await torrentOf(src, { pieceLength: 16384 });
+    const { bytes: torrent, metainfo } = await torrentOf(src, { pieceLength: 16384 });
     await using good = await TorrentSession.open(testSessionOptions(join(tmp, "good")));
     await good.seed(src, torrent);
     await using bad = await corruptSeeder(tmp, src, torrent);
@@ -100,6 +100,12 @@ Deno.test(
     await assertSameTree(join(tmp, "dl", "dataset"), src);
     const status = handle.status();
     assert(!status.bannedPeers.includes(goodAddress), `honest peer banned: ${status.bannedPeers}`);
-    assert(status.bannedPeers.every((p) => p === badAddress), `${status.bannedPeers}`);
+    // The corruption was really exercised: the bad peer served pieces, they failed their
+    // hashes, and it (only it) was banned for them.
+    const badSent = bad.get(metainfo.infoHash)!.status().uploaded;
+    assert(badSent > 0, "the corrupt peer served pieces");
+    assert(status.corruptBytes > 0, "pieces from the corrupt peer failed their hash");
+    assertEquals(status.bannedPeers, [badAddress], "the corrupt peer was banned");
+    assert(good.get(metainfo.infoHash)!.status().uploaded > 0, "the honest peer served pieces");
   },
 );
