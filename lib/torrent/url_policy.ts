@@ -16,8 +16,9 @@
  *
  * Loopback (127.0.0.0/8, ::1) and private networks stay allowed: a local
  * tracker or seeder is an ordinary setup. Link-local and metadata addresses
- * are allowed with `OWM_ALLOW_LINK_LOCAL=1` (`owm --allow-link-local`), or
- * `allowLinkLocal: true` where an API takes options.
+ * are allowed with `OWM_ALLOW_LINK_LOCAL=1` (for `owm` and the bridge),
+ * `owm --allow-link-local`, or `urlPolicy: { allowLinkLocal: true }` in the
+ * options of `createTorrent`, `publish` and `TorrentSession.open`.
  *
  * The check of a host name resolves it once, before use; the engine resolves
  * it again when it connects (a name whose answer changes in between is not
@@ -49,7 +50,7 @@ export interface UrlPolicyOptions {
 export const ALLOW_LINK_LOCAL_ENV = "OWM_ALLOW_LINK_LOCAL";
 
 const HOW_TO_ALLOW =
-  `to contact it anyway, set ${ALLOW_LINK_LOCAL_ENV}=1 (owm: --allow-link-local; API: allowLinkLocal: true)`;
+  `to contact it anyway, set ${ALLOW_LINK_LOCAL_ENV}=1 (or owm --allow-link-local; in code, urlPolicy: { allowLinkLocal: true })`;
 
 const PROTOCOLS: Record<UrlKind, ReadonlySet<string>> = {
   tracker: new Set(["http:", "https:", "udp:", "ws:", "wss:"]),
@@ -170,7 +171,7 @@ export function refusedAddressReason(address: string): string | undefined {
   if (g.every((x) => x === 0)) return "it is the unspecified address (::)";
   const embedded = [g[6]! >> 8, g[6]! & 0xff, g[7]! >> 8, g[7]! & 0xff];
   const first5Zero = g.slice(0, 5).every((x) => x === 0);
-  const mapped = first5Zero && (g[5] === 0xffff || g[5] === 0);
+  const mapped = first5Zero && g[5] === 0xffff;
   const nat64 = g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0);
   if (mapped || nat64) {
     const reason = ipv4Reason(embedded);
