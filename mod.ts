@@ -148,6 +148,17 @@ export {
   sanitizeTorrentPath,
 } from "./lib/torrent/paths.ts";
 export {
+  assertInside,
+  checkRelativeName,
+  confinedFieldPath,
+  confinedPath,
+  confinedRealPath,
+  LinkEscapeError,
+  relativeNameProblem,
+  UnsafeFieldPathError,
+} from "./lib/fs/confine.ts";
+export { checkContentNames, ownerName } from "./lib/datasource/content_names.ts";
+export {
   choosePieceLength,
   type CreatedTorrent,
   createTorrent,
