@@ -148,7 +148,14 @@ export class LocalFolderIndex implements TorrentIndex {
     }
     const entries: IndexEntry[] = [];
     for (const name of names.sort()) {
-      const entry = await this.find(name);
+      let entry: IndexEntry | undefined;
+      try {
+        entry = await this.find(name);
+      } catch (error) {
+        // A link out of the folder is not listed (find() and fetch() refuse it by name).
+        if (error instanceof IndexError && error.cause instanceof PathEscapeError) continue;
+        throw error;
+      }
       if (entry) entries.push(entry);
     }
     return entries;
