@@ -128,3 +128,51 @@ Deno.test({
     assertEquals((await bridge.stderr).split("\n").filter((l) => l.startsWith("    at ")), []);
   },
 });
+
+Deno.test("POST /api/uploads of two names that differ only in case, and of content already published: 409, one line, nothing left, no stack", async () => {
+  const home = join(await tempDir(), "store");
+  const bridge = await spawnBridge(home);
+  const { token } = JSON.parse(await Deno.readTextFile(join(home, "bridge.json")));
+  const upload = async (key: string, files: [string, string][]) => {
+    const body = new FormData();
+    body.append("class", "CSVDataSource");
+    body.append("key", key);
+    for (const [name, text] of files) body.append("file", new File([text], name));
+    const res = await fetch(`${bridge.url}/api/uploads`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body,
+    });
+    return { status: res.status, body: await res.json() as ApiError & { id?: string } };
+  };
+  let stderr: string;
+  try {
+    const clash = await upload("clash", [["Data.csv", "1,2\n"], ["data.csv", "3,4\n"]]);
+    assertEquals([clash.status, clash.body.error?.code], [409, "name-collision"]);
+    assertStringIncludes(clash.body.error.message, "only in case");
+
+    const first = await upload("first", [["a.csv", "the same bytes\n"]]);
+    assertEquals(first.status, 201, JSON.stringify(first.body));
+    const again = await upload("again", [["b.csv", "the same bytes\n"]]);
+    assertEquals([again.status, again.body.error?.code], [409, "already-published"]);
+    assertStringIncludes(again.body.error.message, "CSVDataSource:first");
+    assert(!/replace/i.test(again.body.error.message), again.body.error.message);
+    for (const answer of [clash, again]) assert(!answer.body.error.message.includes("\n"));
+
+    const listed = await fetch(`${bridge.url}/api/datasources`, {
+      headers: { authorization: `Bearer ${token}` },
+    }).then((r) => r.json()) as { id: string }[];
+    assertEquals(
+      listed.map((d) => d.id),
+      ["CSVDataSource:first"],
+      "the refused uploads left no DataSource",
+    );
+    const left = [...Deno.readDirSync(join(home, "uploads"))].map((e) => e.name);
+    assertEquals(left.length, 1, `only the published upload's folder is left: ${left}`);
+  } finally {
+    bridge.child.kill("SIGTERM");
+    assertEquals(await bridge.exited(30_000), 0);
+    stderr = await bridge.stderr;
+  }
+  assertEquals(stderr.split("\n").filter((l) => l.startsWith("    at ")), [], stderr);
+});
