@@ -1,24 +1,23 @@
 /**
- * A second process for the concurrent-add test: waits for `<go>` to exist,
- * then adds `<content>` (with the torrent `<torrent>`) to the cache in
+ * A second process for the concurrent-add test: loads everything, prints
+ * `ready`, waits for a line on stdin (the go signal, sent to every worker at
+ * once), then adds `<content>` (with the torrent `<torrent>`) to the cache in
  * `<cacheDir>` as store `<home>`, and prints the entry's record as JSON.
  *
- * Usage: deno run -A _add_worker.ts <cacheDir> <content> <torrent> <home> <go>
+ * Usage: deno run -A _add_worker.ts <cacheDir> <content> <torrent> <home>
  *
  * @module
  */
 import { ContentCache } from "../../lib/cache/content_cache.ts";
 import { parseMetainfo } from "../../lib/torrent/metainfo.ts";
 
-const [cacheDir, content, torrent, home, go] = Deno.args;
+const [cacheDir, content, torrent, home] = Deno.args;
 const meta = parseMetainfo(await Deno.readFile(torrent!));
-for (;;) {
-  try {
-    await Deno.stat(go!);
-    break;
-  } catch {
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-const entry = await new ContentCache(cacheDir!).add(content!, meta, { home: home! });
+const cache = new ContentCache(cacheDir!);
+console.log("ready");
+const reader = Deno.stdin.readable.getReader();
+const { value } = await reader.read(); // the go signal
+reader.releaseLock();
+if (new TextDecoder().decode(value) !== "go\n") throw new Error("expected the go signal on stdin");
+const entry = await cache.add(content!, meta, { home: home! });
 console.log(JSON.stringify(entry.record));

@@ -113,14 +113,32 @@ Deno.test("ContentCache.add of content already there keeps one entry and records
   });
 });
 
-Deno.test("two processes adding the same content at once leave one whole entry", async () => {
+/** The lines of a stream, one per next() call ("" at the end). */
+function lines(stream: ReadableStream<Uint8Array>): { next(): Promise<string> } {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  return {
+    async next() {
+      while (!buffer.includes("\n")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+      }
+      const at = buffer.indexOf("\n");
+      const line = at < 0 ? buffer : buffer.slice(0, at);
+      buffer = at < 0 ? "" : buffer.slice(at + 1);
+      return line;
+    },
+  };
+}
+
+Deno.test("three processes adding the same content at once leave one whole entry", async () => {
   await withTempDir(async (tmp) => {
     const { path } = await dataset(tmp);
     const { bytes: torrent, metainfo } = await torrentOf(path);
     const torrentPath = join(tmp, "t.torrent");
     await Deno.writeFile(torrentPath, torrent);
     const cacheDir = join(tmp, "cache");
-    const go = join(tmp, "go");
     const workers = ["/stores/a", "/stores/b", "/stores/c"].map((home) =>
       new Deno.Command(Deno.execPath(), {
         args: [
@@ -133,19 +151,27 @@ Deno.test("two processes adding the same content at once leave one whole entry",
           path,
           torrentPath,
           home,
-          go,
         ],
+        stdin: "piped",
         stdout: "piped",
         stderr: "piped",
       }).spawn()
     );
-    await new Promise((r) => setTimeout(r, 1500)); // all three are loaded and polling
-    await Deno.writeTextFile(go, "");
-    const outs = await Promise.all(workers.map((w) => w.output()));
-    for (const out of outs) assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
-    const records: CacheEntryRecord[] = outs.map((o) =>
-      JSON.parse(new TextDecoder().decode(o.stdout))
-    );
+    // Each worker says "ready" once loaded, then waits for "go" on stdin: all three start at once.
+    const outputs = workers.map((w) => lines(w.stdout));
+    for (const output of outputs) assertEquals(await output.next(), "ready");
+    await Promise.all(workers.map(async (w) => {
+      const writer = w.stdin.getWriter();
+      await writer.write(new TextEncoder().encode("go\n"));
+      await writer.close();
+    }));
+    const records: CacheEntryRecord[] = [];
+    for (const [i, worker] of workers.entries()) {
+      const status = await worker.status;
+      const stderr = await new Response(worker.stderr).text();
+      assertEquals(status.code, 0, stderr);
+      records.push(JSON.parse(await outputs[i]!.next()));
+    }
     assert(records.every((r) => r.infoHash === metainfo.infoHash));
     assertEquals(await entryDirs(cacheDir), [metainfo.infoHash], "one entry");
     assertEquals(await tmpNames(cacheDir), [], "the losers' folders are gone");

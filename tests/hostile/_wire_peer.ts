@@ -12,7 +12,8 @@ export type Misbehaviour =
   | { kind: "bad-pieces"; pieceCount: number }
   | { kind: "oversized"; length: number; stream: number }
   | { kind: "bogus-bitfield"; bitfield: Uint8Array }
-  | { kind: "stall" }
+  /** Claims every piece and unchokes, then never answers a request (counting them). */
+  | { kind: "stall"; pieceCount: number }
   | { kind: "metadata"; info: Uint8Array };
 
 /** A running hostile peer. */
@@ -25,6 +26,8 @@ export interface HostilePeer extends AsyncDisposable {
   readonly metadataServed: number;
   /** Blocks of garbage served. */
   readonly piecesServed: number;
+  /** Block requests received and never answered ("stall"). */
+  readonly requestsIgnored: number;
 }
 
 const PROTOCOL = new TextEncoder().encode("\x13BitTorrent protocol");
@@ -60,7 +63,13 @@ export function startHostilePeer(
   infoHash: string,
   behaviour: Misbehaviour,
 ): HostilePeer {
-  const stats = { handshakes: 0, closedByRemote: 0, metadataServed: 0, piecesServed: 0 };
+  const stats = {
+    handshakes: 0,
+    closedByRemote: 0,
+    metadataServed: 0,
+    piecesServed: 0,
+    requestsIgnored: 0,
+  };
   let closing = false;
   const [host, port] = [
     target.slice(0, target.lastIndexOf(":")),
@@ -111,7 +120,8 @@ export function startHostilePeer(
 
   function onHandshake(socket: Socket) {
     switch (behaviour.kind) {
-      case "bad-pieces": {
+      case "bad-pieces":
+      case "stall": {
         const bits = new Uint8Array(Math.ceil(behaviour.pieceCount / 8)).fill(0xff);
         const spare = behaviour.pieceCount % 8;
         if (spare) bits[bits.length - 1] = (0xff << (8 - spare)) & 0xff;
@@ -144,12 +154,11 @@ export function startHostilePeer(
         socket.write(message(20, concat(new Uint8Array([0]), hs)));
         break;
       }
-      case "stall":
-        break;
     }
   }
 
   function onMessage(socket: Socket, id: number, payload: Uint8Array) {
+    if (behaviour.kind === "stall" && id === 6) stats.requestsIgnored++;
     if (behaviour.kind === "bad-pieces" && id === 6 && payload.length === 12) {
       const view = new DataView(payload.buffer, payload.byteOffset);
       const block = new Uint8Array(view.getUint32(8));
@@ -186,6 +195,9 @@ export function startHostilePeer(
     },
     get piecesServed() {
       return stats.piecesServed;
+    },
+    get requestsIgnored() {
+      return stats.requestsIgnored;
     },
     async [Symbol.asyncDispose]() {
       closing = true;
