@@ -181,13 +181,17 @@ export function classify(error: Error): [ContentfulStatusCode, string, string] |
   if (error instanceof InvalidInputError) {
     return [error.status, error.code, firstLine(error.message)];
   }
+  // A full disk or a refused permission underneath (e.g. an index that could not write) is
+  // the machine's, whatever wraps it.
+  const environment = environmentAnswer(error);
+  if (environment) return environment;
   const mapped = BY_NAME[error.name];
   if (mapped) return [mapped[0], mapped[1], firstLine(error.message)];
   if (error.name === "TorrentError") {
     const byCode = TORRENT_ERRORS[(error as { code?: string }).code ?? ""];
-    if (byCode) return environmentAnswer(error) ?? [byCode[0], byCode[1], firstLine(error.message)];
+    if (byCode) return [byCode[0], byCode[1], firstLine(error.message)];
   }
-  return environmentAnswer(error);
+  return undefined;
 }
 
 /**
