@@ -55,7 +55,6 @@ const BY_NAME: Record<string, [ContentfulStatusCode, string]> = {
   IndexError: [502, "index-error"],
   TorrentLookupError: [502, "index-error"],
   IndexSpecError: [400, "bad-index"],
-  TorrentExistsError: [409, "already-published"],
   StoreWriteError: [507, "store-write"],
   StoreCorruptError: [500, "store-corrupt"],
   IntegrityError: [409, "integrity"],
@@ -185,6 +184,17 @@ export function classify(error: Error): [ContentfulStatusCode, string, string] |
   // the machine's, whatever wraps it.
   const environment = environmentAnswer(error);
   if (environment) return environment;
+  if (error.name === "TorrentExistsError") {
+    // Its message offers the library's `replace` option, which the API has not.
+    const { fileName, location } = error as Error & { fileName?: string; location?: string };
+    return [
+      409,
+      "already-published",
+      `A different torrent is already published as ${JSON.stringify(fileName)} in the index ${
+        JSON.stringify(location)
+      }; nothing was changed: remove it from that index first, or publish other content`,
+    ];
+  }
   const mapped = BY_NAME[error.name];
   if (mapped) return [mapped[0], mapped[1], firstLine(error.message)];
   if (error.name === "TorrentError") {

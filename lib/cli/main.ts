@@ -100,6 +100,15 @@ function errorLine(error: Error): string {
   if (code === "ENOSPC" || code === "EDQUOT" || /\(os error (28|122)\)/.test(message)) {
     return `owm: the disk is full: ${message}; free some space and try again`;
   }
+  if (error.name === "TorrentExistsError") {
+    // Its message offers the library's `replace` option, which owm has not.
+    const { fileName, location } = error as Error & { fileName?: string; location?: string };
+    return `owm: a different torrent is already published as ${
+      JSON.stringify(fileName)
+    } in the index ${
+      JSON.stringify(location)
+    }; nothing was changed: remove it from that index first, or publish to another index`;
+  }
   if (BUG_CLASSES.includes(error.constructor as ErrorConstructor)) {
     return `owm: unexpected error (a bug in owm; OWM_DEBUG=1 prints its stack): ${message}`;
   }

@@ -9,6 +9,7 @@ import { onError, requestId } from "../../kernel/http_errors.ts";
 import { InvalidInputError } from "../../lib/errors/invalid_input.ts";
 import { FieldError } from "../../lib/datasource/errors.ts";
 import { RefusedUrlError } from "../../lib/torrent/url_policy.ts";
+import { TorrentExistsError } from "../../lib/index/torrent_index.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 
 /** An app whose one route throws what `make` makes. */
@@ -93,4 +94,14 @@ Deno.test("a caller's or the machine's error has its own status, one line, and i
     assertMatch(answer.id ?? "", /^[0-9a-f-]{36}$/);
     assertEquals(lines, [], `${code} is not logged`);
   }
+});
+
+Deno.test("a torrent already in an index is 409 already-published, offering no option the API lacks", async () => {
+  const make = () => new TorrentExistsError({ kind: "dir", location: "dir:/x" }, "a.torrent");
+  const { value: answer, lines } = await logged(() => call(appThrowing(make)));
+  assertEquals([answer.status, answer.body.error.code], [409, "already-published"]);
+  assertStringIncludes(answer.body.error.message, '"a.torrent"');
+  assertStringIncludes(answer.body.error.message, '"dir:/x"');
+  assert(!/replace/i.test(answer.body.error.message), answer.body.error.message);
+  assertEquals(lines, []);
 });
