@@ -164,7 +164,19 @@ export {
   createTorrent,
   CreateTorrentError,
   type CreateTorrentOptions,
+  NameCollisionError,
+  UnsupportedFileError,
 } from "./lib/torrent/create.ts";
+export {
+  type AddressResolver,
+  checkUrls,
+  refusedAddressReason,
+  RefusedUrlError,
+  type UrlKind,
+  type UrlPolicyOptions,
+  urlRefusal,
+} from "./lib/torrent/url_policy.ts";
+export { InvalidInputError } from "./lib/errors/invalid_input.ts";
 export {
   isPeerAddress,
   isUsableUrl,
@@ -463,7 +475,12 @@ export {
 export { TorrentError, type TorrentErrorCode } from "./lib/torrent/errors.ts";
 
 // Publishing.
-export { publish, type PublishDataOptions, type PublishResult } from "./lib/publish/publish.ts";
+export {
+  AlreadyPublishedError,
+  publish,
+  type PublishDataOptions,
+  type PublishResult,
+} from "./lib/publish/publish.ts";
 
 // The bridge client.
 export {

@@ -25,6 +25,15 @@ import type { UrlPolicyOptions } from "../torrent/url_policy.ts";
  * The same content is already published under this torrent file name, as a
  * different torrent (the files lie under another folder or file name, which
  * is part of the torrent). Nothing was changed.
+ *
+ * @example
+ * ```ts ignore
+ * try {
+ *   await publish("copy-of-worms", { class: "CSVDataSource", key: "copy", repository, index });
+ * } catch (error) {
+ *   if (error instanceof AlreadyPublishedError) console.log(`use ${error.existing}`);
+ * }
+ * ```
  */
 export class AlreadyPublishedError extends Error {
   /** The `<md5>.torrent` name both would use. */

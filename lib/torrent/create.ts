@@ -27,6 +27,15 @@ export class CreateTorrentError extends Error {
  * A file that cannot be shared in a torrent: a pipe, socket or device, a
  * symbolic link out of the folder, to a folder or to nothing, or a name that
  * would be written under another name by whoever fetches it.
+ *
+ * @example
+ * ```ts ignore
+ * try {
+ *   await createTorrent("./dataset"); // holds a named pipe
+ * } catch (error) {
+ *   if (error instanceof UnsupportedFileError) console.log(error.path, error.kind);
+ * }
+ * ```
  */
 export class UnsupportedFileError extends CreateTorrentError {
   /** What it is, e.g. `"a named pipe (FIFO)"` or `"a symbolic link out of the folder"`. */
@@ -43,6 +52,15 @@ export class UnsupportedFileError extends CreateTorrentError {
  * Two files whose names differ only in case or Unicode normalisation (or a
  * file and a folder so named): on macOS and Windows, and for the engine, they
  * are one name, so the torrent could not be written or seeded as it is.
+ *
+ * @example
+ * ```ts ignore
+ * try {
+ *   await createTorrent("./dataset"); // holds Data.csv and data.csv
+ * } catch (error) {
+ *   if (error instanceof NameCollisionError) console.log(error.path, error.other);
+ * }
+ * ```
  */
 export class NameCollisionError extends CreateTorrentError {
   /** The other path of the pair. */

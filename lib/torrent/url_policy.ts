@@ -57,7 +57,20 @@ const PROTOCOLS: Record<UrlKind, ReadonlySet<string>> = {
   "web seed": new Set(["http:", "https:"]),
 };
 
-/** A tracker or web seed URL that is refused. */
+/**
+ * A tracker or web seed URL that is refused (422 `refused-url` from the bridge).
+ *
+ * @example
+ * ```ts
+ * import { checkUrls, RefusedUrlError } from "./url_policy.ts";
+ *
+ * try {
+ *   await checkUrls(["http://169.254.169.254/announce"], "tracker");
+ * } catch (error) {
+ *   if (error instanceof RefusedUrlError) console.log(error.url, error.reason);
+ * }
+ * ```
+ */
 export class RefusedUrlError extends InvalidInputError {
   /** The URL. */
   readonly url: string;
