@@ -7,30 +7,30 @@
  */
 import { Hono } from "hono";
 import { realpath } from "node:fs/promises";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { confinedRealPath as realPathInside, PathEscapeError } from "../../lib/fs/confine.ts";
 import type { BridgeState } from "../bridge_state.ts";
 import { ApiHttpError } from "../http_errors.ts";
 import { jsonBody } from "./datasources.ts";
 
-/** Resolves `path` inside `root` (symlinks followed), or refuses it. */
+/**
+ * Resolves `path` inside `root` (symlinks followed, with lib/fs/confine.ts's
+ * `confinedRealPath`), or refuses it: 403 `outside-root` for a path (or a
+ * link on its way) leading out of the root, 404 when nothing is there.
+ */
 export async function confinedRealPath(root: string, path: string): Promise<string> {
-  const realRoot = await realpath(root);
-  const refuse = (candidate: string) => {
-    const rel = relative(realRoot, candidate);
-    if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-      throw new ApiHttpError(403, "outside-root", `'${path}' is not inside the publish root`);
-    }
-  };
-  // Checked before touching the file system, so that nothing outside is even looked at.
-  const lexical = resolve(realRoot, path);
-  refuse(lexical);
   let real: string;
   try {
-    real = await realpath(lexical);
+    // Checked before touching what it names, so that nothing outside is even looked at.
+    real = await realPathInside(await realpath(root), path);
+  } catch (error) {
+    if (!(error instanceof PathEscapeError)) throw error;
+    throw new ApiHttpError(403, "outside-root", `'${path}' is not inside the publish root`);
+  }
+  try {
+    await Deno.lstat(real);
   } catch {
     throw new ApiHttpError(404, "not-found", `Nothing at '${path}' under the publish root`);
   }
-  refuse(real);
   return real;
 }
 
