@@ -21,6 +21,8 @@ export interface DriverInput {
   zip: string;
   /** Where to write a full-page screenshot. */
   screenshot: string;
+  /** The browser to drive. @default /usr/bin/chromium */
+  chromium?: string;
 }
 
 /** What the driver saw. */
@@ -55,7 +57,7 @@ const CHROMIUM = "/usr/bin/chromium";
 
 async function drive(input: DriverInput): Promise<DriverReport> {
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: input.chromium ?? CHROMIUM,
     args: [
       "--no-sandbox",
       "--disable-gpu",

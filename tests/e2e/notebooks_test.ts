@@ -15,19 +15,36 @@
  * notebooks show what matters with `display()`, and the checks below look only
  * at display outputs.
  *
- * Needs `jupyter` and the `deno` kernelspec (scripts/ci/install_jupyter_kernel.sh);
- * without them the tests fail with what to install, never skip. Set
+ * Needs `jupyter` and the `deno` kernelspec (scripts/ci/install_jupyter_kernel.sh).
+ * Without `jupyter` on PATH the executing tests are ignored with one line
+ * naming the Debian packages, or fail under OWM_TEST_REQUIRE_ALL=1 (as in CI:
+ * tests/_require.ts); with `jupyter` but no usable kernel they fail, saying
+ * what to install. Set
  * OWM_NB_TEST_KEEP=DIR to keep the executed notebooks and nbconvert's logs in DIR.
  */
 import { join } from "node:path";
 import { shellEnv } from "../_env.ts";
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { seedContent } from "../bridge/_seeder.ts";
+import { requireProgram } from "../_require.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const NOTEBOOKS = join(ROOT, "notebooks");
 const CELL_TIMEOUT_S = 120;
 const decoder = new TextDecoder();
+
+const JUPYTER_PACKAGES = [
+  "jupyter-core",
+  "jupyter-client",
+  "jupyter-nbconvert",
+  "python3-nbclient",
+  "python3-nbformat",
+];
+const jupyter = requireProgram("jupyter", {
+  debian: JUPYTER_PACKAGES,
+  what: "the notebook tests",
+  hint: "then bash scripts/ci/install_jupyter_kernel.sh",
+});
 
 const INSTALL_HINT = "install Jupyter and the Deno kernel as CI does: apt-get install -y " +
   "--no-install-recommends jupyter-core jupyter-client jupyter-nbconvert python3-nbclient " +
@@ -259,9 +276,11 @@ Deno.test("every notebook in notebooks/ has an environment in this test", () => 
 
 Deno.test({
   name: "quickstart.ipynb: saves, fetches from a loopback seeder with a live bar, verifies, reads",
+  ignore: jupyter.ignore,
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
+    jupyter.check();
     await requireJupyter();
     const tmp = await Deno.makeTempDir({ prefix: "owm-nb-quickstart-" });
     const home = join(tmp, "store");
@@ -336,9 +355,11 @@ Deno.test({
 
 Deno.test({
   name: "publish.ipynb: publishes a folder through the bridge, shows the magnet link, verifies",
+  ignore: jupyter.ignore,
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
+    jupyter.check();
     await requireJupyter();
     const tmp = await Deno.makeTempDir({ prefix: "owm-nb-publish-" });
     const root = join(tmp, "publish-root");
@@ -389,9 +410,11 @@ Deno.test({
 Deno.test({
   name:
     "reproducible.ipynb: pins, requires, translates, queries and traces; a rerun offline reproduces it",
+  ignore: jupyter.ignore,
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
+    jupyter.check();
     await requireJupyter();
     const tmp = await Deno.makeTempDir({ prefix: "owm-nb-reproducible-" });
     const home = join(tmp, "store");

@@ -25,6 +25,7 @@ import {
 } from "../torrent/_fixtures.ts";
 import { startTracker, type Tracker } from "../../lib/tracker/tracker.ts";
 import type { RealClient } from "./_clients.ts";
+import type { Requirement } from "../_require.ts";
 
 const DEBUG = Deno.env.get("OWM_INTEROP_DEBUG") === "1";
 const debug = (...args: unknown[]) => DEBUG && console.error("[interop]", ...args);
@@ -38,8 +39,12 @@ export interface MatrixOptions {
   name: string;
   /** Starts the client with its own profile under `profile`. */
   start(profile: string): Promise<RealClient>;
-  /** False when the binaries are missing: every test is then ignored (said at load). */
-  available: boolean;
+  /**
+   * Whether the client's programs are here (tests/_require.ts): missing, every
+   * test is ignored with one line naming the Debian packages, or fails under
+   * OWM_TEST_REQUIRE_ALL=1.
+   */
+  requirement: Requirement;
   /** The client dials peers on 127.0.0.1 (Transmission 3 does not: we dial it). */
   dialsLoopback: boolean;
   /** The client can be given a peer to dial (aria2 cannot: it uses the tracker). */
@@ -165,9 +170,16 @@ const label = (c: Case) => `${c.shape} via ${c.route}`;
 
 /** Registers the matrix for one client. */
 export function interopMatrix(options: MatrixOptions): void {
-  const ignore = !options.available;
+  const { requirement } = options;
   const test = (name: string, fn: () => Promise<void>) =>
-    Deno.test({ name: `${options.name} interop: ${name}`, ignore, fn });
+    Deno.test({
+      name: `${options.name} interop: ${name}`,
+      ignore: requirement.ignore,
+      fn: () => {
+        requirement.check();
+        return fn();
+      },
+    });
   const createsEmptyFiles = options.createsEmptyFiles ?? true;
 
   test("accepts our .torrent files and computes the same infohash", async () => {

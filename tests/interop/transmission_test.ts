@@ -5,13 +5,17 @@
  * loopback peers, so our side always dials it (given directly, or learnt from
  * the tracker). It does not create zero-length files.
  */
-import { available, startTransmission } from "./_clients.ts";
+import { startTransmission } from "./_clients.ts";
+import { requirePrograms } from "../_require.ts";
 import { interopMatrix } from "./_matrix.ts";
 
 interopMatrix({
   name: "Transmission",
   start: startTransmission,
-  available: available("Transmission", ["transmission-daemon", "transmission-show"]),
+  requirement: requirePrograms(["transmission-daemon", "transmission-show"], {
+    debian: ["transmission-daemon", "transmission-cli"],
+    what: "the Transmission interop tests",
+  }),
   dialsLoopback: false,
   takesDirectPeers: false,
   createsEmptyFiles: false,
