@@ -4,6 +4,8 @@
  * @module
  */
 import { Hono } from "hono";
+import { realpath } from "node:fs/promises";
+import { isAbsolute, relative, sep } from "node:path";
 import type { TorrentHandle } from "../../lib/torrent/handle.ts";
 import type { BridgeState } from "../bridge_state.ts";
 import { ApiHttpError } from "../http_errors.ts";
@@ -22,6 +24,23 @@ function handleOf(state: BridgeState, infoHash: string): TorrentHandle {
     );
   }
   return handle;
+}
+
+/**
+ * Refuses (409 `data-outside-store`) a `deleteData` removal of a torrent whose
+ * files lie outside the bridge's store (content published from the publish
+ * root is the user's own: the API deletes files only inside the store).
+ */
+async function checkDeletable(state: BridgeState, handle: TorrentHandle): Promise<void> {
+  const real = (path: string) => realpath(path).catch(() => path);
+  const rel = relative(await real(state.repo.store.home), await real(handle.dir));
+  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new ApiHttpError(
+      409,
+      "data-outside-store",
+      `The files of torrent ${handle.infoHash} are outside the bridge's store (in ${handle.dir}): remove it without deleteData, and delete the files yourself if you mean to`,
+    );
+  }
 }
 
 /** The torrent routes over `state`. */
@@ -44,7 +63,9 @@ export function torrentRoutes(state: BridgeState) {
     })
     .delete("/:infoHash", async (c) => {
       const handle = handleOf(state, c.req.param("infoHash"));
-      await handle.remove({ deleteData: c.req.query("deleteData") === "true" });
+      const deleteData = c.req.query("deleteData") === "true";
+      if (deleteData) await checkDeletable(state, handle);
+      await handle.remove({ deleteData });
       await state.forget(handle.infoHash);
       return c.body(null, 204);
     });

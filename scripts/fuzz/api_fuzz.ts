@@ -55,7 +55,10 @@ export interface ApiFuzzOptions {
   deadlineMs?: number;
   /** Requests in flight at once, 1 to 4. @default {2} */
   concurrency?: number;
-  /** Keeps the temporary folder (store, canary, bridge log) for a look afterwards. */
+  /**
+   * Keeps the temporary folder (store, canary, `bridge.log`, `repro/`) for a
+   * look afterwards; it is always kept when something was found.
+   */
   keep?: boolean;
   /**
    * The command that starts the bridge over `home` with `publishRoot`; it must
@@ -75,7 +78,7 @@ export interface ApiFuzzOptions {
 export interface ApiFuzzReport extends ApiFuzzSummary {
   /** The seed used. */
   seed: number;
-  /** The temporary folder, when kept. */
+  /** The temporary folder, when kept (asked for, or something found). */
   dir?: string;
   /** What seeding could not do (a route refusing a valid request is worth a look). */
   seedNotes: string[];
@@ -433,6 +436,7 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
   const bridge = await startBridgeProcess(command, home, options.bridgeEnv ?? {});
   const tally = new Tally(deadlineMs, canary.secret, canary.atimeWorks);
   let report: ApiFuzzReport | undefined;
+  let keep = options.keep === true;
   try {
     const { targets, protectedIds, notes } = await seed(bridge, tricks);
     // Seeding read nothing outside; whatever moved the atimes so far is not a request's doing.
@@ -465,7 +469,7 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
           head: request.method === "HEAD",
         });
         const body = new TextDecoder().decode(answer.body);
-        tally.record({
+        const raised = tally.record({
           request: sentRequest,
           status: answer.status,
           ms: answer.ms,
@@ -473,6 +477,7 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
           body,
           ...(answer.error ? { error: answer.error } : {}),
         });
+        if (raised.length) await saveReproducer(root, index, raised, request.bytes);
         learn(targets, request.route, request.mutation, answer.status, body);
         if (request.method === "DELETE" && answer.status >= 200 && answer.status < 300) {
           deletes.push(sentRequest);
@@ -523,8 +528,11 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
     await checkGraph(home, protectedIds, excused, tally);
     const moved = await readPaths(canary);
     if (moved.length) tally.readOutside(`access time moved by the end: ${moved.join(", ")}`, []);
+    await Deno.writeTextFile(join(root, "bridge.log"), bridge.log());
+    const summary = tally.summary(durationMs);
+    keep = options.keep === true || !summary.ok;
     report = {
-      ...tally.summary(durationMs),
+      ...summary,
       seed: options.seed,
       seedNotes: notes,
       routes: factory.routes.map((r) => r.name),
@@ -532,7 +540,7 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
         /NotCapable|PermissionDenied|Requires (read|write) access/.test(l)
       ).length,
       bridgeCommand: command,
-      ...(options.keep ? { dir: root } : {}),
+      ...(keep ? { dir: root } : {}),
     };
     return report;
   } finally {
@@ -542,8 +550,19 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
       // stopped already
     }
     await bridge.exited;
-    if (!options.keep) await Deno.remove(root, { recursive: true }).catch(() => {});
+    if (!keep) await Deno.remove(root, { recursive: true }).catch(() => {});
   }
+}
+
+/** Saves a request that raised a finding as `<root>/repro/<index>-<kinds>.http` (raw bytes). */
+async function saveReproducer(
+  root: string,
+  index: number,
+  kinds: string[],
+  bytes: Uint8Array,
+): Promise<void> {
+  await Deno.mkdir(join(root, "repro"), { recursive: true });
+  await Deno.writeFile(join(root, "repro", `${index}-${kinds.join("-")}.http`), bytes);
 }
 
 function decodeURIComponentSafe(text: string): string {
@@ -612,7 +631,11 @@ export function formatReport(report: ApiFuzzReport): string {
   }
   for (const note of report.seedNotes) lines.push(`  seeding: ${note}`);
   for (const finding of report.findings) lines.push(formatFinding(finding));
-  if (report.dir) lines.push(`  kept: ${report.dir}`);
+  if (report.dir) {
+    lines.push(
+      `  kept: ${report.dir} (store/, bridge.log, repro/<index>-<kind>.http: raw requests to replay)`,
+    );
+  }
   return lines.join("\n");
 }
 

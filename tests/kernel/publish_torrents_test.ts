@@ -168,3 +168,20 @@ Deno.test("/api/torrents/{infoHash} answers 400 for a bad infohash and 404 for a
     assertEquals([answer.status, answer.body.error.code], [404, "not-found"], `${method} ${rest}`);
   }
 });
+
+Deno.test("DELETE /api/torrents/{infoHash}?deleteData=true refuses (409) files outside the store and keeps them", async () => {
+  const { root } = await publishRoot();
+  await using bridge = await startTestBridge({ publishRoot: root });
+  const published = await publish(bridge, { path: "dataset", class: "CSVDataSource", key: "own" });
+  assertEquals(published.status, 201);
+  const url = `/api/torrents/${published.body.infoHash}`;
+  const refused = await bridge.json<ApiError>(`${url}?deleteData=true`, { method: "DELETE" });
+  assertEquals([refused.status, refused.body.error.code], [409, "data-outside-store"]);
+  assertMatch(refused.body.error.message, /without deleteData/);
+  assert((await Deno.stat(join(root, "dataset", "a.bin"))).isFile, "the user's files are kept");
+  assertEquals((await bridge.json<TorrentStatusJson>(url)).body.status, "seeding", "still seeded");
+  const removed = await bridge.api(url, { method: "DELETE" });
+  assertEquals(removed.status, 204, "without deleteData it is removed");
+  await removed.body?.cancel();
+  assert((await Deno.stat(join(root, "dataset", "a.bin"))).isFile);
+});
