@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { UnlistablePathError } from "../lib/runtime/errors.ts";
 import { launch, PROBE_VARIABLE } from "../lib/runtime/launch.ts";
 
 if (import.meta.main) {
@@ -20,10 +21,18 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   let probe: string[] = [];
-  const probeValue = Deno.env.get(PROBE_VARIABLE);
-  if (probeValue) {
-    const parsed: unknown = JSON.parse(probeValue);
+  try {
+    const parsed: unknown = JSON.parse(Deno.env.get(PROBE_VARIABLE) || "[]");
     probe = Array.isArray(parsed) ? parsed.filter((p) => typeof p === "string") : [];
+  } catch {
+    console.error(`launch: ${PROBE_VARIABLE} is a JSON array of paths`);
+    Deno.exit(2);
   }
-  Deno.exit(await launch(program, args, { probe }));
+  try {
+    Deno.exit(await launch(program, args, { probe }));
+  } catch (error) {
+    if (!(error instanceof UnlistablePathError)) throw error;
+    console.error(`launch: ${error.message}`);
+    Deno.exit(1);
+  }
 }

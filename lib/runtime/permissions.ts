@@ -12,6 +12,7 @@ import { defaultCacheDir } from "../cache/env.ts";
 import { commandPaths, indexFolders, indexSpecs } from "./command_paths.ts";
 import { denoDir } from "./deno_dir.ts";
 import { ENV_NAMES } from "./env_names.ts";
+import { UnlistablePathError } from "./errors.ts";
 import { recordedFolders } from "./recorded_folders.ts";
 
 /** A program the launcher runs. */
@@ -139,6 +140,7 @@ export function childPermissions(
  * `--allow-net`, `--allow-read=`, `--allow-write=`, `--allow-env=`, and
  * nothing else (no run, ffi, sys or all).
  *
+ * @throws {UnlistablePathError} when a path contains a comma.
  * @example
  * ```ts
  * import { childPermissions, permissionFlags } from "./permissions.ts";
@@ -146,7 +148,11 @@ export function childPermissions(
  * ```
  */
 export function permissionFlags(permissions: ChildPermissions): string[] {
-  const list = (paths: string[]) => paths.map((p) => p.replaceAll(",", ",,")).join(",");
+  const list = (paths: string[]) => {
+    const bad = paths.find((p) => p.includes(","));
+    if (bad !== undefined) throw new UnlistablePathError(bad);
+    return paths.join(",");
+  };
   return [
     "--no-prompt",
     "--allow-net",
