@@ -13,6 +13,7 @@ import { createApp, type KernelApp } from "./app.ts";
 import { existingToken, markStopped, newToken, writeBridgeFile } from "./bridge_file.ts";
 import { BridgeState, type BridgeStateOptions } from "./bridge_state.ts";
 import { parseByteSize } from "../lib/fs/byte_size.ts";
+import { SERVER_USAGE } from "./server_usage.ts";
 
 /** Options of {@linkcode startBridge}. */
 export interface StartBridgeOptions extends Omit<BridgeStateOptions, "home"> {
@@ -135,8 +136,13 @@ export async function main(args: string[]): Promise<number> {
       "max-upload": { type: "string" },
       tracker: { type: "boolean" },
       "tracker-port": { type: "string" },
+      help: { type: "boolean", short: "h" },
     },
   });
+  if (values.help) {
+    console.log(SERVER_USAGE);
+    return 0;
+  }
   const env = (name: string) => Deno.env.get(name);
   const port = Number(values.port ?? env("OWM_PORT") ?? 8484);
   const off = (flag: boolean | undefined, name: string) =>
