@@ -12,6 +12,7 @@ import { eventRoutes } from "./routes/events.ts";
 import { publishRoutes } from "./routes/publish.ts";
 import { torrentRoutes } from "./routes/torrents.ts";
 import { translationRoutes, translatorRoutes } from "./routes/translations.ts";
+import { type InflightBodies, requestBounds, type RequestLimits } from "./request_limits.ts";
 import {
   bearerGuard,
   corsHeaders,
@@ -26,12 +27,17 @@ export interface AppOptions extends SecurityOptions {
   extraApi?: (api: Hono) => void;
   /** Extra routes at the top level (e.g. the upload page). */
   extraPages?: (app: Hono) => void;
+  /** Bounds on request bodies (size of JSON bodies, deadlines). */
+  limits?: Partial<RequestLimits>;
+  /** Where bodies still arriving are registered (the bridge cuts them off when it stops). */
+  inflight?: InflightBodies;
 }
 
 /** The bridge app over `state`. */
 export function createApp(state: BridgeState, options: AppOptions) {
   const api = new Hono()
     .use("*", bearerGuard(options))
+    .use("*", requestBounds(options.limits, options.inflight))
     .get("/health", (c) => c.json({ ok: true, torrents: state.session.torrents.length }))
     .route("/datasources", dataSourceRoutes(state))
     .route("/torrents", torrentRoutes(state))

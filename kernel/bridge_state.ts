@@ -455,6 +455,11 @@ export class BridgeState {
     return resumed;
   }
 
+  /** Whether a fetch of the DataSource `iri` is under way. */
+  isFetching(iri: string): boolean {
+    return this.#running.has(iri);
+  }
+
   /** Forgets the job of a torrent (after it is removed). */
   async forget(infoHash: string): Promise<void> {
     this.#lastStatus.delete(infoHash);

@@ -21,29 +21,69 @@ export interface SecurityOptions {
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
-/** The host name of a Host header value, lower case, without the port. */
-export function hostName(host: string): string {
-  const lower = host.trim().toLowerCase();
-  if (lower.startsWith("[")) return lower.slice(0, lower.indexOf("]") + 1);
-  const colon = lower.lastIndexOf(":");
-  return colon === -1 ? lower : lower.slice(0, colon);
+/** A Host header value taken apart: the name (lower case, IPv6 in brackets) and the port. */
+export interface ParsedHost {
+  /** `127.0.0.1`, `localhost`, `[::1]`, `bridge.example`: lower case. */
+  name: string;
+  /** The port, when the header gives one. */
+  port: number | undefined;
 }
 
-/** Refuses requests whose Host is not a loopback name or an allowed one (403). */
+// name[:port] or [ipv6][:port], nothing else: no userinfo, no path, no spaces, numeric port.
+const HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?)(?::([0-9]{1,5}))?$/;
+
+/**
+ * Parses a Host header value strictly: `name[:port]` with a DNS name or IPv4
+ * address, or `[ipv6][:port]`, and a numeric port up to 65535. Anything else
+ * (empty, spaces, userinfo such as `127.0.0.1:80@evil.example`, text after
+ * the brackets such as `[::1]evil.example`, a port like `abc`) is `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { parseHost } from "./security.ts";
+ * parseHost("LocalHost:8484"); // { name: "localhost", port: 8484 }
+ * parseHost("[::1]evil.example"); // undefined
+ * ```
+ */
+export function parseHost(host: string): ParsedHost | undefined {
+  const match = HOST.exec(host.toLowerCase());
+  if (!match) return undefined;
+  const port = match[2] === undefined ? undefined : Number(match[2]);
+  if (port !== undefined && port > 65535) return undefined;
+  return { name: match[1]!, port };
+}
+
+/** The host name of a Host header value, lower case, without the port ("" when malformed). */
+export function hostName(host: string): string {
+  return parseHost(host)?.name ?? "";
+}
+
+/** The origin a request to the bridge has, from its Host header alone (never from its URL). */
+export function originOfHost(host: string): string | undefined {
+  const parsed = parseHost(host);
+  if (!parsed) return undefined;
+  return `http://${parsed.name}${parsed.port === undefined ? "" : `:${parsed.port}`}`;
+}
+
+/**
+ * Refuses requests whose Host is malformed, or not a loopback name or an
+ * allowed one (403).
+ */
 export function hostGuard(options: SecurityOptions): MiddlewareHandler {
   const allowed = new Set([
     ...LOOPBACK,
-    ...(options.allowedHosts ?? []).map((h) => h.toLowerCase()),
+    ...(options.allowedHosts ?? []).map((h) => hostName(h) || h.toLowerCase()),
   ]);
   return async (c, next) => {
     const host = c.req.header("host");
-    if (!host || !allowed.has(hostName(host))) {
+    const name = host === undefined ? undefined : parseHost(host)?.name;
+    if (name === undefined || !allowed.has(name)) {
       throw new ApiHttpError(
         403,
         "bad-host",
-        `Host '${
-          host ?? ""
-        }' is not allowed: use http://127.0.0.1:PORT, or start the bridge with --allow-host NAME`,
+        `Host ${
+          JSON.stringify(host ?? "")
+        } is not allowed: use http://127.0.0.1:PORT, or start the bridge with --allow-host NAME`,
       );
     }
     await next();
@@ -61,9 +101,12 @@ export function originGuard(options: SecurityOptions): MiddlewareHandler {
     const method = c.req.method;
     const origin = c.req.header("origin");
     if (origin && !["GET", "HEAD", "OPTIONS"].includes(method)) {
-      const self = new URL(c.req.url).origin;
+      // The bridge's own origin comes from the Host header (checked by hostGuard), never
+      // from the request line: `POST http://evil.example/api/…` must not make
+      // `Origin: http://evil.example` look like our own.
       const host = c.req.header("host");
-      const sameOrigin = origin === self || (host !== undefined && origin === `http://${host}`);
+      const self = host === undefined ? undefined : originOfHost(host);
+      const sameOrigin = self !== undefined && origin.toLowerCase() === self;
       if (!sameOrigin && !allowed.has(origin)) {
         throw new ApiHttpError(
           403,

@@ -10,10 +10,17 @@ import { resolveStoreHome } from "../lib/graph/store.ts";
 import { graphAllowlist } from "../lib/tracker/graph_allowlist.ts";
 import { startTracker, type Tracker } from "../lib/tracker/tracker.ts";
 import { createApp, type KernelApp } from "./app.ts";
-import { existingToken, markStopped, newToken, writeBridgeFile } from "./bridge_file.ts";
+import {
+  BridgeFileError,
+  BridgeRunningError,
+  claimBridgeFile,
+  markStopped,
+  writeBridgeFile,
+} from "./bridge_file.ts";
 import { BridgeState, type BridgeStateOptions } from "./bridge_state.ts";
 import { parseByteSize } from "../lib/fs/byte_size.ts";
 import { SERVER_USAGE } from "./server_usage.ts";
+import { InflightBodies, type RequestLimits } from "./request_limits.ts";
 
 /** Options of {@linkcode startBridge}. */
 export interface StartBridgeOptions extends Omit<BridgeStateOptions, "home"> {
@@ -36,6 +43,8 @@ export interface StartBridgeOptions extends Omit<BridgeStateOptions, "home"> {
    * bridge's address) serving only the infohashes of the graph's DataSources.
    */
   tracker?: { port?: number };
+  /** Bounds on request bodies: JSON size (`--max-json`), body deadlines. */
+  limits?: Partial<RequestLimits>;
 }
 
 /** A running bridge. */
@@ -50,8 +59,27 @@ export interface RunningBridge extends AsyncDisposable {
   state: BridgeState;
   /** The tracker, when started with `tracker`. */
   tracker: Tracker | undefined;
-  /** Stops serving, saves state, closes the session. */
+  /**
+   * Stops serving, saves state, closes the session and clears its URL from
+   * `bridge.json`. It does not wait on clients: bodies still arriving are cut
+   * off, and connections still open after {@linkcode STOP_GRACE_MS} are left to
+   * the process's exit.
+   */
   close(): Promise<void>;
+}
+
+/** How long a stopping bridge waits for open connections, and then for its session, in ms. */
+export const STOP_GRACE_MS = 3000;
+
+/** Waits for `promise` at most `ms` ms: true when it was fulfilled, false when late (rejects as it does). */
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const LOOPBACK = ["127.0.0.1", "::1", "localhost"];
@@ -66,8 +94,12 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Run
     );
   }
   const home = resolveStoreHome(options.home);
+  // Before the store is opened: a second bridge on it is refused, naming the running one.
+  const claimed = await claimBridgeFile(home);
+  if (claimed.renewed) console.error(`bridge: warning: ${claimed.renewed}`);
   const state = await BridgeState.open({ ...options, home });
-  const token = (await existingToken(home)) ?? newToken();
+  const token = claimed.token;
+  const inflight = new InflightBodies();
   // A specific address bound on purpose is a Host its clients use (bridge.json says so).
   const bound = hostname === "0.0.0.0" || hostname === "::"
     ? []
@@ -76,6 +108,8 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Run
     token,
     allowedHosts: [...bound, ...(options.allowedHosts ?? [])],
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    inflight,
   });
   let server: Deno.HttpServer<Deno.NetAddr>;
   let tracker: Tracker | undefined;
@@ -107,11 +141,24 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Run
   let closing: Promise<void> | undefined;
   const close = () =>
     closing ??= (async () => {
-      state.events.closeAll();
-      await server.shutdown();
-      await tracker?.close();
-      await state.close();
-      await markStopped(home, token);
+      try {
+        state.events.closeAll();
+        inflight.cutAll(); // uploads still arriving fail now and remove their .incoming-* folder
+        // Deno.serve waits for ever on a client still sending its headers: not past the grace.
+        if (!await settleWithin(server.shutdown(), STOP_GRACE_MS)) {
+          console.error(
+            `bridge: connections still open after ${STOP_GRACE_MS / 1000} s: not waiting`,
+          );
+        }
+        await tracker?.close();
+        if (!await settleWithin(state.close(), STOP_GRACE_MS)) {
+          console.error(
+            `bridge: the torrent session did not close within ${STOP_GRACE_MS / 1000} s`,
+          );
+        }
+      } finally {
+        await markStopped(home, token, url);
+      }
     })();
   return { url, token, port, state, tracker, close, [Symbol.asyncDispose]: close };
 }
@@ -134,6 +181,7 @@ export async function main(args: string[]): Promise<number> {
       "no-lsd": { type: "boolean" },
       "publish-root": { type: "string" },
       "max-upload": { type: "string" },
+      "max-json": { type: "string" },
       tracker: { type: "boolean" },
       "tracker-port": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -148,6 +196,7 @@ export async function main(args: string[]): Promise<number> {
   const off = (flag: boolean | undefined, name: string) =>
     flag === true || ["0", "false", "off"].includes(env(name) ?? "");
   const bridge = await startBridge({
+    ...(values["max-json"] ? { limits: { maxJsonBytes: parseByteSize(values["max-json"]) } } : {}),
     ...(values.home ? { home: values.home } : {}),
     port,
     ...(values.hostname ? { hostname: values.hostname } : {}),
@@ -166,7 +215,15 @@ export async function main(args: string[]): Promise<number> {
     ...(values.tracker || values["tracker-port"]
       ? { tracker: { port: Number(values["tracker-port"] ?? 6969) } }
       : {}),
+  }).catch((error) => {
+    // Another bridge on the store, or a bridge.json that is a link or a folder: one line.
+    if (error instanceof BridgeRunningError || error instanceof BridgeFileError) {
+      console.error(`bridge: ${error.message}`);
+      return undefined;
+    }
+    throw error;
   });
+  if (!bridge) return 1;
   console.log(`listening on ${bridge.url}`);
   if (bridge.tracker) {
     console.error(`bridge: tracker on ${bridge.tracker.httpUrl} and ${bridge.tracker.udpUrl}`);
@@ -180,7 +237,14 @@ export async function main(args: string[]): Promise<number> {
   });
   const signal = await stop;
   console.error(`bridge: ${signal}: saving state and stopping`);
-  await bridge.close();
+  // close() bounds each of its waits; this bounds the whole (the exit ends what is left).
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stopped = await Promise.race([
+    bridge.close().then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 3 * STOP_GRACE_MS))),
+  ]);
+  clearTimeout(timer);
+  if (!stopped) console.error("bridge: stopping took too long: exiting now");
   return 0;
 }
 

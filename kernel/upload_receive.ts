@@ -76,7 +76,7 @@ export function receiveMultipart(
   const fields = new Map<string, string>();
   const files: ReceivedFile[] = [];
   const writes: Promise<void>[] = [];
-  const streams: Readable[] = [];
+  const streams: (Readable | import("node:fs").WriteStream)[] = [];
   const names = new Set<string>();
   let total = 0;
   const source = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
@@ -99,12 +99,29 @@ export function receiveMultipart(
       source.destroy();
       parser.destroy();
       for (const stream of streams) stream.destroy();
-      // Rejects once every file is closed, so the caller can remove the folder.
-      Promise.allSettled(writes).then(() => reject(error));
+      // Rejects once every file is closed, so the caller can remove the folder; a
+      // write that never settles (a destroyed part stream may not end its pipeline)
+      // does not hold the answer back past a second.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      Promise.race([
+        Promise.allSettled(writes),
+        new Promise((resolve) => (timer = setTimeout(resolve, 1000))),
+      ]).then(() => {
+        clearTimeout(timer);
+        reject(error);
+      });
     };
     parser.on("field", (name, value, _nameTruncated, valueTruncated) => {
       if (!TEXT_FIELDS.has(name)) return;
-      if (valueTruncated) {
+      if (fields.has(name)) {
+        fail(
+          new ApiHttpError(
+            400,
+            "duplicate-field",
+            `The field '${name}' is sent twice: send it once`,
+          ),
+        );
+      } else if (valueTruncated) {
         fail(new ApiHttpError(400, "bad-request", `The field '${name}' is too long`));
       } else fields.set(name, value);
     });
@@ -130,7 +147,9 @@ export function receiveMultipart(
             else done(null, chunk);
           },
         });
-        const write = pipeline(stream, count, createWriteStream(file.path, { flags: "wx" }));
+        const out = createWriteStream(file.path, { flags: "wx" });
+        streams.push(out);
+        const write = pipeline(stream, count, out);
         writes.push(write);
         write.catch(fail);
       } catch (error) {
@@ -159,7 +178,8 @@ export function receiveMultipart(
     });
     source.on("error", (error) =>
       fail(
-        new ApiHttpError(
+        // A body cut off by a deadline or a stopping bridge keeps its own answer (408, 503).
+        error instanceof ApiHttpError ? error : new ApiHttpError(
           400,
           "upload-interrupted",
           `The upload was interrupted: ${error instanceof Error ? error.message : error}`,

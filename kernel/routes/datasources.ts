@@ -11,13 +11,16 @@ import type {
   CreateDataSourceBody,
   DataSourceDetail,
   DataSourceItem,
+  SavedDataSource,
 } from "../../lib/bridge/api_types.ts";
 import type { DataSource } from "../../lib/datasource/data_source.ts";
 import { formatDataSource } from "../../lib/datasource/format.ts";
 import { type LockEntry, parseLockEntry } from "../../lib/lock/lock_format.ts";
 import { type ChainNode, derivationTree, provenanceTree } from "../../lib/translate/chain.ts";
 import type { BridgeState } from "../bridge_state.ts";
+import { identityChanges, identityConflict, reverifyReplaced } from "../datasource_identity.ts";
 import { ApiHttpError } from "../http_errors.ts";
+import { checkIdLength, checkJsonBounds } from "../request_limits.ts";
 
 async function detail(state: BridgeState, ds: DataSource): Promise<DataSourceDetail> {
   const json = ds.toJSON();
@@ -31,7 +34,12 @@ async function detail(state: BridgeState, ds: DataSource): Promise<DataSourceDet
   };
 }
 
-/** The request body as a JSON object (an empty body is `{}` when `emptyOk`). */
+/**
+ * The request body as a JSON object (an empty body is `{}` when `emptyOk`),
+ * with no string longer than 64 KiB and no nesting deeper than 32 levels
+ * (400 naming the field otherwise; the body's size is bounded before, see
+ * kernel/request_limits.ts).
+ */
 export async function jsonBody(
   req: { text(): Promise<string> },
   emptyOk = false,
@@ -47,6 +55,7 @@ export async function jsonBody(
   if (!body || typeof body !== "object" || Array.isArray(body)) {
     throw new ApiHttpError(400, "bad-json", "The request body must be a JSON object");
   }
+  checkJsonBounds(body);
   return body as Record<string, unknown>;
 }
 
@@ -67,6 +76,13 @@ function lockOf(value: unknown): LockEntry | undefined {
   return parseLockEntry(value, undefined, "the request's 'lock'");
 }
 
+/** The `:id` of a route, refused (400 `too-long`) when longer than any id could be. */
+function idOf(c: { req: { param(name: "id"): string } }): string {
+  const id = c.req.param("id");
+  checkIdLength(id, "id");
+  return id;
+}
+
 /** The DataSource routes over `state`. */
 export function dataSourceRoutes(state: BridgeState) {
   return new Hono()
@@ -84,25 +100,53 @@ export function dataSourceRoutes(state: BridgeState) {
           "Give 'class' and 'key' (strings), and optional 'fields'",
         );
       }
+      checkIdLength(body.class, "class");
+      checkIdLength(body.key, "key");
+      if (body.context !== undefined) {
+        if (typeof body.context !== "string") {
+          throw new ApiHttpError(400, "bad-request", "'context' must be a string (a graph IRI)");
+        }
+        checkIdLength(body.context, "context");
+      }
+      if (body.replace !== undefined && typeof body.replace !== "boolean") {
+        throw new ApiHttpError(400, "bad-request", "'replace' must be true or false");
+      }
       const fields = body.fields ?? {};
-      if (typeof fields !== "object" || Array.isArray(fields)) {
+      if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
         throw new ApiHttpError(400, "bad-request", "'fields' must be an object of field values");
       }
       const cls = await state.repo.classNamed(body.class);
       const ds = new cls({ ...fields, key: body.key } as never);
+      const existing = await state.repo.find(`<${ds.identifier}>`);
+      const changed = existing ? identityChanges(existing, ds) : [];
+      if (changed.length > 0) {
+        const id = await state.curie(ds);
+        if (body.replace !== true) throw identityConflict(id, changed);
+        if (state.isFetching(ds.identifier)) {
+          throw new ApiHttpError(
+            409,
+            "fetch-running",
+            `${id} is being fetched: wait for the fetch to end (or remove its torrent) before replacing it`,
+          );
+        }
+      }
       await state.repo.save(
         [ds],
         typeof body.context === "string" ? { context: body.context } : {},
       );
-      return c.json(await detail(state, ds), 201);
+      const saved: SavedDataSource = await detail(state, ds);
+      if (changed.length > 0) {
+        saved.replaced = { changed, ...await reverifyReplaced(state, ds) };
+      }
+      return c.json(saved, 201);
     })
-    .get("/:id", async (c) => c.json(await detail(state, await state.repo.get(c.req.param("id")))))
+    .get("/:id", async (c) => c.json(await detail(state, await state.repo.get(idOf(c)))))
     .delete("/:id", async (c) => {
-      await state.repo.remove(c.req.param("id"));
+      await state.repo.remove(idOf(c));
       return c.body(null, 204);
     })
     .post("/:id/fetch", async (c) => {
-      const ds = await state.repo.get(c.req.param("id"));
+      const ds = await state.repo.get(idOf(c));
       const body = await jsonBody(c.req, true);
       const peers = stringList(body.peers, "peers");
       const lock = lockOf(body.lock);
@@ -114,15 +158,15 @@ export function dataSourceRoutes(state: BridgeState) {
       return c.json(accepted, 202);
     })
     .post("/:id/verify", async (c) => {
-      const ds = await state.repo.get(c.req.param("id"));
+      const ds = await state.repo.get(idOf(c));
       return c.json(await state.verify(ds));
     })
     .get("/:id/provenance", async (c) => {
-      const tree: ChainNode = await provenanceTree(state.repo, c.req.param("id"));
+      const tree: ChainNode = await provenanceTree(state.repo, idOf(c));
       return c.json(tree);
     })
     .get("/:id/derivs", async (c) => {
-      const tree: ChainNode = await derivationTree(state.repo, c.req.param("id"));
+      const tree: ChainNode = await derivationTree(state.repo, idOf(c));
       return c.json(tree);
     });
 }

@@ -46,6 +46,40 @@ export interface CreateDataSourceBody {
   fields?: Record<string, unknown>;
   /** The named graph to save into. */
   context?: string;
+  /**
+   * Replace an existing DataSource whose identity fields (torrent file name,
+   * infohash, magnet link, hashes, file names, content translator, graph name)
+   * differ; without it such a request is answered 409 `identity-conflict`.
+   * Content already here is verified again against the new fields.
+   */
+  replace?: boolean;
+}
+
+/** One identity field a replace changed: its values before and after (empty: none). */
+export interface IdentityChange {
+  /** The field's TypeScript name, e.g. `infoHash`. */
+  field: string;
+  /** The stored values before. */
+  before: unknown[];
+  /** The values after. */
+  after: unknown[];
+}
+
+/** What `POST /api/datasources` answers: the DataSource, and what a replace did. */
+export interface SavedDataSource extends DataSourceDetail {
+  /** Set when an existing DataSource's identity fields were replaced (`replace: true`). */
+  replaced?: {
+    /** The identity fields that changed. */
+    changed: IdentityChange[];
+    /**
+     * The content already here for it: `verified` (it matches the new fields and
+     * stays), `forgotten` (it does not, or cannot be checked: the next fetch loads
+     * and verifies it again), or `none` (nothing was here).
+     */
+    content: "verified" | "forgotten" | "none";
+    /** Why the content was forgotten (a verify report's failures, or an error). */
+    reason?: string;
+  };
 }
 
 /** The 202 answer of `POST /api/datasources/{id}/fetch`. */
