@@ -34,6 +34,7 @@ import {
   type Targets,
 } from "./api_requests.ts";
 import {
+  type ApiFinding,
   type ApiFuzzSummary,
   excerpt,
   formatFinding,
@@ -530,6 +531,7 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
     if (moved.length) tally.readOutside(`access time moved by the end: ${moved.join(", ")}`, []);
     await Deno.writeTextFile(join(root, "bridge.log"), bridge.log());
     const summary = tally.summary(durationMs);
+    for (const finding of summary.findings) explain(finding, bridge.log());
     keep = options.keep === true || !summary.ok;
     report = {
       ...summary,
@@ -552,6 +554,14 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
     await bridge.exited;
     if (!keep) await Deno.remove(root, { recursive: true }).catch(() => {});
   }
+}
+
+/** Adds to a 5xx finding the bridge log's line about its request id (the error's name and message). */
+function explain(finding: ApiFinding, log: string): void {
+  const id = /request id ([0-9a-f-]{36})/.exec(finding.detail)?.[1];
+  if (finding.kind !== "5xx" || !id) return;
+  const line = log.split("\n").find((l) => l.includes(id) && !l.includes('"error"'));
+  if (line) finding.detail += `\n    log: ${line.trim().slice(0, 400)}`;
 }
 
 /** Saves a request that raised a finding as `<root>/repro/<index>-<kinds>.http` (raw bytes). */

@@ -134,7 +134,9 @@ export class Tally {
     if (status >= 500 && status < 600) {
       this.#serverErrors++;
       // One finding per route and error message (ids and paths in it blurred).
-      const message = outcome.body.slice(0, 160).replace(/'[^']*'/g, "'…'").replace(/\d+/g, "N");
+      const message = outcome.body.slice(0, 160)
+        .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "ID")
+        .replace(/'[^']*'/g, "'…'").replace(/\d+/g, "N");
       this.#add("5xx", `${status}: ${outcome.body.slice(0, 300)}`, [request], {
         key: `5xx ${request.route} ${message}`,
       });
