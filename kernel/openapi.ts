@@ -249,12 +249,37 @@ export const OPENAPI = {
               key: { type: "string" },
               fields: { type: "object" },
               context: { type: "string" },
+              replace: {
+                type: "boolean",
+                description:
+                  "Replace an existing DataSource whose identity fields (torrentFileName, infoHash, magnetLink, md5, sha256, sha512, fileName, csvFileName, contentTranslator, graphName) differ; content already here is verified again against the new fields (kept when it matches, forgotten when not)",
+              },
             },
           }),
         },
         responses: {
-          "201": answer("Created", { $ref: "#/components/schemas/DataSourceDetail" }),
+          "201": answer("Created (or saved again; `replaced` says what a replace did)", {
+            allOf: [{ $ref: "#/components/schemas/DataSourceDetail" }, {
+              type: "object",
+              properties: {
+                replaced: {
+                  type: "object",
+                  properties: {
+                    changed: { type: "array", items: { type: "object" } },
+                    content: { type: "string", enum: ["verified", "forgotten", "none"] },
+                    reason: { type: "string" },
+                  },
+                },
+              },
+            }],
+          }),
           ...errors,
+          "408": answer("The body did not arrive in time (request-timeout)", error),
+          "409": answer(
+            "identity-conflict: the id exists with other identity fields (each named, old → new); send replace: true. fetch-running: a fetch of it is under way",
+            error,
+          ),
+          "413": answer("The body is larger than --max-json (default 1 MiB)", error),
         },
       },
     },

@@ -20,6 +20,7 @@ import type {
   DataSourceItem,
   FetchAccepted,
   PublishedJson,
+  SavedDataSource,
   TorrentStatusJson,
   TranslationJson,
   TranslatorJson,
@@ -283,10 +284,16 @@ export class Bridge implements AsyncDisposable {
   }
 
   /**
-   * Creates (or replaces) a DataSource.
+   * Creates a DataSource, or saves an existing one again. Changing an existing
+   * one's identity fields (torrent file name, infohash, hashes, file names…)
+   * needs `replace: true` (in `body` or `options`); the bridge then verifies the
+   * content it already has against the new fields (`replaced.content`).
    *
    * @param body The class name, the key and field values by TypeScript name.
-   * @returns The saved DataSource.
+   * @param options `replace: true` to replace an existing DataSource's identity.
+   * @returns The saved DataSource, and what a replace did.
+   * @throws {BridgeError} `identity-conflict` (409) when the id exists with other
+   *   identity fields and `replace` is not set: the message names each change.
    *
    * @example Describe a dataset by its torrent file name
    * ```ts ignore
@@ -297,8 +304,12 @@ export class Bridge implements AsyncDisposable {
    * });
    * ```
    */
-  async create(body: CreateDataSourceBody): Promise<DataSourceDetail> {
-    return await this.#json("POST", "/api/datasources", { json: body });
+  async create(
+    body: CreateDataSourceBody,
+    options: { replace?: boolean } = {},
+  ): Promise<SavedDataSource> {
+    const json = options.replace === undefined ? body : { ...body, replace: options.replace };
+    return await this.#json("POST", "/api/datasources", { json });
   }
 
   /**
