@@ -359,6 +359,18 @@ export class BridgeState {
         )}' has not been fetched or published here: fetch it first (POST …/fetch)`,
       );
     }
+    try {
+      await Deno.lstat(located.contentPath);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      throw new ApiHttpError(
+        409,
+        "not-present",
+        `The content of '${await this.curie(
+          ds,
+        )}' is gone from ${located.directory} (deleted?): fetch it again (POST …/fetch)`,
+      );
+    }
     const report = await verifyLocated(ds, located);
     const infoHash = located.meta?.infoHash ?? "";
     this.events.publish({

@@ -185,3 +185,21 @@ Deno.test("DELETE /api/torrents/{infoHash}?deleteData=true refuses (409) files o
   await removed.body?.cancel();
   assert((await Deno.stat(join(root, "dataset", "a.bin"))).isFile);
 });
+
+Deno.test("POST …/verify of published content that was deleted since answers 409 not-present", async () => {
+  const { root } = await publishRoot();
+  await using bridge = await startTestBridge({ publishRoot: root });
+  const published = await publish(bridge, { path: "dataset", class: "CSVDataSource", key: "gone" });
+  assertEquals(published.status, 201);
+  const removed = await bridge.api(`/api/torrents/${published.body.infoHash}`, {
+    method: "DELETE",
+  });
+  assertEquals(removed.status, 204);
+  await removed.body?.cancel();
+  await Deno.remove(join(root, "dataset"), { recursive: true });
+  const verify = await bridge.json<ApiError>("/api/datasources/CSVDataSource:gone/verify", {
+    method: "POST",
+  });
+  assertEquals([verify.status, verify.body.error.code], [409, "not-present"]);
+  assertMatch(verify.body.error.message, /is gone from .*fetch it again/);
+});
