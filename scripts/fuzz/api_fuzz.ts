@@ -57,7 +57,8 @@ export interface ApiFuzzOptions {
   /** Requests in flight at once, 1 to 4. @default {2} */
   concurrency?: number;
   /**
-   * Keeps the temporary folder (store, canary, `bridge.log`, `repro/`) for a
+   * Keeps the temporary folder (store, canary, `bridge.log`, `requests.jsonl`
+   * with every request and its status, `repro/`) for a
    * look afterwards; it is always kept when something was found.
    */
   keep?: boolean;
@@ -449,6 +450,7 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
     const stopAt = started + seconds * 1000;
     const inFlight = new Set<SentRequest>();
     const deletes: SentRequest[] = [];
+    const journal: string[] = [];
     let sent = 0;
     const worker = async () => {
       while (sent < maxRequests && performance.now() < stopAt) {
@@ -479,6 +481,19 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
           ...(answer.error ? { error: answer.error } : {}),
         });
         if (raised.length) await saveReproducer(root, index, raised, request.bytes);
+        journal.push(
+          JSON.stringify({
+            index,
+            route: sentRequest.route,
+            mutation: sentRequest.mutation,
+            method: sentRequest.method,
+            target: sentRequest.target.slice(0, 500),
+            body: sentRequest.excerpt,
+            status: answer.status,
+            ms: Math.round(answer.ms),
+            answer: body.slice(0, 300),
+          }),
+        );
         learn(targets, request.route, request.mutation, answer.status, body);
         if (request.method === "DELETE" && answer.status >= 200 && answer.status < 300) {
           deletes.push(sentRequest);
@@ -530,6 +545,7 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
     const moved = await readPaths(canary);
     if (moved.length) tally.readOutside(`access time moved by the end: ${moved.join(", ")}`, []);
     await Deno.writeTextFile(join(root, "bridge.log"), bridge.log());
+    await Deno.writeTextFile(join(root, "requests.jsonl"), journal.join("\n") + "\n");
     const summary = tally.summary(durationMs);
     for (const finding of summary.findings) explain(finding, bridge.log());
     keep = options.keep === true || !summary.ok;
@@ -643,7 +659,7 @@ export function formatReport(report: ApiFuzzReport): string {
   for (const finding of report.findings) lines.push(formatFinding(finding));
   if (report.dir) {
     lines.push(
-      `  kept: ${report.dir} (store/, bridge.log, repro/<index>-<kind>.http: raw requests to replay)`,
+      `  kept: ${report.dir} (store/, bridge.log, requests.jsonl, repro/<index>-<kind>.http: raw requests to replay)`,
     );
   }
   return lines.join("\n");
