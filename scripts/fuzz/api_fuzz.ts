@@ -526,9 +526,11 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
     const excused = (id: string) => {
       const key = id.slice(id.indexOf(":") + 1);
       // A DELETE that succeeded (a valid one, or another method turned into DELETE).
-      return deletes.some((d) =>
-        d.target.startsWith("/api/datasources") && decodeURIComponentSafe(d.target).includes(key)
-      );
+      return deletes.some((d) => {
+        if (!d.target.startsWith("/api/datasources/")) return false;
+        const named = decodeURIComponentSafe(d.target.slice(17).split(/[?/]/)[0]!);
+        return named === id || named.endsWith(`:${key}`) || named.endsWith(`#${key}>`);
+      });
     };
     if (health.status === 200) {
       for (const id of protectedIds) {
