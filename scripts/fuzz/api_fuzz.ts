@@ -298,6 +298,8 @@ async function seed(bridge: BridgeProcess, tricks: string[]): Promise<{
     kinds: [],
     publishable: [],
     translators: [],
+    inputKinds: new Map(),
+    parents: new Map(),
     publishPaths: ["single.csv", "dataset", "dataset/a.csv"],
     tricks,
   };
@@ -321,9 +323,13 @@ async function seed(bridge: BridgeProcess, tricks: string[]): Promise<{
   for (const kind of Array.isArray(kinds) ? kinds : []) {
     targets.kinds.push(String(kind.name));
     if (kind.publishable) targets.publishable.push(String(kind.name));
+    targets.parents.set(String(kind.name), kind.parent ?? null);
   }
   const translators = await expect("translators", 200, "GET", "/api/translators");
-  for (const t of Array.isArray(translators) ? translators : []) targets.translators.push(t.name);
+  for (const t of Array.isArray(translators) ? translators : []) {
+    targets.translators.push(t.name);
+    targets.inputKinds.set(t.name, Array.isArray(t.inputKinds) ? t.inputKinds : []);
+  }
   const csvClass = targets.publishable.includes("CSVDataSource") ? "CSVDataSource" : undefined;
   const ids: string[] = [];
   const deletable: string[] = [];
@@ -365,13 +371,39 @@ async function seed(bridge: BridgeProcess, tricks: string[]): Promise<{
     targets.hashes.push(String(published.infoHash));
     targets.deletableHashes.push(String(published.infoHash));
   }
+  // A published folder, and its zip (a translation), for the folder and zip translators.
+  if (targets.publishable.includes("LocalFileDataSource")) {
+    const folder = await expect("publish", 201, "POST", "/api/publish", {
+      path: "dataset",
+      class: "LocalFileDataSource",
+      key: "fuzz-folder",
+    });
+    if (folder) {
+      ids.push(String(folder.id));
+      targets.present.push(String(folder.id));
+      targets.hashes.push(String(folder.infoHash));
+      if (targets.translators.includes("directory-to-zip")) {
+        const zipped = await expect("translate", 201, "POST", "/api/translations", {
+          translator: "directory-to-zip",
+          inputs: [String(folder.id)],
+        });
+        if (zipped) {
+          ids.push(String(zipped.id));
+          targets.present.push(String(zipped.id));
+        }
+      }
+    }
+  }
   // A translation, so that provenance and derivs have chains.
   if (uploaded && targets.translators.includes("csv-to-rdf")) {
     const translated = await expect("translate", 201, "POST", "/api/translations", {
       translator: "csv-to-rdf",
       inputs: [String(uploaded.id)],
     });
-    if (translated) ids.push(String(translated.id));
+    if (translated) {
+      ids.push(String(translated.id));
+      targets.present.push(String(translated.id));
+    }
   }
   for (const id of [...ids, ...deletable]) {
     const detail = await expect("show", 200, "GET", `/api/datasources/${encodeURIComponent(id)}`);
@@ -421,6 +453,7 @@ function learn(targets: Targets, route: Route, mutation: string, status: number,
   if (route.name === "POST /api/translations" && id && !targets.sources.has(id)) {
     targets.sources.set(id, known(id, undefined));
     targets.deletable.push(id);
+    targets.present.push(id);
   }
   if (targets.suspicious.length > 50) targets.suspicious.splice(0, targets.suspicious.length - 50);
 }

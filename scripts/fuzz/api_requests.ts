@@ -111,6 +111,10 @@ export interface Targets {
   publishable: string[];
   /** Translator names. */
   translators: string[];
+  /** Each translator's input kinds (the last repeats), by name. */
+  inputKinds: Map<string, string[]>;
+  /** Each class's parent class, by name. */
+  parents: Map<string, string | null>;
   /** Paths under the publish root. */
   publishPaths: string[];
   /** Strings that name files outside (the canary, system files, links out). */
@@ -188,6 +192,22 @@ function deref(doc: Schema, schema: Schema | undefined): Schema {
   }
   return s;
 }
+
+/** Translator options the built-in translators read (their values are strings). */
+const OPTION_NAMES = [
+  "header",
+  "subject",
+  "subject-base",
+  "predicate-base",
+  "class",
+  "map.name",
+  "type.value",
+  "mtime",
+  "compressionLevel",
+  "maxEntries",
+  "maxExpandedBytes",
+  "csvFileName",
+];
 
 function newKey(random: Random): string {
   return `fuzz-${hex(random, 8)}`;
@@ -325,7 +345,11 @@ export class RequestFactory {
         if (s.additionalProperties && typeof s.additionalProperties === "object") {
           const n = int(random, 3);
           for (let i = 0; i < n; i++) {
-            const prop = name === "files" ? `fuzz/${hex(random, 4)}.csv` : `opt${i}`;
+            const prop = name === "files"
+              ? `fuzz/${hex(random, 4)}.csv`
+              : name === "options"
+              ? pick(random, OPTION_NAMES)
+              : `opt${i}`;
             out[prop] = this.#value(s.additionalProperties, prop, route, depth + 1);
           }
         }
@@ -386,9 +410,40 @@ export class RequestFactory {
     }
   }
 
+  /** Whether class `kind` is `wanted` or one of its subclasses. */
+  #isA(kind: string, wanted: string): boolean {
+    for (let k: string | null | undefined = kind, i = 0; k && i < 20; i++) {
+      if (k === wanted) return true;
+      k = this.#targets.parents.get(k);
+    }
+    return false;
+  }
+
+  /** Picks inputs of the kinds a translator takes, from content present here. */
+  #translationInputs(body: Record<string, unknown>): void {
+    const random = this.#random;
+    const t = this.#targets;
+    const kinds = t.inputKinds.get(String(body.translator));
+    if (!kinds || kinds.length === 0) return;
+    const inputs: string[] = [];
+    for (const kind of kinds) {
+      const fits = t.present.filter((id) => {
+        const known = t.sources.get(id);
+        return known !== undefined && this.#isA(known.kind, kind);
+      });
+      if (fits.length === 0) return;
+      inputs.push(pick(random, fits));
+    }
+    body.inputs = inputs;
+  }
+
   /** Re-aims a valid body at existing DataSources where a route takes one (a re-POST). */
   #aim(route: Route, body: Record<string, unknown>): void {
     const random = this.#random;
+    if (route.name === "POST /api/translations" && random() < 0.7) {
+      this.#translationInputs(body);
+      return;
+    }
     if (route.name !== "POST /api/datasources" || random() < 0.5) return;
     const pool = this.#targets.present.length && random() < 0.7
       ? this.#targets.present
