@@ -69,7 +69,7 @@ async function underPty(
   assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
   const run = JSON.parse(text) as PtyRun;
   // deno colours the prompt: compare plain text.
-  return { ...run, output: run.output.replace(/\x1b\[[0-9;]*m/g, "") };
+  return { ...run, output: run.output.replace(new RegExp("\u001b\\[[0-9;]*m", "g"), "") };
 }
 
 async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
