@@ -8,6 +8,8 @@
 import { Hono } from "hono";
 import type { TranslateBody, TranslatorJson } from "../../lib/bridge/api_types.ts";
 import { translatorJson } from "../../lib/translate/run_json.ts";
+import { outputLeaf } from "../../lib/translate/run.ts";
+import { MAX_COMPONENT_BYTES } from "../../lib/torrent/paths.ts";
 import type { BridgeState } from "../bridge_state.ts";
 import { ApiHttpError } from "../http_errors.ts";
 import { jsonBody } from "./datasources.ts";
@@ -35,6 +37,15 @@ export function translateBody(body: Record<string, unknown>): TranslateBody {
   }
   if (key !== undefined && (typeof key !== "string" || key === "")) {
     throw bad("'key' must be a non-empty string");
+  }
+  // The output's folder is named after the key, beside `.old-<name>-<uuid>` while it is replaced.
+  const room = MAX_COMPONENT_BYTES - ".old--".length - 36;
+  if (typeof key === "string" && new TextEncoder().encode(outputLeaf(key)).length > room) {
+    throw new ApiHttpError(
+      400,
+      "bad-key",
+      `'key' is too long for a folder name (${room} bytes at most once quoted): give a shorter key`,
+    );
   }
   if (options !== undefined) {
     if (!options || typeof options !== "object" || Array.isArray(options)) {

@@ -231,7 +231,9 @@ export class RequestFactory {
 
   /** The next request: a route, a valid request for it, maybe mutated. */
   next(host: string, token: string): FuzzRequest {
-    const route = pick(this.#random, this.routes);
+    // Routes that take a body get twice the share: they have the most to get wrong.
+    const weighted = this.routes.flatMap((r) => r.json || r.multipart ? [r, r] : [r]);
+    const route = pick(this.#random, weighted);
     const draft = this.#valid(route);
     const choices = MUTATIONS.filter(([, applies]) => applies(route));
     const weights = choices.map(([, , w]) => w);
@@ -332,7 +334,10 @@ export class RequestFactory {
     switch (type) {
       case "object": {
         if (name === "fields") {
-          const known = [...t.sources.values()];
+          // Real field sets (those of the seeded DataSources name files, hashes, torrents).
+          const all = [...t.sources.values()];
+          const full = all.filter((k) => Object.keys(k.fields).length > 0);
+          const known = full.length && random() < 0.8 ? full : all;
           return known.length ? structuredClone(pick(random, known).fields) : {};
         }
         const out: Record<string, unknown> = {};
@@ -445,9 +450,11 @@ export class RequestFactory {
       return;
     }
     if (route.name !== "POST /api/datasources" || random() < 0.5) return;
-    const pool = this.#targets.present.length && random() < 0.7
-      ? this.#targets.present
-      : [...this.#targets.sources.keys()];
+    // Mostly DataSources whose content is here and whose fields are known (the seeded ones).
+    const full = this.#targets.present.filter((id) =>
+      Object.keys(this.#targets.sources.get(id)?.fields ?? {}).length > 0
+    );
+    const pool = full.length && random() < 0.7 ? full : [...this.#targets.sources.keys()];
     const known = pool.length ? this.#targets.sources.get(pick(random, pool)) : undefined;
     if (!known) return;
     body.class = known.kind;
@@ -855,6 +862,22 @@ const MUTATIONS: [string, (r: Route) => boolean, number, Mutate][] = [
     const all = random() < 0.3;
     const chosen = all ? paths : [pick(random, paths)];
     for (const path of chosen) setAt(body, path, pick(random, tricks));
+  }],
+  ["field-path-trick", (r) => r.name === "POST /api/datasources", 4, (draft, random, targets) => {
+    // A DataSource saved again with a file name (or hash, torrent…) pointing out, said to be
+    // meant: what a later verify, fetch or translation must not follow.
+    const body = jsonOf(draft);
+    const fields = body.fields && typeof body.fields === "object" ? body.fields : {};
+    const paths = stringPaths(fields);
+    if (paths.length) setAt(fields, pick(random, paths), pick(random, targets.tricks));
+    else {
+      (fields as Record<string, unknown>)[pick(random, ["fileName", "csvFileName"])] = pick(
+        random,
+        targets.tricks,
+      );
+    }
+    body.fields = fields;
+    if (random() < 0.7) body.replace = true;
   }],
   ["path-param", hasPathParam, 4, (draft, random, targets) => {
     const names = Object.keys(draft.pathValues);

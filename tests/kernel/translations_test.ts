@@ -262,6 +262,16 @@ Deno.test("POST /api/translations refuses unknown translators and inputs, wrong 
   }
   const notJson = await bridge.json<ApiError>("/api/translations", { method: "POST", body: "{" });
   assertEquals([notJson.status, notJson.body.error.code], [400, "bad-json"]);
+  // A key whose folder name would pass the file system's limit (found by fuzz:api: it was a 500).
+  for (const key of ["../".repeat(50), "k".repeat(214), "é".repeat(100)]) {
+    const long = await translate(bridge, {
+      translator: "directory-to-zip",
+      inputs: [neurons],
+      key,
+    });
+    assertEquals([long.status, long.body.error.code], [400, "bad-key"], key);
+    assertStringIncludes(long.body.error.message, "too long for a folder name");
+  }
 
   assertEquals(await Deno.readTextFile(graph), before, "the graph is unchanged");
   assertEquals(await translationDirs(bridge.home), [], "no output, no temporary directory");
