@@ -550,7 +550,8 @@ function render(draft: Draft, mutation: string, host: string, token: string): Fu
 
 /** Targets written with `\xNN` escapes for raw bytes become those bytes. */
 function rawLatin(head: Uint8Array, draft: Draft): Uint8Array {
-  if (!draft.rawTarget?.includes("\\x")) return head;
+  const raw = (text: string | undefined) => text?.includes("\\x") ?? false;
+  if (!raw(draft.rawTarget) && !draft.headers.some(([, v]) => raw(v))) return head;
   const text = new TextDecoder().decode(head);
   const out: number[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -1052,6 +1053,30 @@ const MUTATIONS: [string, (r: Route) => boolean, number, Mutate][] = [
       default: // sends more than it declares
         draft.body = body;
         draft.contentLength = Math.max(0, body.length - 1 - int(random, body.length));
+    }
+  }],
+  ["headers", always, 1, (draft, random) => {
+    switch (int(random, 6)) {
+      case 0: // one huge header
+        draft.headers.push(["X-Fuzz", "h".repeat(pick(random, [8 * 1024, 64 * 1024, 512 * 1024]))]);
+        break;
+      case 1: // many headers
+        for (let i = 0; i < 2000; i++) draft.headers.push([`X-Fuzz-${i}`, "x"]);
+        break;
+      case 2: // a second, different content type
+        draft.headers.push(["Content-Type", "text/plain"]);
+        break;
+      case 3: // a second token
+        draft.headers.push(["Authorization", "Bearer wrong"]);
+        break;
+      case 4: // bytes a header may not hold
+        draft.headers.push(["X-Fuzz", "a\\x00b\\xffc"]);
+        break;
+      default: // a huge declared length, little sent
+        draft.contentLength = 10 * 1024 ** 3;
+        draft.body = enc.encode("{}");
+        draft.contentType ??= "application/json";
+        draft.halfClose = true;
     }
   }],
   ["method", always, 1, (draft, random) => {
