@@ -139,9 +139,7 @@ export {
 } from "./lib/torrent/metainfo.ts";
 export { MetainfoError, type MetainfoErrorCode } from "./lib/torrent/metainfo_error.ts";
 export {
-  confinedJoin,
   MAX_COMPONENT_BYTES,
-  PathEscapeError,
   resolveCollisions,
   type ResolveCollisionsOptions,
   sanitizePathComponent,
@@ -151,9 +149,11 @@ export {
   assertInside,
   checkRelativeName,
   confinedFieldPath,
+  confinedJoin,
   confinedPath,
   confinedRealPath,
   LinkEscapeError,
+  PathEscapeError,
   relativeNameProblem,
   UnsafeFieldPathError,
 } from "./lib/fs/confine.ts";

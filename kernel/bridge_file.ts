@@ -12,8 +12,8 @@
  */
 import { join } from "node:path";
 import type { BridgeFile } from "../lib/bridge/api_types.ts";
-import { atomicWriteFile } from "../lib/graph/atomic_write.ts";
-import { withFileLock } from "../lib/graph/lock.ts";
+import { atomicWriteFile } from "../lib/fs/atomic_write.ts";
+import { withFileLock } from "../lib/fs/file_lock.ts";
 
 /** The path of the bridge file in a store. */
 export function bridgeFilePath(home: string): string {

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { atomicWriteFile } from "../lib/graph/atomic_write.ts";
+import { atomicWriteFile } from "../lib/fs/atomic_write.ts";
 
 /** One transfer. */
 export type Job =

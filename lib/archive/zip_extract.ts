@@ -22,7 +22,8 @@ import { basename, dirname, join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { crc32 } from "node:zlib";
-import { confinedJoin, sanitizePathComponent } from "../torrent/paths.ts";
+import { confinedJoin } from "../fs/confine.ts";
+import { sanitizePathComponent } from "../torrent/paths.ts";
 
 /** Limits on what a zip may hold. */
 export interface ZipLimits {

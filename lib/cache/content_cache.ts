@@ -26,8 +26,8 @@
  */
 import { confinedJoin } from "../fs/confine.ts";
 import { join } from "node:path";
-import { atomicWriteFile } from "../graph/atomic_write.ts";
-import { withFileLock } from "../graph/lock.ts";
+import { atomicWriteFile } from "../fs/atomic_write.ts";
+import { withFileLock } from "../fs/file_lock.ts";
 import { type Metainfo, parseMetainfo } from "../torrent/metainfo.ts";
 import { cacheLinksFromEnv, defaultCacheDir } from "./env.ts";
 import {

@@ -5,7 +5,7 @@
  */
 import { userCwd, userOutputPath, userPath } from "./user_path.ts";
 import { join } from "node:path";
-import { atomicWriteFile } from "../graph/atomic_write.ts";
+import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { createTorrent } from "../torrent/create.ts";
 import { isUsableUrl, magnetLink } from "../torrent/magnet.ts";
 import { type Metainfo, MetainfoError, parseMetainfo } from "../torrent/metainfo.ts";

@@ -11,9 +11,9 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { removeStaleTemps } from "./atomic_write.ts";
+import { removeStaleTemps } from "../fs/atomic_write.ts";
 import { StoreCorruptError, StoreNotFoundError, StoreWriteError } from "./errors.ts";
-import { withFileLock } from "./lock.ts";
+import { withFileLock } from "../fs/file_lock.ts";
 import { lineGraph, lineSubject, lineToQuad, quadToLine, termToken } from "./nquads.ts";
 import { NQuadsSyntaxError, type Quad, type Term } from "./rdf.ts";
 import {

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { atomicWriteFile } from "./atomic_write.ts";
+import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { StoreCorruptError, StoreFormatError } from "./errors.ts";
 import { lineSubject, quadToLine } from "./nquads.ts";
 import { NQuadsSyntaxError } from "./rdf.ts";

@@ -35,7 +35,7 @@
  * @module
  */
 import { join } from "node:path";
-import { atomicWriteFile } from "../graph/atomic_write.ts";
+import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { IndexAuthError, type IndexRef } from "./torrent_index.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
 

@@ -7,7 +7,7 @@
  */
 import { resolve } from "node:path";
 import { confinedPath, PathEscapeError } from "../fs/confine.ts";
-import { atomicWriteFile } from "../graph/atomic_write.ts";
+import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { bytesEqual, checkMaxBytes, readLimited, TooLargeError } from "./_bytes.ts";
 import {
   DEFAULT_MAX_TORRENT_BYTES,

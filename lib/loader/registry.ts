@@ -6,8 +6,8 @@
  */
 import { dirname } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
-import { atomicWriteFile } from "../graph/atomic_write.ts";
-import { withFileLock } from "../graph/lock.ts";
+import { atomicWriteFile } from "../fs/atomic_write.ts";
+import { withFileLock } from "../fs/file_lock.ts";
 import type { DataSourceDirLoader, LoadOptions } from "./dir_loader.ts";
 import { NoLoaderError } from "./errors.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";

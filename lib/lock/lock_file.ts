@@ -5,8 +5,8 @@
  * @module
  */
 import { isAbsolute, join, resolve } from "node:path";
-import { atomicWriteFile } from "../graph/atomic_write.ts";
-import { withFileLock } from "../graph/lock.ts";
+import { atomicWriteFile } from "../fs/atomic_write.ts";
+import { withFileLock } from "../fs/file_lock.ts";
 import { LockFileError } from "./errors.ts";
 import {
   LOCK_FILE_NAME,

@@ -15,7 +15,7 @@
  */
 import { resolve } from "node:path";
 import type { Metainfo } from "./metainfo.ts";
-import { confinedJoin } from "./paths.ts";
+import { confinedJoin } from "../fs/confine.ts";
 
 /** One file of the torrent, placed on disk. */
 export interface PlacedFile {

@@ -211,6 +211,3 @@ export function resolveCollisions(
     }
   });
 }
-
-// Confinement moved to lib/fs/confine.ts (one module for every path built from data).
-export { confinedJoin, PathEscapeError } from "../fs/confine.ts";

@@ -5,7 +5,7 @@
  * Per infohash, `stateDir` holds:
  * - `<infohash>.torrent`: the torrent (for magnets, the metadata got from peers);
  * - `<infohash>.resume.json`: a {@linkcode ResumeRecord}, replaced atomically
- *   (lib/graph/atomic_write.ts) every few seconds, on pause and on close. It is
+ *   (lib/fs/atomic_write.ts) every few seconds, on pause and on close. It is
  *   taken at a write barrier (see `SafeChunkStore.barrier`): the data files are
  *   fsynced, then stat'ed, then the bitfield is copied, so every piece it lists
  *   is on disk, and every file stamp is at least as new as those pieces;
@@ -32,7 +32,7 @@
  */
 import { type FileHandle, open, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { atomicWriteFile } from "../graph/atomic_write.ts";
+import { atomicWriteFile } from "../fs/atomic_write.ts";
 import type { Layout } from "./layout.ts";
 import type { FileStamp } from "./safe_store.ts";
 import { stampFiles } from "./safe_store.ts";

@@ -5,7 +5,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import type { Metainfo } from "./metainfo.ts";
-import { confinedJoin } from "./paths.ts";
+import { confinedJoin } from "../fs/confine.ts";
 
 /** Progress of {@linkcode verifyPieces}. */
 export interface VerifyPiecesProgress {

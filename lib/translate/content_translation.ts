@@ -18,7 +18,7 @@ import { assertInside, confinedJoin } from "../fs/confine.ts";
 import { basename, dirname, resolve } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
-import { atomicWriteFile } from "../graph/atomic_write.ts";
+import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { digestContent } from "../integrity/content_digest.ts";
 import type { TranslatorRegistry } from "./registry.ts";
 import { checkInputs } from "./run.ts";

@@ -18,7 +18,7 @@ import { digestContent } from "../integrity/content_digest.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
 import { loadedIndexPath, locateContent, verifyLocated } from "../loader/located_content.ts";
 import { LoaderRegistry } from "../loader/registry.ts";
-import { withFileLock } from "../graph/lock.ts";
+import { withFileLock } from "../fs/file_lock.ts";
 import { confinedJoin, PathEscapeError, UnsafeFieldPathError } from "../fs/confine.ts";
 import { translationIri, type TranslationRecord, writeTranslation } from "./provenance.ts";
 import {

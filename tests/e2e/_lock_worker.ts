@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { withFileLock } from "../../lib/graph/lock.ts";
+import { withFileLock } from "../../lib/fs/file_lock.ts";
 
 const [mode, lockPath, counterPath, n] = Deno.args;
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { withFileLock } from "../../lib/graph/lock.ts";
+import { withFileLock } from "../../lib/fs/file_lock.ts";
 import { GraphStore, LOCK_FILE } from "../../lib/graph/store.ts";
 import { namedNode, quad } from "../../lib/graph/rdf.ts";
 import { assert, assertEquals } from "../_assert.ts";

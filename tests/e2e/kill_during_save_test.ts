@@ -1,5 +1,5 @@
 import { CSVDataSource, DataSourceRepository, fieldsOf, GraphStore } from "../../mod.ts";
-import { tempPrefix } from "../../lib/graph/atomic_write.ts";
+import { tempPrefix } from "../../lib/fs/atomic_write.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import { kill, spawnWorker } from "./_child.ts";
 

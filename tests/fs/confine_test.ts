@@ -11,7 +11,6 @@ import {
   relativeNameProblem,
   UnsafeFieldPathError,
 } from "../../lib/fs/confine.ts";
-import * as torrentPaths from "../../lib/torrent/paths.ts";
 import * as mod from "../../mod.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
 
@@ -28,9 +27,7 @@ async function layout(): Promise<{ root: string; set: string; outside: string; c
   return { root, set, outside, canary };
 }
 
-Deno.test("the old import paths and mod.ts give the same confinement", () => {
-  assert(torrentPaths.confinedJoin === confinedJoin);
-  assert(torrentPaths.PathEscapeError === PathEscapeError);
+Deno.test("mod.ts gives the same confinement as lib/fs/confine.ts", () => {
   assert(mod.confinedJoin === confinedJoin);
   assert(mod.PathEscapeError === PathEscapeError);
 });

@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { tempPrefix } from "../../lib/graph/atomic_write.ts";
+import { tempPrefix } from "../../lib/fs/atomic_write.ts";
 import { StoreNotFoundError } from "../../lib/graph/errors.ts";
 import { quadToLine } from "../../lib/graph/nquads.ts";
 import {

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import type { BridgeFile, FetchAccepted } from "../../lib/bridge/api_types.ts";
-import { withFileLock } from "../../lib/graph/lock.ts";
+import { withFileLock } from "../../lib/fs/file_lock.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import { tempDir } from "../torrent/_fixtures.ts";
 import { waitFor } from "./_bridge.ts";

@@ -6,7 +6,7 @@
 import { dirname, join, relative } from "node:path";
 import { decodeBencode } from "../../lib/torrent/bencode.ts";
 import { type Metainfo, MetainfoError, parseMetainfo } from "../../lib/torrent/metainfo.ts";
-import { confinedJoin } from "../../lib/torrent/paths.ts";
+import { confinedJoin } from "../../lib/fs/confine.ts";
 import { assert, assertEquals } from "../_assert.ts";
 
 const CORPUS = new URL("../testdata/libtorrent/", import.meta.url);

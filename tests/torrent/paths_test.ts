@@ -1,7 +1,6 @@
 import { join, resolve } from "node:path";
+import { confinedJoin, PathEscapeError } from "../../lib/fs/confine.ts";
 import {
-  confinedJoin,
-  PathEscapeError,
   resolveCollisions,
   sanitizePathComponent,
   sanitizeTorrentPath,

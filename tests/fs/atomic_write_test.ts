@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { atomicWriteFile, removeStaleTemps, tempPrefix } from "../../lib/graph/atomic_write.ts";
+import { atomicWriteFile, removeStaleTemps, tempPrefix } from "../../lib/fs/atomic_write.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 
 const enc = new TextEncoder();

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { withFileLock } from "../../lib/graph/lock.ts";
+import { withFileLock } from "../../lib/fs/file_lock.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
