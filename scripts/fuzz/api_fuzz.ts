@@ -34,7 +34,6 @@ import {
   type Targets,
 } from "./api_requests.ts";
 import {
-  type ApiFinding,
   type ApiFuzzSummary,
   excerpt,
   formatFinding,
@@ -512,6 +511,7 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
           timedOut: answer.timedOut,
           body,
           ...(answer.error ? { error: answer.error } : {}),
+          ...(answer.status >= 500 ? { cause: await causeOf(body, bridge.log) } : {}),
         });
         if (raised.length) await saveReproducer(root, index, raised, request.bytes);
         journal.push(
@@ -582,7 +582,6 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
     await Deno.writeTextFile(join(root, "bridge.log"), bridge.log());
     await Deno.writeTextFile(join(root, "requests.jsonl"), journal.join("\n") + "\n");
     const summary = tally.summary(durationMs);
-    for (const finding of summary.findings) explain(finding, bridge.log());
     keep = options.keep === true || !summary.ok;
     report = {
       ...summary,
@@ -607,12 +606,19 @@ export async function runApiFuzz(options: ApiFuzzOptions): Promise<ApiFuzzReport
   }
 }
 
-/** Adds to a 5xx finding the bridge log's line about its request id (the error's name and message). */
-function explain(finding: ApiFinding, log: string): void {
-  const id = /request id ([0-9a-f-]{36})/.exec(finding.detail)?.[1];
-  if (finding.kind !== "5xx" || !id) return;
-  const line = log.split("\n").find((l) => l.includes(id) && !l.includes('"error"'));
-  if (line) finding.detail += `\n    log: ${line.trim().slice(0, 400)}`;
+/**
+ * The bridge log's line about a 5xx answer's request id (the error's name and
+ * message), waited for briefly: the bridge logs it as it answers.
+ */
+async function causeOf(body: string, log: () => string): Promise<string> {
+  const id = /request id ([0-9a-f-]{36})/.exec(body)?.[1];
+  if (!id) return body.slice(0, 200);
+  for (let i = 0; i < 20; i++) {
+    const line = log().split("\n").find((l) => l.includes(id) && !l.includes('"error"'));
+    if (line) return line.replace(/^.*?request [0-9a-f-]{36}:\s*/, "").trim().slice(0, 300);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return body.slice(0, 200);
 }
 
 /** Saves a request that raised a finding as `<root>/repro/<index>-<kinds>.http` (raw bytes). */
@@ -676,7 +682,15 @@ async function checkGraph(
       }
     }
   } catch (error) {
-    tally.fail("graph", `the graph does not parse after the run: ${error}`);
+    // Name the offending statement: the line number counts the statements, not the header.
+    const line = Number(/at line (\d+)/.exec(String(error))?.[1]);
+    let statement = "";
+    if (line > 0) {
+      const body = (await Deno.readTextFile(join(home, "graph.nq")).catch(() => ""))
+        .split("\n").filter((l) => !l.startsWith("#"));
+      statement = body[line - 1] ? `\n    statement: ${body[line - 1]!.slice(0, 300)}` : "";
+    }
+    tally.fail("graph", `the graph does not parse after the run: ${error}${statement}`);
   }
 }
 

@@ -41,6 +41,8 @@ export interface Outcome {
   body: string;
   /** Why no answer came, if none did. */
   error?: string;
+  /** For a 5xx, what the bridge's log says of it (the error's name and message). */
+  cause?: string;
 }
 
 /** Kinds of findings; any finding fails the run. */
@@ -133,13 +135,14 @@ export class Tally {
     this.#byStatus[String(status)] = (this.#byStatus[String(status)] ?? 0) + 1;
     if (status >= 500 && status < 600) {
       this.#serverErrors++;
-      // One finding per route and error message (ids and paths in it blurred).
-      const message = outcome.body.slice(0, 160)
+      // One finding per cause (the log's error, else the answer), ids, names and numbers blurred.
+      const cause = outcome.cause ?? outcome.body.slice(0, 160);
+      const blurred = cause
         .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "ID")
-        .replace(/'[^']*'/g, "'…'").replace(/\d+/g, "N");
-      this.#add("5xx", `${status}: ${outcome.body.slice(0, 300)}`, [request], {
-        key: `5xx ${request.route} ${message}`,
-      });
+        .replace(/'[^']*'/g, "'…'").replace(/"[^"]*"/g, '"…"').replace(/\d+/g, "N");
+      const detail = `${status}: ${outcome.body.slice(0, 300)}` +
+        (outcome.cause ? `\n    log: ${outcome.cause}` : "");
+      this.#add("5xx", detail, [request], { key: `5xx ${blurred}` });
       raised.push("5xx");
     }
     if (outcome.timedOut || outcome.ms > this.#deadlineMs) {

@@ -78,6 +78,31 @@ Deno.test("fuzz:api detectors: a 5xx, a timed-out or slow answer, and the canary
   assertEquals(fivexx.requests.map((r) => r.index), [1], "the request that caused it is kept");
   assertStringIncludes(summary.line, "1 5xx, 2 hangs, 2 reads outside");
 
+  // 5xx answers are grouped by their cause in the bridge's log, whatever the route.
+  const grouped = new Tally(1000, "OWM-CANARY-secret", true);
+  const internal = (id: string) => `{"error":{"code":"internal","message":"request id ${id}"}}`;
+  const causes: [string, string][] = [
+    ["GET /api/kinds", "TypeError: Method is forbidden"],
+    ["GET /api/torrents", "TypeError: Method is forbidden"],
+    ["POST /api/publish", "BadResource: Cannot read body"],
+  ];
+  causes.forEach(([route, cause], i) =>
+    grouped.record({
+      request: { ...request(i), route },
+      status: 500,
+      ms: 1,
+      timedOut: false,
+      body: internal(crypto.randomUUID()),
+      cause,
+    })
+  );
+  const groups = grouped.summary(10).findings;
+  assertEquals(groups.map((f) => [f.count, f.requests.map((r) => r.route)]), [
+    [2, ["GET /api/kinds", "GET /api/torrents"]],
+    [1, ["POST /api/publish"]],
+  ]);
+  assertStringIncludes(groups[0]!.detail, "log: TypeError: Method is forbidden");
+
   const clean = new Tally(1000, "OWM-CANARY-secret", true);
   clean.record({ request: request(0), status: 404, ms: 3, timedOut: false, body: "{}" });
   assertEquals(clean.summary(10).ok, true);
