@@ -1,10 +1,10 @@
 /**
  * Starting a bridge inside this process, for {@linkcode Bridge.connect} when
  * none runs. The server (kernel/, built on Hono) is imported dynamically, by
- * a specifier computed at run time, so that the library's module graph (what
- * `deno info mod.ts` lists, what `deno check mod.ts` loads) holds neither
- * kernel/ nor hono: programs that only talk to a running bridge, or never
- * use the bridge, do not load a web framework.
+ * literal specifiers: the import is open (`deno info`, `deno check` and
+ * `deno compile` see it) but runs only when a client starts a bridge, so
+ * programs that only talk to a running bridge, or never use the bridge, do
+ * not load the web framework.
  *
  * @module
  */
@@ -54,30 +54,6 @@ export interface StartedBridge {
 }
 
 /**
- * The part of the server modules that the client uses (the tests check
- * {@linkcode BridgeStartOptions} and {@linkcode StartedBridge} against the
- * server's own types).
- */
-export interface KernelModules {
-  /** kernel/server.ts */
-  server: {
-    startBridge(
-      options: BridgeStartOptions & { home: string; extend?: unknown },
-    ): Promise<StartedBridge>;
-  };
-  /** kernel/extensions.ts: the extra routes `deno task start` mounts (uploads, the page). */
-  extensions: { extend: unknown };
-}
-
-/** Imports the server modules, by specifiers hidden from the static module graph. */
-export async function importKernel(): Promise<KernelModules> {
-  const server = new URL("../../kernel/server.ts", import.meta.url).href;
-  const extensions = new URL("../../kernel/extensions.ts", import.meta.url).href;
-  const [s, e] = await Promise.all([import(server), import(extensions)]);
-  return { server: s, extensions: e };
-}
-
-/**
  * Starts a bridge in this process on the store at `home`, with the routes
  * `deno task start` mounts.
  */
@@ -85,11 +61,14 @@ export async function startInProcess(
   home: string,
   options: BridgeStartOptions = {},
 ): Promise<StartedBridge> {
-  const kernel = await importKernel();
-  return await kernel.server.startBridge({
+  const [server, extensions] = await Promise.all([
+    import("../../kernel/server.ts"),
+    import("../../kernel/extensions.ts"),
+  ]);
+  return await server.startBridge({
     port: 0,
     ...options,
     home,
-    extend: kernel.extensions.extend,
+    extend: extensions.extend,
   });
 }
