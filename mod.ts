@@ -385,7 +385,7 @@ export {
   type TranslationInputProblem,
   type TranslationResult,
 } from "./lib/translate/translator.ts";
-export { translationRunJson, translatorJson } from "./lib/translate/run_json.ts";
+export { translationRunJson, translatorJson } from "./lib/bridge/translation_json.ts";
 export { TranslatorRegistry } from "./lib/translate/registry.ts";
 export { builtinTranslators } from "./lib/translate/builtins.ts";
 export {

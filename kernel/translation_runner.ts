@@ -20,7 +20,7 @@ import type { TorrentIndex } from "../lib/index/torrent_index.ts";
 import { builtinTranslators } from "../lib/translate/builtins.ts";
 import type { TranslatorRegistry } from "../lib/translate/registry.ts";
 import { runTranslation } from "../lib/translate/run.ts";
-import { translationRunJson } from "../lib/translate/run_json.ts";
+import { translationRunJson } from "../lib/bridge/translation_json.ts";
 import { TranslationError, TranslationInputError } from "../lib/translate/translator.ts";
 import { ApiHttpError } from "./http_errors.ts";
 

@@ -7,7 +7,7 @@
  */
 import { Hono } from "hono";
 import type { TranslateBody, TranslatorJson } from "../../lib/bridge/api_types.ts";
-import { translatorJson } from "../../lib/translate/run_json.ts";
+import { translatorJson } from "../../lib/bridge/translation_json.ts";
 import { outputLeaf } from "../../lib/translate/run.ts";
 import { MAX_COMPONENT_BYTES } from "../../lib/torrent/paths.ts";
 import type { BridgeState } from "../bridge_state.ts";

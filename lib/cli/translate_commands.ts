@@ -7,7 +7,7 @@
 import { toCurie } from "../datasource/identifier.ts";
 import { builtinTranslators } from "../translate/builtins.ts";
 import { runTranslation } from "../translate/run.ts";
-import { translationRunJson, translatorJson } from "../translate/run_json.ts";
+import { translationRunJson, translatorJson } from "../bridge/translation_json.ts";
 import { type CliIo, printJson, UsageError } from "./io.ts";
 import { type GlobalOptions, openRepository } from "./store_commands.ts";
 import { commandRegistry, type TransferOptions } from "./transfer_context.ts";

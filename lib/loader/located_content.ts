@@ -15,7 +15,7 @@ import { recordedIntegrity } from "../integrity/recorded.ts";
 import { torrentPiecesCheck } from "../integrity/torrent_pieces.ts";
 import { verify, type VerifyReport } from "../integrity/verify.ts";
 import { type Metainfo, parseMetainfo } from "../torrent/metainfo.ts";
-import { contentTranslatorOf } from "../translate/translator.ts";
+import { contentTranslatorOf } from "../datasource/content_translator.ts";
 import { LoaderRegistry } from "./registry.ts";
 
 export { checkContentNames };

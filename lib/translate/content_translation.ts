@@ -22,7 +22,8 @@ import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { digestContent } from "../integrity/content_digest.ts";
 import type { TranslatorRegistry } from "./registry.ts";
 import { checkInputs } from "./run.ts";
-import { contentTranslatorOf, TranslationError } from "./translator.ts";
+import { contentTranslatorOf } from "../datasource/content_translator.ts";
+import { TranslationError } from "./translator.ts";
 
 /** The record kept beside a content translation's output. */
 export interface ContentTranslationRecord {

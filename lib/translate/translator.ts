@@ -62,15 +62,6 @@ export interface TranslationContext {
   signal?: AbortSignal;
 }
 
-/**
- * The translator `ds`'s `contentTranslator` field names, applied to its
- * content as it is loaded; `undefined` when it names none (unset or empty).
- */
-export function contentTranslatorOf(ds: DataSource): string | undefined {
-  const name = ds.fields.has("contentTranslator") ? ds.get("contentTranslator") : undefined;
-  return typeof name === "string" && name !== "" ? name : undefined;
-}
-
 /** What a translator produced. */
 export interface TranslationResult {
   /**

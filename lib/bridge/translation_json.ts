@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { TranslationJson, TranslatorJson } from "../bridge/api_types.ts";
+import type { TranslationJson, TranslatorJson } from "./api_types.ts";
 import { toCurie } from "../datasource/identifier.ts";
-import type { TranslationRun } from "./run.ts";
-import type { DataTranslator } from "./translator.ts";
+import type { TranslationRun } from "../translate/run.ts";
+import type { DataTranslator } from "../translate/translator.ts";
 
 /**
  * A translator as JSON: name, version, description, input kinds, output kind.
@@ -16,7 +16,7 @@ import type { DataTranslator } from "./translator.ts";
  * @example
  * ```ts
  * import { builtinTranslators } from "../../mod.ts";
- * import { translatorJson } from "./run_json.ts";
+ * import { translatorJson } from "./translation_json.ts";
  * const zip = translatorJson(builtinTranslators().get("zip-to-directory"));
  * console.log(zip.inputKinds, zip.outputKind); // ["LocalFileDataSource"] "LocalFileDataSource"
  * ```
