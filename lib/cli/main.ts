@@ -8,7 +8,8 @@ import { IdentifierSyntaxError } from "../datasource/errors.ts";
 import { ALLOW_LINK_LOCAL_ENV } from "../torrent/url_policy.ts";
 import { type CliIo, ExitCode, processIo, UsageError } from "./io.ts";
 import { listCommand, listKindsCommand, removeCommand, showCommand } from "./source_commands.ts";
-import { demoCommand, type GlobalOptions, initCommand, saveCommand } from "./store_commands.ts";
+import { demoCommand } from "./demo_command.ts";
+import { type GlobalOptions, initCommand, saveCommand } from "./store_commands.ts";
 import { USAGE } from "./usage.ts";
 
 /** The version printed by `owm --version`. */

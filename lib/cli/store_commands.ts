@@ -1,9 +1,8 @@
 /**
- * `owm init`, `owm save` and `owm demo`.
+ * `owm init` and `owm save` (and the options every command shares).
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
 import { GraphStore } from "../graph/store.ts";
 import { runDataModule } from "../datasource/data_module.ts";
 import { toCurie } from "../datasource/identifier.ts";
@@ -11,7 +10,6 @@ import { DEFAULT_DATA_GRAPH } from "../datasource/namespaces.ts";
 import { DataSourceRepository } from "../datasource/repository.ts";
 import { type CliIo, printJson, UsageError } from "./io.ts";
 import { userPath } from "./user_path.ts";
-import { showCommand } from "./source_commands.ts";
 
 /** Options shared by every command. */
 export interface GlobalOptions {
@@ -80,16 +78,4 @@ export async function saveCommand(
     );
   }
   return 0;
-}
-
-/** `owm demo`: saves the seed's example module into the store and shows it. */
-export async function demoCommand(global: GlobalOptions, io: CliIo): Promise<number> {
-  const example = fileURLToPath(new URL("../../examples/connectome.ts", import.meta.url));
-  io.err(`owm: saving the example data module ${example}`);
-  await saveCommand([example], {}, { ...global, json: false }, {
-    out: (text) => io.out(`saved ${text}`),
-    err: io.err,
-  });
-  io.out("");
-  return await showCommand(["ConnectomeCSVDataSource:2000_connections"], global, io);
 }
