@@ -668,29 +668,37 @@ async function checkGraph(
   excused: (id: string) => boolean,
   tally: Tally,
 ): Promise<void> {
+  // Every statement of the N-Quads file parses (not just the digest of its body checks out).
+  const path = join(home, "graph.nq");
   try {
-    const path = join(home, "graph.nq");
     const { lines } = await readStoreFile(path);
     await canonicalLines(path, lines.join("\n") + "\n");
-    const repo = await DataSourceRepository.open({ home });
-    for (const id of protectedIds) {
-      if (excused(id)) continue;
-      try {
-        await repo.get(id);
-      } catch (error) {
-        tally.fail("graph", `seeded ${id} is not in the graph after the run: ${error}`);
-      }
-    }
   } catch (error) {
     // Name the offending statement: the line number counts the statements, not the header.
     const line = Number(/at line (\d+)/.exec(String(error))?.[1]);
     let statement = "";
     if (line > 0) {
-      const body = (await Deno.readTextFile(join(home, "graph.nq")).catch(() => ""))
+      const body = (await Deno.readTextFile(path).catch(() => ""))
         .split("\n").filter((l) => !l.startsWith("#"));
       statement = body[line - 1] ? `\n    statement: ${body[line - 1]!.slice(0, 300)}` : "";
     }
     tally.fail("graph", `the graph does not parse after the run: ${error}${statement}`);
+  }
+  // The store opens as the CLI opens it, and holds the seeded DataSources.
+  let repo: DataSourceRepository;
+  try {
+    repo = await DataSourceRepository.open({ home });
+  } catch (error) {
+    tally.fail("graph", `the store does not open after the run: ${error}`);
+    return;
+  }
+  for (const id of protectedIds) {
+    if (excused(id)) continue;
+    try {
+      await repo.get(id);
+    } catch (error) {
+      tally.fail("graph", `seeded ${id} is not in the graph after the run: ${error}`);
+    }
   }
 }
 
