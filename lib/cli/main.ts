@@ -55,6 +55,8 @@ const OPTIONS = {
   all: { type: "boolean" },
   "dry-run": { type: "boolean" },
   "allow-link-local": { type: "boolean" },
+  file: { type: "string" },
+  format: { type: "string" },
 } as const;
 
 const TRANSFER = ["index", "peer", "port", "no-dht", "no-lsd", "web-seed"] as const;
@@ -70,6 +72,7 @@ const locking = () => import("./lock_command.ts");
 const translating = () => import("./translate_commands.ts");
 const provenance = () => import("./provenance_commands.ts");
 const caching = () => import("./cache_command.ts");
+const querying = () => import("./query_command.ts");
 
 const GLOBAL_OPTIONS = new Set(["home", "json", "help", "version", "allow-link-local"]);
 
@@ -205,6 +208,11 @@ const COMMANDS: Record<string, Command> = {
   lock: {
     options: ["lock", "index"],
     run: async (args, v, g, io) => (await locking()).lockCommand(args, v, g, io),
+  },
+  // The SPARQL engine (WebAssembly) is loaded only by this command.
+  query: {
+    options: ["file", "format"],
+    run: async (args, v, g, io) => (await querying()).queryCommand(args, v, g, io),
   },
   tracker: {
     options: ["hostname", "port", "udp-port", "allow-graph"],

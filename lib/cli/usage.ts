@@ -20,6 +20,11 @@ DataSources in the graph:
   source derivs <id>            the DataSources translated from <id>, as a tree
   source provenance <id>        what <id> was translated from, down to its original data
 
+Querying (SPARQL 1.1 over the store's named graphs; their union is the default graph):
+  query '<SPARQL>' [--format F]  SELECT, ASK, CONSTRUCT or DESCRIBE; --file q.rq reads it from a
+                                file; F: table (on a terminal), json (SELECT/ASK elsewhere),
+                                nq (CONSTRUCT/DESCRIBE elsewhere), csv, tsv, xml, ttl, nt, jsonld
+
 Translating (provenance recorded in the graph):
   translate <translator> <id>... [--key K] [--option name=value]... [--context IRI]
                                 load the inputs (fetching them if needed), translate them

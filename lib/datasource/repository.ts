@@ -27,6 +27,8 @@ import { DEFAULT_DATA_GRAPH, SCHEMA_GRAPH } from "./namespaces.ts";
 import { classForType, registerDataSourceClass, registeredClasses } from "./registry.ts";
 import { classForStoredType, classSchemaQuads, schemaChain, schemaSubjects } from "./schema.ts";
 import { termToValue, valueToTerm } from "./values.ts";
+import type { QueryOptions, SparqlResults } from "../sparql/engine.ts";
+import type { SparqlService } from "../sparql/service.ts";
 
 /** One DataSource in a listing. */
 export interface DataSourceSummary {
@@ -74,6 +76,7 @@ export class DataSourceRepository {
   /** The underlying store. */
   readonly store: GraphStore;
   #revived = new Map<string, DataSourceClass>();
+  #sparql: Promise<SparqlService> | undefined;
 
   /** Wraps an open store. */
   constructor(store: GraphStore) {
@@ -83,6 +86,27 @@ export class DataSourceRepository {
   /** Opens the store at `options.home` (see {@linkcode GraphStore.open}). */
   static async open(options: GraphStoreOptions = {}): Promise<DataSourceRepository> {
     return new DataSourceRepository(await GraphStore.open(options));
+  }
+
+  /**
+   * Runs a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE) over the
+   * store's named graphs; the default graph is their union (`FROM`, `FROM NAMED`
+   * and `GRAPH` still name graphs). Answers: `{type: "bindings", variables,
+   * bindings}` (RDF/JS terms) for SELECT, `{type: "boolean", value}` for ASK,
+   * `{type: "quads", quads}` for CONSTRUCT and DESCRIBE. A write by any process
+   * is seen by the next query.
+   *
+   * @example
+   * ```ts ignore
+   * const answer = await repo.query("SELECT ?ds WHERE { ?ds a ?kind } LIMIT 10");
+   * if (answer.type === "bindings") for (const row of answer.bindings) console.log(row.get("ds")?.value);
+   * ```
+   *
+   * @throws {SparqlSyntaxError} when it does not parse.
+   */
+  async query(sparql: string, options: QueryOptions = {}): Promise<SparqlResults> {
+    this.#sparql ??= import("../sparql/open.ts").then((m) => m.sparqlServiceFor(this.store));
+    return await (await this.#sparql).query(sparql, options);
   }
 
   /** Resolves `ClassName:key`, `<IRI>` or a bound CURIE to a full IRI. */

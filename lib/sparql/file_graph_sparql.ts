@@ -1,0 +1,144 @@
+/**
+ * SPARQL over the graph file: an in-memory engine loaded from the file and
+ * kept in step with it. Before each query the file's identity (device, inode,
+ * size, modification time) is compared with the one loaded; a write by any
+ * process (the file is only ever replaced by an atomic rename) makes the next
+ * query reload it. An update runs under the store's lock on the content read
+ * under it, and is written by the store's own atomic write path.
+ *
+ * @module
+ */
+import { lineToQuad, quadToLine } from "../graph/nquads.ts";
+import type { Quad } from "../graph/rdf.ts";
+import type { GraphStore, UpdateSummary } from "../graph/store.ts";
+import { parseHeader, readStoreFile } from "../graph/store_file.ts";
+import type { QueryOptions, SparqlEngine, SparqlResults } from "./engine.ts";
+import { OxigraphEngine } from "./oxigraph_engine.ts";
+import type { SparqlService } from "./service.ts";
+
+/** The graph file as the engine needs it: a path, and the store's locked update. */
+export type GraphFile = Pick<GraphStore, "path" | "update">;
+
+function identityOf(info: Deno.FileInfo): string {
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtime?.getTime() ?? ""}`;
+}
+
+/** Whether `bytes` is a store file as its header describes (the store's own output). */
+function trustedFile(path: string, bytes: Uint8Array): boolean {
+  try {
+    const head = new TextDecoder().decode(bytes.subarray(0, Math.min(bytes.length, 65536)));
+    const { header, bodyStart } = parseHeader(path, head);
+    const headBytes = new TextEncoder().encode(head.slice(0, bodyStart)).length;
+    return header.bodyBytes !== undefined && headBytes + header.bodyBytes === bytes.length;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A {@linkcode SparqlService} over a store's graph file.
+ *
+ * @example
+ * ```ts ignore
+ * const store = await GraphStore.open({ home: ".owm" });
+ * const sparql = new FileGraphSparql(store);
+ * const answer = await sparql.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }");
+ * ```
+ */
+export class FileGraphSparql implements SparqlService {
+  readonly #file: GraphFile;
+  readonly #engine: SparqlEngine;
+  #loaded: string | undefined;
+  #loading: Promise<void> | undefined;
+
+  /** Over `file`; `engine` defaults to a new {@linkcode OxigraphEngine}. */
+  constructor(file: GraphFile, engine: SparqlEngine = new OxigraphEngine()) {
+    this.#file = file;
+    this.#engine = engine;
+  }
+
+  /** Statements in the engine (as last loaded). */
+  get size(): number {
+    return this.#engine.size;
+  }
+
+  /** Loads the file again when it changed since it was loaded (by any process). */
+  async refresh(): Promise<void> {
+    while (this.#loading) await this.#loading;
+    const info = await Deno.stat(this.#file.path);
+    if (identityOf(info) === this.#loaded) return;
+    this.#loading = this.#load();
+    try {
+      await this.#loading;
+    } finally {
+      this.#loading = undefined;
+    }
+  }
+
+  async #load(): Promise<void> {
+    // The identity of the bytes read: an open file keeps its inode through a rename.
+    using file = await Deno.open(this.#file.path, { read: true });
+    const info = await file.stat();
+    const bytes = new Uint8Array(info.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = await file.read(bytes.subarray(got));
+      if (n === null) break;
+      got += n;
+    }
+    const body = got === bytes.length ? bytes : bytes.subarray(0, got);
+    this.#loaded = undefined;
+    this.#engine.load(body, { trusted: trustedFile(this.#file.path, body) });
+    this.#loaded = identityOf(info);
+  }
+
+  /** Runs a query over the current content; typed results. */
+  async query(sparql: string, options: QueryOptions = {}): Promise<SparqlResults> {
+    await this.refresh();
+    return this.#engine.query(sparql, options);
+  }
+
+  /** Runs a query over the current content; serialised in `mediaType`. */
+  async queryText(sparql: string, mediaType: string, options: QueryOptions = {}): Promise<string> {
+    await this.refresh();
+    return this.#engine.queryText(sparql, mediaType, options);
+  }
+
+  /**
+   * Applies a SPARQL 1.1 Update under the store's lock to the content read
+   * under it, and writes the result with the store's atomic write. Blank
+   * nodes keep their labels. The next query sees it.
+   *
+   * @throws {SparqlSyntaxError} when it does not parse (the store is unchanged).
+   */
+  async update(sparql: string): Promise<UpdateSummary> {
+    const path = this.#file.path;
+    const summary = await this.#file.update(async (tx) => {
+      const { lines } = await readStoreFile(path);
+      const before = new Set(lines);
+      const work = new OxigraphEngine();
+      if (lines.some((line) => line.includes("_:"))) {
+        work.loadQuads(lines.map(lineToQuad)); // keeps blank node labels
+      } else {
+        work.load(lines.join("\n") + "\n", { trusted: true });
+      }
+      work.update(sparql);
+      const after = new Set<string>();
+      const added: Quad[] = [];
+      for (const text of work.dump().split("\n")) {
+        if (text === "") continue;
+        let line = text;
+        if (!before.has(line)) {
+          const q = lineToQuad(text);
+          line = quadToLine(q);
+          if (!before.has(line)) added.push(q);
+        }
+        after.add(line);
+      }
+      for (const line of lines) if (!after.has(line)) tx.remove(lineToQuad(line));
+      tx.addAll(added);
+    });
+    this.#loaded = undefined; // reload on the next query
+    return summary;
+  }
+}
