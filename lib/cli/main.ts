@@ -17,6 +17,7 @@ export const VERSION = "0.1.0";
 
 const OPTIONS = {
   home: { type: "string" },
+  graph: { type: "string" },
   json: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
   version: { type: "boolean", default: false },
@@ -74,7 +75,7 @@ const provenance = () => import("./provenance_commands.ts");
 const caching = () => import("./cache_command.ts");
 const querying = () => import("./query_command.ts");
 
-const GLOBAL_OPTIONS = new Set(["home", "json", "help", "version", "allow-link-local"]);
+const GLOBAL_OPTIONS = new Set(["home", "graph", "json", "help", "version", "allow-link-local"]);
 
 /**
  * The built-in classes an error of ours has when it is a bug in owm, not
@@ -265,7 +266,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return ExitCode.Ok;
   }
   if (values["allow-link-local"]) Deno.env.set(ALLOW_LINK_LOCAL_ENV, "1");
-  const global: GlobalOptions = { home: values.home, json: values.json };
+  const global: GlobalOptions = { home: values.home, json: values.json, graph: values.graph };
   const [first, ...rest] = positionals;
   if (values.help || first === undefined || first === "help") {
     io.out(USAGE);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { GraphStore } from "../graph/store.ts";
+import { graphBackendExists, openGraphBackend } from "../graph/backend.ts";
 import { runDataModule } from "../datasource/data_module.ts";
 import { toCurie } from "../datasource/identifier.ts";
 import { DEFAULT_DATA_GRAPH } from "../datasource/namespaces.ts";
@@ -17,11 +17,14 @@ export interface GlobalOptions {
   home: string | undefined;
   /** Machine-readable output. */
   json: boolean;
+  /** The graph backend (`--graph`: `file` or `sparql:<query-url>[,<update-url>]`), if given. */
+  graph?: string | undefined;
 }
 
 function storeOptions(global: GlobalOptions, io: CliIo, create = false) {
   return {
     ...(global.home === undefined ? {} : { home: global.home }),
+    ...(global.graph === undefined ? {} : { graph: global.graph }),
     create,
     onLockWait: (holder: string | undefined) =>
       io.err(
@@ -46,8 +49,8 @@ export async function initCommand(
   io: CliIo,
 ): Promise<number> {
   if (args.length > 0) throw new UsageError(`init takes no arguments, got '${args[0]}'`);
-  const existed = await GraphStore.exists(global.home);
-  const store = await GraphStore.open(storeOptions(global, io, true));
+  const existed = await graphBackendExists(global);
+  const store = await openGraphBackend(storeOptions(global, io, true));
   if (existed) await store.readAll(); // an existing store must be whole, not just present
   if (global.json) printJson(io, { home: store.home, created: !existed });
   else {io.out(

@@ -86,6 +86,10 @@ Other:
 
 Options:
   --home DIR   the store directory (overrides OWM_HOME; default ./.owm)
+  --graph sparql:QUERY-URL[,UPDATE-URL]
+               keep the graph in a SPARQL 1.1 server instead of the store's
+               graph.nq (overrides OWM_GRAPH; credentials from
+               OWM_GRAPH_USER/OWM_GRAPH_PASSWORD or OWM_GRAPH_TOKEN)
   --json       machine-readable output on every read command
   --version    print the version
   --allow-link-local

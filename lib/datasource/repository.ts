@@ -5,12 +5,8 @@
  */
 import { checkContentNames } from "./content_names.ts";
 import { isDeepStrictEqual } from "node:util";
-import {
-  GraphStore,
-  type GraphStoreOptions,
-  type GraphTransaction,
-  type UpdateSummary,
-} from "../graph/store.ts";
+import type { GraphTransaction, UpdateSummary } from "../graph/store.ts";
+import { type GraphBackend, openGraphBackend, type OpenGraphOptions } from "../graph/backend.ts";
 import { namedNode, type Quad, quad, vocab } from "../graph/rdf.ts";
 import {
   type DataSource,
@@ -63,7 +59,8 @@ export interface SaveOptions {
 }
 
 /**
- * DataSources stored in a {@linkcode GraphStore}.
+ * DataSources stored in a graph: the store's N-Quads file or a SPARQL server
+ * (a {@linkcode GraphBackend}, chosen by `graph`/`OWM_GRAPH`).
  *
  * @example Save and read back
  * ```ts ignore
@@ -73,19 +70,22 @@ export interface SaveOptions {
  * ```
  */
 export class DataSourceRepository {
-  /** The underlying store. */
-  readonly store: GraphStore;
+  /** The underlying graph (the file store, or a SPARQL server). */
+  readonly store: GraphBackend;
   #revived = new Map<string, DataSourceClass>();
   #sparql: Promise<SparqlService> | undefined;
 
-  /** Wraps an open store. */
-  constructor(store: GraphStore) {
+  /** Wraps an open graph backend. */
+  constructor(store: GraphBackend) {
     this.store = store;
   }
 
-  /** Opens the store at `options.home` (see {@linkcode GraphStore.open}). */
-  static async open(options: GraphStoreOptions = {}): Promise<DataSourceRepository> {
-    return new DataSourceRepository(await GraphStore.open(options));
+  /**
+   * Opens the store at `options.home`, its graph where `options.graph` (or
+   * `OWM_GRAPH`) says (see {@linkcode openGraphBackend}).
+   */
+  static async open(options: OpenGraphOptions = {}): Promise<DataSourceRepository> {
+    return new DataSourceRepository(await openGraphBackend(options));
   }
 
   /**
@@ -189,7 +189,7 @@ export class DataSourceRepository {
           }
         }
       }
-    });
+    }, { read: [{ subject }] });
   }
 
   /** The DataSource `id`, rebuilt as an instance of its class. */
@@ -304,7 +304,7 @@ export class DataSourceRepository {
         throw new DataSourceNotFoundError(id, iri);
       }
       tx.removeSubject(namedNode(iri));
-    });
+    }, { read: [{ subject: namedNode(iri) }] });
   }
 
   /** The DataSource classes built in, registered in this process, or recorded in the store. */

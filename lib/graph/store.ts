@@ -16,6 +16,7 @@ import { StoreCorruptError, StoreNotFoundError, StoreWriteError } from "./errors
 import { withFileLock } from "../fs/file_lock.ts";
 import { lineGraph, lineSubject, lineToQuad, quadToLine, termToken } from "./nquads.ts";
 import { NQuadsSyntaxError, type Quad, type Term } from "./rdf.ts";
+import type { GraphBackend, UpdateOptions } from "./backend.ts";
 import {
   findSubjectLines,
   parseHeader,
@@ -86,11 +87,15 @@ export function resolveStoreHome(home?: string): string {
  * console.log(await store.match({ subject: namedNode("urn:a") }));
  * ```
  */
-export class GraphStore {
+export class GraphStore implements GraphBackend {
   /** The store directory. */
   readonly home: string;
   /** The graph file. */
   readonly path: string;
+  /** Where the graph is: the graph file. */
+  get location(): string {
+    return this.path;
+  }
   #lockPath: string;
   #onLockWait: ((holder: string | undefined) => void) | undefined;
 
@@ -159,10 +164,11 @@ export class GraphStore {
    * Applies a change under the store lock to the store's current content and
    * writes the result atomically. `fn` may read the current content through
    * the transaction. Throwing in `fn` leaves the store unchanged.
+   * (`options.read` is for other backends: the whole file is read here.)
    */
   async update(
     fn: (tx: GraphTransaction) => void | Promise<void>,
-    options: { force?: boolean } = {},
+    options: UpdateOptions = {},
   ): Promise<UpdateSummary> {
     return await withFileLock(this.#lockPath, async () => {
       await removeStaleTemps(this.path);
@@ -193,14 +199,22 @@ export class GraphTransaction {
   #removedLines = new Set<string>();
   #removedGraphs = new Set<string>();
   #prefixesChanged = false;
+  #bound = new Map<string, string>();
+  #readable: readonly QuadPattern[] | undefined;
 
   #path: string;
 
-  /** Wraps the store content read under the lock from `path`. */
-  constructor(content: StoreContent, path = "(in memory)") {
+  /**
+   * Wraps the store content read under the lock from `path`. With `readable`
+   * (a backend that read only part of the graph, see {@linkcode UpdateOptions.read}),
+   * {@linkcode match} answers only patterns within those and throws for others.
+   */
+  constructor(content: StoreContent, path = "(in memory)", readable?: readonly QuadPattern[]) {
     this.#content = content;
     this.#path = path;
+    this.#readable = readable;
   }
+
 
   /** The prefix bindings as they will be written. */
   get prefixes(): ReadonlyMap<string, string> {
@@ -209,7 +223,14 @@ export class GraphTransaction {
 
   /** Statements matching `pattern` in the content as read (before this transaction's changes). */
   match(pattern: QuadPattern = {}): Quad[] {
+    if (this.#readable && !this.#readable.some((read) => covers(read, pattern))) {
+      throw new Error(
+        `GraphTransaction.match(${describePattern(pattern)}): not read before the update; ` +
+          "name the pattern in the update's read option",
+      );
+    }
     let lines = this.#content.lines;
+
     if (pattern.subject) {
       const token = termToken(pattern.subject);
       lines = lines.filter((line) => lineSubject(line) === token);
@@ -257,8 +278,24 @@ export class GraphTransaction {
   bindPrefix(name: string, iri: string): void {
     if (this.#content.header.prefixes.get(name) === iri) return;
     this.#content.header.prefixes.set(name, iri);
+    this.#bound.set(name, iri);
     this.#prefixesChanged = true;
   }
+
+  /**
+   * The change as recorded, for a backend that sends it elsewhere (e.g. as
+   * one SPARQL Update): terms and lines in N-Quads syntax.
+   */
+  changes(): GraphChanges {
+    return {
+      adds: sortUnique([...this.#adds]),
+      removedSubjects: this.#removals,
+      removedLines: this.#removedLines,
+      removedGraphs: this.#removedGraphs,
+      boundPrefixes: this.#bound,
+    };
+  }
+
 
   /** Computes the new sorted lines. */
   apply(): { lines: string[]; changed: boolean; added: number; removed: number } {
@@ -304,6 +341,42 @@ export class GraphTransaction {
       : changed;
     return { lines: merged, changed: net, added, removed };
   }
+}
+
+/** A transaction's recorded change (see {@linkcode GraphTransaction.changes}). */
+export interface GraphChanges {
+  /** Statements to add, as sorted, distinct N-Quads lines. */
+  adds: readonly string[];
+  /** Subjects (N-Quads terms) whose statements go: in every graph, or in these graphs. */
+  removedSubjects: ReadonlyMap<string, ReadonlySet<string> | "all">;
+  /** Statements to remove, as N-Quads lines. */
+  removedLines: ReadonlySet<string>;
+  /** Graphs (N-Quads terms) whose statements all go. */
+  removedGraphs: ReadonlySet<string>;
+  /** Prefixes bound (or bound anew) by the transaction, name to namespace IRI. */
+  boundPrefixes: ReadonlyMap<string, string>;
+}
+
+/** Whether every statement matching `inner` also matches `outer`. */
+function covers(outer: QuadPattern, inner: QuadPattern): boolean {
+  const same = (a: Term | undefined, b: Term | undefined) =>
+    a === undefined || (b !== undefined && a.equals(b));
+  if (!same(outer.subject, inner.subject) || !same(outer.object, inner.object)) return false;
+  if (!same(outer.graph, inner.graph)) return false;
+  if (outer.predicate === undefined) return true;
+  const list = (p: QuadPattern["predicate"]) => (Array.isArray(p) ? p : [p as Term]);
+  if (inner.predicate === undefined) return false;
+  return list(inner.predicate).every((p) => list(outer.predicate).some((o) => o.equals(p)));
+}
+
+function describePattern(pattern: QuadPattern): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.entries(pattern).map((
+        [k, v],
+      ) => [k, Array.isArray(v) ? v.map((t: Term) => t.value) : (v as Term).value]),
+    ),
+  );
 }
 
 function parseLines(lines: readonly string[], path: string): Quad[] {

@@ -19,6 +19,10 @@
  */
 export const ENV_NAMES: Readonly<Record<string, string>> = {
   OWM_HOME: "the store directory",
+  OWM_GRAPH: "where the graph is (the file, or a SPARQL server)",
+  OWM_GRAPH_USER: "the HTTP basic user of the SPARQL graph server",
+  OWM_GRAPH_PASSWORD: "the HTTP basic password of the SPARQL graph server",
+  OWM_GRAPH_TOKEN: "the bearer token of the SPARQL graph server",
   OWM_PORT: "the bridge's port",
   OWM_INDEXES: "the torrent indexes",
   OWM_INDEX_TOKEN: "the bearer token of an HTTP index",

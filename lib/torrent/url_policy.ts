@@ -30,7 +30,7 @@ import { lookup } from "node:dns/promises";
 import { InvalidInputError } from "../errors/invalid_input.ts";
 
 /** What a URL is used for. */
-export type UrlKind = "tracker" | "web seed";
+export type UrlKind = "tracker" | "web seed" | "SPARQL endpoint";
 
 /** Resolves a host name to its addresses (IPv4 dotted, IPv6 without brackets). */
 export type AddressResolver = (hostname: string) => Promise<string[]>;
@@ -55,6 +55,7 @@ const HOW_TO_ALLOW =
 const PROTOCOLS: Record<UrlKind, ReadonlySet<string>> = {
   tracker: new Set(["http:", "https:", "udp:", "ws:", "wss:"]),
   "web seed": new Set(["http:", "https:"]),
+  "SPARQL endpoint": new Set(["http:", "https:"]),
 };
 
 /**
@@ -206,7 +207,7 @@ export const systemResolver: AddressResolver = async (hostname) => {
  * resolve is not refused here: contacting it fails on its own.
  *
  * @param url The URL.
- * @param kind `"tracker"` or `"web seed"`.
+ * @param kind `"tracker"`, `"web seed"` or `"SPARQL endpoint"` (a graph server, lib/graph/sparql_backend.ts).
  * @param options Whether link-local addresses are allowed; the resolver.
  * @returns The reason, or `undefined`.
  *

@@ -20,7 +20,8 @@
  */
 import { SCHEMA_NS } from "../datasource/namespaces.ts";
 import { literal, namedNode, type Quad, quad, vocab } from "../graph/rdf.ts";
-import type { GraphStore, GraphTransaction } from "../graph/store.ts";
+import type { GraphTransaction } from "../graph/store.ts";
+import type { GraphBackend } from "../graph/backend.ts";
 
 /** Namespace of Translation resources. */
 export const TRANSLATIONS_NS = "http://data.openworm.org/translations/";
@@ -222,7 +223,7 @@ function translationFromQuads(
  * ```
  */
 export async function readTranslation(
-  store: GraphStore,
+  store: GraphBackend,
   iri: string,
 ): Promise<TranslationRecord | undefined> {
   return translationFromQuads(iri, await store.match({ subject: namedNode(iri) }));
@@ -237,7 +238,7 @@ export async function readTranslation(
  * ```
  */
 export async function translationsUsing(
-  store: GraphStore,
+  store: GraphBackend,
   input: string,
 ): Promise<TranslationRecord[]> {
   const uses = await store.match({
