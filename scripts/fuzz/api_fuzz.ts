@@ -16,6 +16,7 @@
  * ```sh
  * deno task fuzz:api -- --requests 20000 --seed 7
  * deno task fuzz:api -- --seconds 60 --concurrency 4 --deadline-ms 10000
+ * deno task fuzz:api -- --replay /tmp/owm-api-fuzz-…/repro/123-5xx.http
  * ```
  *
  * The same seed with `--concurrency 1` sends the same requests.
@@ -732,8 +733,72 @@ function flag(args: string[], name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * Sends saved requests (`repro/<index>-<kind>.http` of a kept run) to a
+ * fresh bridge over a freshly seeded store, with its Host and token put in;
+ * prints each answer (and, for a 5xx, the bridge log's cause). Paths of the
+ * old run's temporary folder are left as they were. Returns how many answered
+ * 5xx or hung.
+ */
+export async function replayRequests(
+  files: string[],
+  deadlineMs = 10_000,
+  print: (line: string) => void = console.log,
+): Promise<number> {
+  const root = await Deno.makeTempDir({ prefix: "owm-api-replay-" });
+  const { home, publishRoot, tricks } = await layout(root);
+  const bridge = await startBridgeProcess(defaultBridgeCommand(home, publishRoot), home, {});
+  let bad = 0;
+  try {
+    const { notes } = await seed(bridge, tricks);
+    for (const note of notes) print(`seeding: ${note}`);
+    for (const file of files) {
+      const saved = await Deno.readFile(file);
+      let end = 0;
+      for (let i = 3; i < saved.length && end === 0; i++) {
+        if (saved[i - 3] === 13 && saved[i - 2] === 10 && saved[i - 1] === 13 && saved[i] === 10) {
+          end = i + 1;
+        }
+      }
+      const head = Array.from(saved.subarray(0, end), (b) => String.fromCharCode(b)).join("")
+        .replace(/^Host: [^\r\n]*/m, `Host: ${HOST}:${bridge.port}`)
+        .replace(/^Authorization: Bearer \S+/m, `Authorization: Bearer ${bridge.token}`);
+      const body = saved.subarray(end);
+      const declared = Number(/^Content-Length: (\d+)/m.exec(head)?.[1] ?? body.length);
+      const request = new Uint8Array(head.length + body.length);
+      request.set(Uint8Array.from(head, (c) => c.charCodeAt(0) & 0xff));
+      request.set(body, head.length);
+      const answer = await exchange(HOST, bridge.port, request, {
+        deadlineMs,
+        halfClose: declared > body.length,
+      });
+      const text = new TextDecoder().decode(answer.body);
+      const cause = answer.status >= 500 ? `\n  log: ${await causeOf(text, bridge.log)}` : "";
+      print(
+        `${file}: ${answer.timedOut ? "no answer within the deadline" : answer.status} ` +
+          `(${answer.ms.toFixed(0)} ms) ${text.slice(0, 300)}${cause}`,
+      );
+      if (answer.status >= 500 || answer.timedOut) bad++;
+    }
+  } finally {
+    try {
+      bridge.child.kill("SIGTERM");
+    } catch {
+      // stopped already
+    }
+    await bridge.exited;
+    await Deno.remove(root, { recursive: true }).catch(() => {});
+  }
+  return bad;
+}
+
 if (import.meta.main) {
   const args = Deno.args.filter((a) => a !== "--");
+  const replay = args.indexOf("--replay");
+  if (replay >= 0) {
+    const files = args.slice(replay + 1).filter((a) => !a.startsWith("--"));
+    Deno.exit((await replayRequests(files, flag(args, "deadline-ms", 10_000))) > 0 ? 1 : 0);
+  }
   const concurrency = flag(args, "concurrency", 2);
   if (concurrency < 1 || concurrency > 4) {
     console.error("--concurrency must be 1 to 4");

@@ -181,6 +181,13 @@ function deref(doc: Schema, schema: Schema | undefined): Schema {
   for (let i = 0; i < 10 && typeof s.$ref === "string"; i++) {
     s = doc.components?.schemas?.[s.$ref.split("/").at(-1)!] ?? {};
   }
+  // anyOf / oneOf: the first branch that is not null (a valid request takes one of them).
+  for (const key of ["anyOf", "oneOf"]) {
+    if (Array.isArray(s[key]) && s[key].length > 0) {
+      const branch = s[key].find((b: Schema) => deref(doc, b).type !== "null") ?? s[key][0];
+      return deref(doc, { ...s, [key]: undefined, ...deref(doc, branch) });
+    }
+  }
   if (Array.isArray(s.allOf)) {
     const merged: Schema = { type: "object", properties: {}, required: [] };
     for (const part of s.allOf) {

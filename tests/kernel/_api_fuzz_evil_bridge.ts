@@ -1,6 +1,6 @@
 /**
- * A deliberately broken bridge for the API fuzzer's self-test: it serves the
- * real `/openapi.json` and answers the seeding calls plausibly, but
+ * A deliberately broken bridge for the API fuzzer's self-test: it serves an
+ * `/openapi.json` of the bridge's shape and answers the seeding calls plausibly, but
  * `GET /api/torrents` is a 500, `POST /api/datasources/{id}/fetch` never
  * answers, and any request naming the canary (a path with `canary` in it, in
  * the URL or the body) has that path read (relative ones from a content
@@ -12,7 +12,55 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { OPENAPI } from "../../kernel/openapi.ts";
+
+const id = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const jsonBody = (schema: unknown) => ({ content: { "application/json": { schema } } });
+/** A small OpenAPI document of the routes it serves (the real bridge's shape). */
+const OPENAPI = {
+  openapi: "3.1.0",
+  info: { title: "a deliberately broken bridge", version: "1" },
+  paths: {
+    "/api/health": { get: {} },
+    "/api/kinds": { get: {} },
+    "/api/translators": { get: {} },
+    "/api/torrents": { get: {} },
+    "/api/datasources": {
+      get: {},
+      post: {
+        requestBody: jsonBody({
+          type: "object",
+          required: ["class", "key"],
+          properties: {
+            class: { type: "string" },
+            key: { type: "string" },
+            fields: { type: "object" },
+          },
+        }),
+      },
+    },
+    "/api/datasources/{id}": { parameters: [id], get: {} },
+    "/api/datasources/{id}/verify": { parameters: [id], post: {} },
+    "/api/datasources/{id}/fetch": {
+      parameters: [id],
+      post: {
+        requestBody: jsonBody({ type: "object", properties: { peers: { type: "array" } } }),
+      },
+    },
+    "/api/publish": {
+      post: {
+        requestBody: jsonBody({
+          type: "object",
+          required: ["path", "class", "key"],
+          properties: {
+            path: { type: "string" },
+            class: { type: "string" },
+            key: { type: "string" },
+          },
+        }),
+      },
+    },
+  },
+};
 
 const home = Deno.args[Deno.args.indexOf("--home") + 1]!;
 const token = "e".repeat(43);

