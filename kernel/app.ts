@@ -10,6 +10,7 @@ import { OPENAPI } from "./openapi.ts";
 import { dataSourceRoutes } from "./routes/datasources.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { publishRoutes } from "./routes/publish.ts";
+import { graphStoreRoutes, sparqlRoutes } from "./routes/sparql.ts";
 import { torrentRoutes } from "./routes/torrents.ts";
 import { translationRoutes, translatorRoutes } from "./routes/translations.ts";
 import { type InflightBodies, requestBounds, type RequestLimits } from "./request_limits.ts";
@@ -31,6 +32,8 @@ export interface AppOptions extends SecurityOptions {
   limits?: Partial<RequestLimits>;
   /** Where bodies still arriving are registered (the bridge cuts them off when it stops). */
   inflight?: InflightBodies;
+  /** Accept SPARQL 1.1 Update at `/sparql` (`--sparql-update`). @default false */
+  sparqlUpdate?: boolean;
 }
 
 /** The bridge app over `state`. */
@@ -53,6 +56,9 @@ export function createApp(state: BridgeState, options: AppOptions) {
     .use("*", originGuard(options))
     .get("/openapi.json", (c) => c.json(OPENAPI))
     .route("/api", api);
+  // SPARQL 1.1 Protocol: the same token, Host and Origin rules as /api.
+  app.route("/sparql", sparqlRoutes(state, options));
+  app.route("/rdf-graph-store", graphStoreRoutes(state, options));
   options.extraPages?.(app);
   app.notFound((c) => c.json(errorBody("not-found", "No such endpoint: see /openapi.json"), 404));
   app.onError(onError);

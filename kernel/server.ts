@@ -45,6 +45,8 @@ export interface StartBridgeOptions extends Omit<BridgeStateOptions, "home"> {
   tracker?: { port?: number };
   /** Bounds on request bodies: JSON size (`--max-json`), body deadlines. */
   limits?: Partial<RequestLimits>;
+  /** Accept SPARQL 1.1 Update at `/sparql` (`--sparql-update`). @default false */
+  sparqlUpdate?: boolean;
 }
 
 /** A running bridge. */
@@ -109,6 +111,7 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Run
     allowedHosts: [...bound, ...(options.allowedHosts ?? [])],
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.sparqlUpdate ? { sparqlUpdate: true } : {}),
     inflight,
   });
   let server: Deno.HttpServer<Deno.NetAddr>;
@@ -182,6 +185,7 @@ export async function main(args: string[]): Promise<number> {
       "publish-root": { type: "string" },
       "max-upload": { type: "string" },
       "max-json": { type: "string" },
+      "sparql-update": { type: "boolean" },
       tracker: { type: "boolean" },
       "tracker-port": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -201,6 +205,7 @@ export async function main(args: string[]): Promise<number> {
     port,
     ...(values.hostname ? { hostname: values.hostname } : {}),
     allowRemote: values["allow-remote"] ?? false,
+    ...(values["sparql-update"] ? { sparqlUpdate: true } : {}),
     allowedHosts: values["allow-host"] ?? [],
     allowedOrigins: values["cors-origin"] ?? [],
     indexes: values.index ?? env("OWM_INDEXES")?.split(",").filter(Boolean) ?? [],
