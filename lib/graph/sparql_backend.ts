@@ -238,7 +238,9 @@ function selectFor(pattern: QuadPattern): { text: string; quadOf(row: SparqlRow)
   const p = single ? termToken(single) : "?p";
   const o = pattern.object ? termToken(pattern.object) : "?o";
   const g = pattern.graph ? graphToken(pattern.graph) : "?g";
-  const values = predicates && !single ? `VALUES ?p { ${predicates.map(termToken).join(" ")} } ` : "";
+  const values = predicates && !single
+    ? `VALUES ?p { ${predicates.map(termToken).join(" ")} } `
+    : "";
   const listed = pattern.graph ? "" : LISTED + " ";
   const text = `SELECT * WHERE { ${values}${listed}GRAPH ${g} { ${s} ${p} ${o} } }`;
   return {

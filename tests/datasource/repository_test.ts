@@ -1,7 +1,9 @@
 /**
  * DataSourceRepository: DataSources through a real graph store in a temporary
  * directory, including a user subclass rebuilt in a process that never
- * imported it.
+ * imported it. The suite runs on both graph backends: the store's N-Quads
+ * file (one test each) and a real Virtuoso (one test starting it, with a step
+ * per case; skipped naming the Debian package when it is not installed).
  */
 import { join } from "node:path";
 import {
@@ -18,23 +20,36 @@ import {
   UnknownKindError,
 } from "../../mod.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import { quadToLine } from "../../lib/graph/nquads.ts";
+import { virtuosoRequirement, withVirtuoso } from "../_virtuoso.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const MOD = new URL("../../mod.ts", import.meta.url).href;
 
+/** The graph backend the cases run on: `OWM_GRAPH`'s value (`file`, or a Virtuoso's `sparql:…`). */
+let graph = "file";
+
 async function withRepo(fn: (repo: DataSourceRepository, home: string) => Promise<void>) {
   const home = await Deno.makeTempDir({ prefix: "owm-repository-" });
   try {
-    await fn(await DataSourceRepository.open({ home, create: true }), home);
+    await fn(await DataSourceRepository.open({ home, create: true, graph }), home);
   } finally {
     await Deno.remove(home, { recursive: true });
   }
 }
 
-/** The data lines (not the header) of the store file. */
-async function bodyLines(home: string): Promise<string[]> {
-  return (await Deno.readTextFile(join(home, "graph.nq"))).split("\n")
-    .filter((line) => line !== "" && !line.startsWith("#"));
+/** Every statement of the store, as sorted N-Quads lines (the file's data lines). */
+async function bodyLines(repo: DataSourceRepository): Promise<string[]> {
+  return (await repo.store.readAll()).map(quadToLine).sort();
+}
+
+/** The cases run on every backend. */
+const cases: [string, () => Promise<void>][] = [];
+
+/** A case of the suite: a test on the file backend now, a step on Virtuoso at the end. */
+function repoTest(name: string, fn: () => Promise<void>): void {
+  cases.push([name, fn]);
+  Deno.test(name, fn);
 }
 
 class RepoConnectomeCSV extends CSVDataSource {}
@@ -67,7 +82,7 @@ Deno.test("DataSourceRepository.open() without create refuses a missing store", 
   }
 });
 
-Deno.test("DataSourceRepository.get() returns a saved DataSource as its own class", async () => {
+repoTest("DataSourceRepository.get() returns a saved DataSource as its own class", async () => {
   await withRepo(async (repo) => {
     await repo.save([seed()]);
     const ds = await repo.get("RepoConnectomeCSV:2000_connections");
@@ -79,7 +94,7 @@ Deno.test("DataSourceRepository.get() returns a saved DataSource as its own clas
   });
 });
 
-Deno.test("DataSourceRepository.get() accepts a CURIE, a full <IRI> and a bare IRI", async () => {
+repoTest("DataSourceRepository.get() accepts a CURIE, a full <IRI> and a bare IRI", async () => {
   await withRepo(async (repo) => {
     await repo.save([seed()]);
     const iri = seed().identifier;
@@ -89,7 +104,7 @@ Deno.test("DataSourceRepository.get() accepts a CURIE, a full <IRI> and a bare I
   });
 });
 
-Deno.test("DataSourceRepository.get() refuses an unknown id and a malformed one", async () => {
+repoTest("DataSourceRepository.get() refuses an unknown id and a malformed one", async () => {
   await withRepo(async (repo) => {
     await repo.save([seed()]);
     const error = await assertRejects(
@@ -108,30 +123,30 @@ Deno.test("DataSourceRepository.get() refuses an unknown id and a malformed one"
   });
 });
 
-Deno.test("DataSourceRepository.save() does not store defaults", async () => {
-  await withRepo(async (repo, home) => {
+repoTest("DataSourceRepository.save() does not store defaults", async () => {
+  await withRepo(async (repo) => {
     await repo.save([seed()]);
-    const instance = (await bodyLines(home)).filter((l) => l.includes("#2000_connections>"));
+    const instance = (await bodyLines(repo)).filter((l) => l.includes("#2000_connections>"));
     assertEquals(instance.length, 4, instance.join("\n")); // type + 3 fields
     assertEquals(instance.some((l) => l.includes("csv_field_delimiter")), false);
   });
 });
 
-Deno.test("DataSourceRepository.save() again replaces the DataSource's statements", async () => {
-  await withRepo(async (repo, home) => {
+repoTest("DataSourceRepository.save() again replaces the DataSource's statements", async () => {
+  await withRepo(async (repo) => {
     await repo.save([seed()]);
     await repo.save([new RepoConnectomeCSV({ key: "2000_connections", csvFileName: "v2.csv" })]);
     const ds = await repo.get("RepoConnectomeCSV:2000_connections");
     assertEquals(ds.getAll("csvFileName"), ["v2.csv"]);
     assertEquals(ds.getAll("fileName"), ["v2.csv"]);
     assertEquals(ds.getAll("torrentFileName"), [], "a field no longer set is gone");
-    const text = (await bodyLines(home)).join("\n");
+    const text = (await bodyLines(repo)).join("\n");
     assertEquals(text.includes("connectome.csv"), false);
     assertEquals(text.includes("d9da5ce947c6f1c127dfcdc2ede63320"), false);
   });
 });
 
-Deno.test("DataSourceRepository.save() of several DataSources keeps each", async () => {
+repoTest("DataSourceRepository.save() of several DataSources keeps each", async () => {
   await withRepo(async (repo) => {
     const many = Array.from(
       { length: 25 },
@@ -146,7 +161,7 @@ Deno.test("DataSourceRepository.save() of several DataSources keeps each", async
   });
 });
 
-Deno.test("DataSourceRepository round-trips literal types and JSON order", async () => {
+repoTest("DataSourceRepository round-trips literal types and JSON order", async () => {
   await withRepo(async (repo) => {
     const header = ["post", "pre", "weight", "a"];
     await repo.save([
@@ -170,7 +185,7 @@ Deno.test("DataSourceRepository round-trips literal types and JSON order", async
   });
 });
 
-Deno.test("DataSourceRepository round-trips an object field naming another DataSource", async () => {
+repoTest("DataSourceRepository round-trips an object field naming another DataSource", async () => {
   await withRepo(async (repo) => {
     const raw = new CSVDataSource({ key: "raw data", csvFileName: "raw.csv" });
     const derived = new DataSource({ key: "derived", source: raw });
@@ -188,7 +203,7 @@ Deno.test("DataSourceRepository round-trips an object field naming another DataS
   });
 });
 
-Deno.test("DataSourceRepository round-trips keys that need quoting", async () => {
+repoTest("DataSourceRepository round-trips keys that need quoting", async () => {
   await withRepo(async (repo) => {
     const key = "2000 connections/é?#";
     await repo.save([new RepoConnectomeCSV({ key, csvFileName: "q.csv" })]);
@@ -202,7 +217,7 @@ Deno.test("DataSourceRepository round-trips keys that need quoting", async () =>
   });
 });
 
-Deno.test("DataSourceRepository reads a DataSource saved in two contexts once", async () => {
+repoTest("DataSourceRepository reads a DataSource saved in two contexts once", async () => {
   await withRepo(async (repo) => {
     const ds = new CSVDataSource({ key: "twice", csvFileName: "a.csv", md5: "abc" });
     await repo.save([ds], { context: "http://example.org/ctx/a" });
@@ -214,37 +229,40 @@ Deno.test("DataSourceRepository reads a DataSource saved in two contexts once", 
   });
 });
 
-Deno.test("DataSourceRepository.list() lists every DataSource with CURIE, IRI and kind", async () => {
-  await withRepo(async (repo) => {
-    await repo.save([
-      seed(),
-      new CSVDataSource({ key: "plain" }),
-      new RepoNeuronCSV({ key: "neurons" }),
-      new FileDataSource({ key: "file" }),
-      new LocalFileDataSource({ key: "local" }),
-    ]);
-    const list = await repo.list();
-    const byId = new Map(list.map((s) => [s.id, s]));
-    assertEquals(list.length, 5);
-    assertEquals(byId.get("RepoConnectomeCSV:2000_connections"), {
-      id: "RepoConnectomeCSV:2000_connections",
-      iri: seed().identifier,
-      kind: "RepoConnectomeCSV",
+repoTest(
+  "DataSourceRepository.list() lists every DataSource with CURIE, IRI and kind",
+  async () => {
+    await withRepo(async (repo) => {
+      await repo.save([
+        seed(),
+        new CSVDataSource({ key: "plain" }),
+        new RepoNeuronCSV({ key: "neurons" }),
+        new FileDataSource({ key: "file" }),
+        new LocalFileDataSource({ key: "local" }),
+      ]);
+      const list = await repo.list();
+      const byId = new Map(list.map((s) => [s.id, s]));
+      assertEquals(list.length, 5);
+      assertEquals(byId.get("RepoConnectomeCSV:2000_connections"), {
+        id: "RepoConnectomeCSV:2000_connections",
+        iri: seed().identifier,
+        kind: "RepoConnectomeCSV",
+      });
+      assertEquals(
+        [...byId.values()].map((s) => s.kind).sort(),
+        [
+          "CSVDataSource",
+          "FileDataSource",
+          "LocalFileDataSource",
+          "RepoConnectomeCSV",
+          "RepoNeuronCSV",
+        ],
+      );
     });
-    assertEquals(
-      [...byId.values()].map((s) => s.kind).sort(),
-      [
-        "CSVDataSource",
-        "FileDataSource",
-        "LocalFileDataSource",
-        "RepoConnectomeCSV",
-        "RepoNeuronCSV",
-      ],
-    );
-  });
-});
+  },
+);
 
-Deno.test("DataSourceRepository.list() with kind includes subclasses only", async () => {
+repoTest("DataSourceRepository.list() with kind includes subclasses only", async () => {
   await withRepo(async (repo) => {
     await repo.save([
       seed(),
@@ -271,7 +289,7 @@ Deno.test("DataSourceRepository.list() with kind includes subclasses only", asyn
   });
 });
 
-Deno.test("DataSourceRepository.list() with an unknown kind is an UnknownKindError", async () => {
+repoTest("DataSourceRepository.list() with an unknown kind is an UnknownKindError", async () => {
   await withRepo(async (repo) => {
     await repo.save([seed()]);
     const error = await assertRejects(
@@ -283,13 +301,13 @@ Deno.test("DataSourceRepository.list() with an unknown kind is an UnknownKindErr
   });
 });
 
-Deno.test("DataSourceRepository.list() of an empty store is empty", async () => {
+repoTest("DataSourceRepository.list() of an empty store is empty", async () => {
   await withRepo(async (repo) => {
     assertEquals(await repo.list(), []);
   });
 });
 
-Deno.test("DataSourceRepository.remove() deletes the DataSource and nothing else", async () => {
+repoTest("DataSourceRepository.remove() deletes the DataSource and nothing else", async () => {
   await withRepo(async (repo) => {
     const other = new RepoConnectomeCSV({ key: "other", csvFileName: "o.csv" });
     await repo.save([seed(), other]);
@@ -308,10 +326,10 @@ Deno.test("DataSourceRepository.remove() deletes the DataSource and nothing else
   });
 });
 
-Deno.test("DataSourceRepository.remove() of an unknown id fails and changes nothing", async () => {
-  await withRepo(async (repo, home) => {
+repoTest("DataSourceRepository.remove() of an unknown id fails and changes nothing", async () => {
+  await withRepo(async (repo) => {
     await repo.save([seed()]);
-    const before = await Deno.readFile(join(home, "graph.nq"));
+    const before = await bodyLines(repo);
     await assertRejects(
       () => repo.remove("RepoConnectomeCSV:nope"),
       DataSourceNotFoundError,
@@ -322,11 +340,11 @@ Deno.test("DataSourceRepository.remove() of an unknown id fails and changes noth
       DataSourceNotFoundError,
       "",
     );
-    assertEquals(await Deno.readFile(join(home, "graph.nq")), before);
+    assertEquals(await bodyLines(repo), before);
   });
 });
 
-Deno.test("DataSourceRepository.kinds() lists built-in and saved classes with parents", async () => {
+repoTest("DataSourceRepository.kinds() lists built-in and saved classes with parents", async () => {
   await withRepo(async (repo) => {
     await repo.save([new RepoNeuronCSV({ key: "n" })]);
     const kinds = await repo.kinds();
@@ -361,10 +379,12 @@ async function runChild(dir: string, name: string, code: string, home: string) {
       "--allow-read",
       "--allow-write",
       "--allow-env",
+      "--allow-net=127.0.0.1",
       path,
       home,
     ],
     cwd: ROOT,
+    env: { OWM_GRAPH: graph },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -433,84 +453,108 @@ console.log(JSON.stringify({
 }));
 `;
 
-Deno.test("DataSourceRepository round-trips a user subclass into a process that never imported it", async () => {
-  const home = await Deno.makeTempDir({ prefix: "owm-repository-" });
-  const dir = await Deno.makeTempDir({ prefix: "owm-children-" });
-  try {
-    assertEquals((await runChild(dir, "saver.ts", SAVER, home)).trim(), "saved");
-    const got = JSON.parse(await runChild(dir, "reader.ts", READER, home));
-    assertEquals(got.className, "MyCSV");
-    assertEquals(got.constructorName, "MyCSV");
-    assertEquals(got.isCSVDataSource, true);
-    assertEquals(got.isLocalFileDataSource, true);
-    assertEquals(got.key, "2000_connections");
-    assertEquals(got.identifier, "http://data.openworm.org/data_sources/MyCSV#2000_connections");
-    assertEquals(got.stored, {
-      fileName: ["connectome.csv"],
-      torrentFileName: ["d9da5ce947c6f1c127dfcdc2ede63320.torrent"],
-      csvFileName: ["connectome.csv"],
-      csvHeader: [["pre", "post", "weight"]],
-      rowCount: [2000],
-      curator: ["Alice", "Bob"],
-      checkedBy: ["Alice", "Bob"],
-    });
-    assertEquals(got.rowCount, 2000);
-    assertEquals(got.licence, "CC-BY-4.0", "a user field's default survives");
-    assertEquals(got.hasLicence, false);
-    assertEquals(got.csvFieldDelimiter, ",", "an inherited default survives");
-    assertEquals(got.fileNameGetter, "connectome.csv", "the parent's getters work");
-    assertEquals(got.fields.rowCount, {
-      displayName: "Row count",
-      default: 0,
-      multiple: false,
-      also: [],
-    });
-    assertEquals(got.fields.licence.default, "CC-BY-4.0");
-    assertEquals(got.fields.checkedBy, {
-      displayName: "Checked by",
-      default: null,
-      multiple: true,
-      also: ["curator"],
-    });
-    assertEquals(got.fields.csvFileName.also, ["fileName"]);
-    assertEquals(
-      got.format,
-      [
-        "MyCSV",
-        "    Checked by: 'Alice', 'Bob'",
-        "    CSV file name: 'connectome.csv'", // sorted by RDF name: csv_file_name,
-        '    Header column names: \'["pre","post","weight"]\'', // csv_header,
-        "    Curator: 'Alice', 'Bob'", // curator
-        "    File name: 'connectome.csv'",
-        "    Row count: '2000'",
-        "    Torrent file name: 'd9da5ce947c6f1c127dfcdc2ede63320.torrent'",
-      ].join("\n"),
-    );
-    assertEquals(got.listedAsCSV, ["MyCSV:2000_connections"]);
-    assertEquals(got.kinds, [{
-      name: "MyCSV",
-      iri: `${SCHEMA_NS}MyCSV`,
-      parent: "CSVDataSource",
-    }]);
-  } finally {
-    await Deno.remove(home, { recursive: true });
-    await Deno.remove(dir, { recursive: true });
-  }
-});
-
-Deno.test("DataSourceRepository.get() in-process rebuilds a stored class it does not know", async () => {
-  await withRepo(async (repo, home) => {
+repoTest(
+  "DataSourceRepository round-trips a user subclass into a process that never imported it",
+  async () => {
+    const home = await Deno.makeTempDir({ prefix: "owm-repository-" });
     const dir = await Deno.makeTempDir({ prefix: "owm-children-" });
     try {
-      await runChild(dir, "saver.ts", SAVER, home);
+      assertEquals((await runChild(dir, "saver.ts", SAVER, home)).trim(), "saved");
+      const got = JSON.parse(await runChild(dir, "reader.ts", READER, home));
+      assertEquals(got.className, "MyCSV");
+      assertEquals(got.constructorName, "MyCSV");
+      assertEquals(got.isCSVDataSource, true);
+      assertEquals(got.isLocalFileDataSource, true);
+      assertEquals(got.key, "2000_connections");
+      assertEquals(got.identifier, "http://data.openworm.org/data_sources/MyCSV#2000_connections");
+      assertEquals(got.stored, {
+        fileName: ["connectome.csv"],
+        torrentFileName: ["d9da5ce947c6f1c127dfcdc2ede63320.torrent"],
+        csvFileName: ["connectome.csv"],
+        csvHeader: [["pre", "post", "weight"]],
+        rowCount: [2000],
+        curator: ["Alice", "Bob"],
+        checkedBy: ["Alice", "Bob"],
+      });
+      assertEquals(got.rowCount, 2000);
+      assertEquals(got.licence, "CC-BY-4.0", "a user field's default survives");
+      assertEquals(got.hasLicence, false);
+      assertEquals(got.csvFieldDelimiter, ",", "an inherited default survives");
+      assertEquals(got.fileNameGetter, "connectome.csv", "the parent's getters work");
+      assertEquals(got.fields.rowCount, {
+        displayName: "Row count",
+        default: 0,
+        multiple: false,
+        also: [],
+      });
+      assertEquals(got.fields.licence.default, "CC-BY-4.0");
+      assertEquals(got.fields.checkedBy, {
+        displayName: "Checked by",
+        default: null,
+        multiple: true,
+        also: ["curator"],
+      });
+      assertEquals(got.fields.csvFileName.also, ["fileName"]);
+      assertEquals(
+        got.format,
+        [
+          "MyCSV",
+          "    Checked by: 'Alice', 'Bob'",
+          "    CSV file name: 'connectome.csv'", // sorted by RDF name: csv_file_name,
+          '    Header column names: \'["pre","post","weight"]\'', // csv_header,
+          "    Curator: 'Alice', 'Bob'", // curator
+          "    File name: 'connectome.csv'",
+          "    Row count: '2000'",
+          "    Torrent file name: 'd9da5ce947c6f1c127dfcdc2ede63320.torrent'",
+        ].join("\n"),
+      );
+      assertEquals(got.listedAsCSV, ["MyCSV:2000_connections"]);
+      assertEquals(got.kinds, [{
+        name: "MyCSV",
+        iri: `${SCHEMA_NS}MyCSV`,
+        parent: "CSVDataSource",
+      }]);
     } finally {
+      await Deno.remove(home, { recursive: true });
       await Deno.remove(dir, { recursive: true });
     }
-    const ds = await repo.get("MyCSV:2000_connections");
-    assert(ds instanceof CSVDataSource);
-    assertEquals(ds.className, "MyCSV");
-    assertEquals(ds.get("rowCount"), 2000);
-    assertEquals(ds.get("licence"), "CC-BY-4.0");
-    assert((await repo.get("MyCSV:2000_connections")).constructor === ds.constructor);
+  },
+);
+
+repoTest(
+  "DataSourceRepository.get() in-process rebuilds a stored class it does not know",
+  async () => {
+    await withRepo(async (repo, home) => {
+      const dir = await Deno.makeTempDir({ prefix: "owm-children-" });
+      try {
+        await runChild(dir, "saver.ts", SAVER, home);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+      const ds = await repo.get("MyCSV:2000_connections");
+      assert(ds instanceof CSVDataSource);
+      assertEquals(ds.className, "MyCSV");
+      assertEquals(ds.get("rowCount"), 2000);
+      assertEquals(ds.get("licence"), "CC-BY-4.0");
+      assert((await repo.get("MyCSV:2000_connections")).constructor === ds.constructor);
+    });
+  },
+);
+
+Deno.test({
+  name: "DataSourceRepository: the suite on Virtuoso (OWM_GRAPH=sparql:…)",
+  ignore: virtuosoRequirement.ignore,
+}, async (t) => {
+  if (virtuosoRequirement.missing) virtuosoRequirement.check();
+  await withVirtuoso(async (virtuoso) => {
+    graph = virtuoso.graph;
+    try {
+      for (const [name, fn] of cases) {
+        await virtuoso.clear();
+        await t.step(name, fn);
+      }
+    } finally {
+      graph = "file";
+    }
   });
 });
