@@ -40,7 +40,9 @@ const OWMT = "http://schema.openworm.org/2020/07/torrent#";
 export const CATALOGUE_GRAPH = "http://data.openworm.org/owmeta-torrent/catalogue";
 /** The graph holding what the file store keeps in the default graph. */
 export const DEFAULT_GRAPH_IRI = "http://data.openworm.org/owmeta-torrent/default-graph";
-const NAMED_GRAPH = OWMT + "NamedGraph";
+/** The class of the graphs the catalogue lists. */
+export const NAMED_GRAPH_CLASS = OWMT + "NamedGraph";
+const NAMED_GRAPH = NAMED_GRAPH_CLASS;
 const PREFIX_NAME = OWMT + "prefixName";
 
 const CAT = iriToken(CATALOGUE_GRAPH);
@@ -167,6 +169,19 @@ export class SparqlGraphBackend implements GraphBackend {
   /** Every statement in the store's graphs. */
   async readAll(): Promise<Quad[]> {
     return await this.#match([{}]);
+  }
+
+  /** The IRIs of the store's graphs (those the catalogue lists). */
+  async graphs(): Promise<string[]> {
+    const { rows } = await this.client.select(`SELECT ?g WHERE { ${LISTED} }`);
+    return rows.flatMap((row) => (row.g ? [row.g.value] : []));
+  }
+
+  /** Records graphs as the store's (a SPARQL Update written by hand may create some). */
+  async register(graphs: readonly string[]): Promise<void> {
+    if (graphs.length === 0) return;
+    const triples = graphs.map((g) => `${iriToken(g)} a ${iriToken(NAMED_GRAPH)} .`).join(" ");
+    await this.client.update(`INSERT DATA { GRAPH ${CAT} { ${triples} } }`);
   }
 
   /** Statements in the store's graphs (an exact count, one query). */

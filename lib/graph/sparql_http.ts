@@ -7,7 +7,6 @@
  * @module
  */
 import { blankNode, literal, namedNode, type Term, vocab } from "./rdf.ts";
-import { OwmError } from "../errors/owm_error.ts";
 
 /** Options of a {@linkcode SparqlClient}. */
 export interface SparqlClientOptions {
@@ -20,13 +19,13 @@ export interface SparqlClientOptions {
 }
 
 /** A SPARQL server that failed, refused or could not be reached; nothing was changed by us. */
-export class SparqlServerError extends OwmError {
+export class SparqlServerError extends Error {
   /** The URL asked. */
   readonly url: string;
   /** The HTTP status, or 0 when the server could not be reached. */
   readonly status: number;
   /** The error code (`sparql-unreachable`, `sparql-auth`, `sparql-server`). */
-  declare readonly code: string;
+  readonly code: string;
   /** Creates the error. */
   constructor(url: string, status: number, detail: string, options?: ErrorOptions) {
     const code = status === 0
@@ -86,11 +85,19 @@ function readEnv(name: string): string | undefined {
   }
 }
 
+/** The protocol's dataset of a query (`default-graph-uri`, `named-graph-uri`). */
+export interface SparqlDataset {
+  /** Graphs merged into the default graph. */
+  defaultGraphs?: readonly string[];
+  /** Graphs `GRAPH` may name. */
+  namedGraphs?: readonly string[];
+}
+
 /** One SELECT solution: variable name to term (unbound ones absent). */
 export type SparqlRow = Record<string, Term>;
 
 /** A SPARQL JSON results term. */
-interface JsonTerm {
+export interface JsonTerm {
   type: "uri" | "literal" | "typed-literal" | "bnode" | "triple";
   value: string;
   datatype?: string;
@@ -154,7 +161,11 @@ export class SparqlClient {
   async queryRaw(
     query: string,
     accept: string,
+    dataset: SparqlDataset = {},
   ): Promise<{ body: Uint8Array; contentType: string; headers: Headers }> {
+    const form = new URLSearchParams({ query });
+    for (const g of dataset.defaultGraphs ?? []) form.append("default-graph-uri", g);
+    for (const g of dataset.namedGraphs ?? []) form.append("named-graph-uri", g);
     const response = await this.#send(this.queryUrl, {
       method: "POST",
       headers: {
@@ -162,7 +173,7 @@ export class SparqlClient {
         "Content-Type": "application/x-www-form-urlencoded",
         Accept: accept,
       },
-      body: new URLSearchParams({ query }).toString(),
+      body: form.toString(),
     });
     return {
       body: new Uint8Array(await response.arrayBuffer()),
@@ -176,8 +187,11 @@ export class SparqlClient {
    *
    * @throws {SparqlServerError} when the server fails, or cut the answer short (a row limit).
    */
-  async select(query: string): Promise<{ variables: string[]; rows: SparqlRow[] }> {
-    const answer = await this.queryRaw(query, "application/sparql-results+json");
+  async select(
+    query: string,
+    dataset: SparqlDataset = {},
+  ): Promise<{ variables: string[]; rows: SparqlRow[] }> {
+    const answer = await this.queryRaw(query, "application/sparql-results+json", dataset);
     const maxRows = answer.headers.get("x-sparql-maxrows");
     if (maxRows !== null) {
       throw new SparqlServerError(

@@ -6,6 +6,7 @@
  */
 import type { GraphStore } from "../graph/store.ts";
 import { isSparqlCapable, type SparqlService } from "./service.ts";
+import { SparqlGraphBackend } from "../graph/sparql_backend.ts";
 
 /**
  * The {@linkcode SparqlService} for `backend`. The engine's code (WebAssembly)
@@ -21,6 +22,10 @@ import { isSparqlCapable, type SparqlService } from "./service.ts";
  */
 export async function sparqlServiceFor(backend: unknown): Promise<SparqlService> {
   if (isSparqlCapable(backend)) return backend.sparqlService();
+  if (backend instanceof SparqlGraphBackend) {
+    const { RemoteSparqlService } = await import("./remote_engine.ts");
+    return new RemoteSparqlService(backend); // the server answers: nothing is loaded here
+  }
   const file = backend as Partial<Pick<GraphStore, "path" | "update">>;
   if (typeof file.path !== "string" || typeof file.update !== "function") {
     throw new TypeError("This graph backend answers no SPARQL: it has neither a file nor a server");
