@@ -293,15 +293,18 @@ export {
 // Loaders.
 export {
   DataSourceDirLoader,
+  type LoadedContent,
   type LoadOptions,
+  type LoadOrigin,
   type LoadProgress,
+  type LoadResult,
 } from "./lib/loader/dir_loader.ts";
 export { LoadFailedError, NoLoaderError } from "./lib/loader/errors.ts";
 export { type LoadedEntry, LoaderRegistry } from "./lib/loader/registry.ts";
 export {
   BitTorrentDataSourceDirLoader,
   type BitTorrentLoaderOptions,
-  type BitTorrentLoadResult,
+  type TorrentLoadOptions,
 } from "./lib/loader/bittorrent_loader.ts";
 export { OfflineError, type OfflineErrorInit, type OfflineReason } from "./lib/loader/offline.ts";
 
@@ -330,7 +333,19 @@ export {
   type DefaultRegistry,
   defaultRegistry,
   type DefaultRegistryOptions,
-} from "./lib/loader/default_registry.ts";
+} from "./lib/stack/defaults.ts";
+export {
+  openStack,
+  type Stack,
+  type StackOptions,
+} from "./lib/stack/stack.ts";
+export {
+  readSettings,
+  SettingError,
+  type Settings,
+  type SettingsFlags,
+} from "./lib/settings/settings.ts";
+export { StoreLayout } from "./lib/settings/store_layout.ts";
 
 // Reproducible pipelines: the lockfile (owm.lock) and require().
 export { require, type RequireOptions } from "./lib/sdk/require.ts";

@@ -1,8 +1,8 @@
 /**
- * What the bridge owns: the graph store, one torrent session, the indexes,
- * the BitTorrent loader, the event hub, the persisted jobs and the
- * translation runner; and the operations the routes call (fetch, verify,
- * publish, resume).
+ * What the bridge owns: the graph store, its fetch stack (one torrent
+ * session, the indexes, the loaders: `lib/stack/`), the event hub, the
+ * persisted jobs and the translation runner; and the operations the routes
+ * call (fetch, verify, publish, resume).
  *
  * @module
  */
@@ -11,22 +11,22 @@ import type { FetchAccepted, PublishedJson } from "../lib/bridge/api_types.ts";
 import type { DataSource } from "../lib/datasource/data_source.ts";
 import { toCurie } from "../lib/datasource/identifier.ts";
 import { DataSourceRepository } from "../lib/datasource/repository.ts";
-import { fetchTorrent, resolveIndexes } from "../lib/index/config.ts";
-import { LocalFolderIndex } from "../lib/index/local_folder_index.ts";
+import { fetchTorrent } from "../lib/index/config.ts";
 import type { TorrentIndex } from "../lib/index/torrent_index.ts";
 import type { VerifyReport } from "../lib/integrity/verify.ts";
-import { BitTorrentDataSourceDirLoader } from "../lib/loader/bittorrent_loader.ts";
+import type { LoadResult } from "../lib/loader/dir_loader.ts";
 import { compareContent, compareRecorded, contentPresent } from "../lib/lock/compare.ts";
 import { LockMismatchError } from "../lib/lock/errors.ts";
 import { contentNameOf, type LockEntry } from "../lib/lock/lock_format.ts";
-import { loadedIndexPath, locateContent, verifyLocated } from "../lib/loader/located_content.ts";
-import { contentTranslatorHook } from "../lib/translate/content_translation.ts";
-import { LoaderRegistry } from "../lib/loader/registry.ts";
-import { offlineFromEnv } from "../lib/cache/env.ts";
+import { locateContent, verifyLocated } from "../lib/loader/located_content.ts";
+import type { LoaderRegistry } from "../lib/loader/registry.ts";
 import { publish } from "../lib/publish/publish.ts";
+import { type EnvReader, processEnv } from "../lib/settings/env.ts";
+import { readSettings, type Settings } from "../lib/settings/settings.ts";
+import { openStack, type Stack } from "../lib/stack/stack.ts";
 import { isPeerAddress, parseMagnet } from "../lib/torrent/magnet.ts";
 import { parseMetainfo } from "../lib/torrent/metainfo.ts";
-import { TorrentSession } from "../lib/torrent/session.ts";
+import type { TorrentSession } from "../lib/torrent/session.ts";
 import { EventHub } from "./events.ts";
 import { ApiHttpError } from "./http_errors.ts";
 import { JobList } from "./jobs.ts";
@@ -37,22 +37,47 @@ import { TranslationRunner } from "./translation_runner.ts";
 export interface BridgeStateOptions {
   /** The store directory. */
   home: string;
-  /** Index specs (`dir:…`, `http(s)://…`, `drive:…`); default the store's `torrents/` folder. */
+  /** Index specs (`dir:…`, `http(s)://…`, `drive:…`); default `OWM_INDEXES`, else none; the store's `torrents/` folder is always one. */
   indexes?: readonly string[];
   /** Peers every fetch dials, `host:port`. */
   peers?: readonly string[];
   /** The BitTorrent port; 0 for any. @default 6881, or any if taken */
   torrentPort?: number;
-  /** DHT. @default true */
+  /** DHT. @default `OWM_DHT`, else on (never offline) */
   dht?: boolean;
-  /** Local peer discovery. @default true */
+  /** Local peer discovery. @default `OWM_LSD`, else on (never offline) */
   lsd?: boolean;
   /** Folder under which `POST /api/publish` may publish local paths; off when unset. */
   publishRoot?: string;
   /** Most bytes one `POST /api/uploads` may carry. @default 1 GiB */
   maxUploadBytes?: number;
-  /** Options for Drive indexes (tests point them at a local server). */
+  /** Options for Drive indexes (tests point them at a local server). @default `OWM_DRIVE_ROOT_URL` */
   driveRootUrl?: string;
+}
+
+/**
+ * The settings a bridge runs with: its options first, then the environment
+ * (`OWM_INDEXES`, `OWM_DHT`, `OWM_LSD`, `OWM_OFFLINE`, `OWM_CACHE`, …).
+ *
+ * @example
+ * ```ts
+ * import { bridgeSettings } from "./bridge_state.ts";
+ * import { envFrom } from "../lib/settings/env.ts";
+ * console.log(bridgeSettings({ home: "/tmp/store" }, envFrom({ OWM_DHT: "no" })).dht); // false
+ * ```
+ *
+ * @throws {SettingError} for a variable whose value is not understood.
+ */
+export function bridgeSettings(options: BridgeStateOptions, env: EnvReader = processEnv): Settings {
+  const settings = readSettings({
+    home: options.home,
+    indexes: options.indexes,
+    peers: options.peers,
+    torrentPort: options.torrentPort,
+    dht: options.dht,
+    lsd: options.lsd,
+  }, env);
+  return options.driveRootUrl ? { ...settings, driveRootUrl: options.driveRootUrl } : settings;
 }
 
 const TICK_MS = 250;
@@ -61,6 +86,8 @@ const TICK_MS = 250;
 export class BridgeState {
   /** The DataSources. */
   readonly repo: DataSourceRepository;
+  /** The fetch stack: settings, indexes, cache, loaders, session. */
+  readonly stack: Stack;
   /** The torrent session. */
   readonly session: TorrentSession;
   /** Server-sent events. */
@@ -72,9 +99,8 @@ export class BridgeState {
   /** Translations run here (`POST /api/translations`), one at a time. */
   readonly translations: TranslationRunner;
   readonly #jobs: JobList;
-  readonly #loader: BitTorrentDataSourceDirLoader;
   readonly #registry: LoaderRegistry;
-  readonly #running = new Map<string, Promise<string>>();
+  readonly #running = new Map<string, Promise<LoadResult>>();
   readonly #lastStatus = new Map<string, string>();
   /** Lock entries the running fetch of a DataSource must match before it is done. */
   readonly #locks = new Map<string, LockEntry[]>();
@@ -82,35 +108,18 @@ export class BridgeState {
 
   private constructor(
     options: BridgeStateOptions,
-    repo: DataSourceRepository,
+    stack: Stack,
     session: TorrentSession,
     jobs: JobList,
   ) {
     this.options = options;
-    this.repo = repo;
+    this.stack = stack;
+    this.repo = stack.repository;
     this.session = session;
     this.#jobs = jobs;
-    const specs = options.indexes ?? [];
-    const own = new LocalFolderIndex(join(repo.store.home, "torrents"));
-    this.indexes = specs.length === 0 ? [own] : [
-      ...resolveIndexes(specs, {
-        storeHome: repo.store.home,
-        httpToken: Deno.env.get("OWM_INDEX_TOKEN"),
-        ...(options.driveRootUrl ? { drive: { rootUrl: options.driveRootUrl } } : {}),
-      }),
-      own,
-    ];
-    this.#loader = new BitTorrentDataSourceDirLoader(
-      join(repo.store.home, "data_source_data", "bittorrent"),
-      {
-        session,
-        indexes: this.indexes,
-        repository: repo,
-        ...(options.peers ? { peers: options.peers } : {}),
-        afterLoad: contentTranslatorHook(repo),
-      },
-    );
-    this.#registry = new LoaderRegistry(loadedIndexPath(repo.store.home)).add(this.#loader);
+    this.indexes = [...stack.indexes];
+    this.#registry = stack.registry;
+    const repo = this.repo;
     this.translations = new TranslationRunner({
       repo,
       indexes: this.indexes,
@@ -120,19 +129,15 @@ export class BridgeState {
 
   /** Opens the store (creating it) and the session, and starts the progress ticker. */
   static async open(options: BridgeStateOptions): Promise<BridgeState> {
-    const repo = await DataSourceRepository.open({ home: options.home, create: true });
+    const settings = bridgeSettings(options);
+    const repo = await DataSourceRepository.open({ home: settings.home, create: true });
+    // Offline (OWM_OFFLINE=1), the session never looks for peers: no DHT, no LSD (Settings).
+    const stack = openStack({ settings, repository: repo, withOwnIndex: true, openSessionNow: true });
     // The default index: a missing folder would make every fetch by torrent file name
     // an index failure (502) rather than "not found".
-    await Deno.mkdir(join(repo.store.home, "torrents"), { recursive: true });
-    // Offline (OWM_OFFLINE=1), the session never looks for peers: no DHT, no LSD.
-    const offline = offlineFromEnv();
-    const session = await TorrentSession.open({
-      stateDir: join(repo.store.home, "session"),
-      dht: (options.dht ?? true) && !offline,
-      lsd: (options.lsd ?? true) && !offline,
-      ...(options.torrentPort === undefined ? {} : { port: options.torrentPort }),
-    });
-    const state = new BridgeState(options, repo, session, await JobList.open(repo.store.home));
+    await Deno.mkdir(stack.layout.torrents, { recursive: true });
+    const session = await stack.session();
+    const state = new BridgeState(options, stack, session, await JobList.open(repo.store.home));
     state.#ticker = setInterval(() => state.#tick(), TICK_MS);
     return state;
   }
@@ -192,7 +197,7 @@ export class BridgeState {
         `Invalid peer address ${JSON.stringify(badPeer)}: use host:port`,
       );
     }
-    if (this.#loader.offline) return await this.#fetchOffline(ds, options.lock);
+    if (this.stack.offline) return await this.#fetchOffline(ds, options.lock);
     const id = await this.curie(ds);
     const infoHash = await this.#infoHashOf(ds);
     if (options.lock) await this.#checkLock(ds, id, infoHash, options.lock, options.repair);
@@ -228,15 +233,12 @@ export class BridgeState {
   async #fetchOffline(ds: DataSource, lock: LockEntry | undefined): Promise<FetchAccepted> {
     const id = await this.curie(ds);
     // An OfflineError here answers 409 `offline` (see http_errors.ts).
-    const directory = await this.#registry.load(ds);
-    const result = this.#loader.lastResult(ds);
-    const infoHash = result?.infoHash ?? "";
+    const result = await this.#registry.load(ds);
+    const { directory, report } = result;
+    const infoHash = result.infoHash ?? "";
     if (lock) await this.#checkLock(ds, id, infoHash, lock, false);
     this.events.publish({ type: "done", id, infoHash, directory });
-    if (result) {
-      const report = result.report;
-      this.events.publish({ type: "verified", id, infoHash, ok: report.ok, report });
-    }
+    if (report) this.events.publish({ type: "verified", id, infoHash, ok: report.ok, report });
     return { id, infoHash, status: `/api/torrents/${infoHash}`, state: "done", directory };
   }
 
@@ -305,25 +307,16 @@ export class BridgeState {
     infoHash: string,
     options: { peers?: string[]; repair?: boolean },
   ): void {
-    const loader = options.repair || options.peers?.length
-      ? new BitTorrentDataSourceDirLoader(this.#loader.baseDirectory, {
-        session: this.session,
-        indexes: this.indexes,
-        repository: this.repo,
-        peers: [...(this.options.peers ?? []), ...(options.peers ?? [])],
-        repair: options.repair ?? false,
-        afterLoad: contentTranslatorHook(this.repo),
-      })
-      : this.#loader;
-    const registry = loader === this.#loader
-      ? this.#registry
-      : new LoaderRegistry(loadedIndexPath(this.repo.store.home)).add(loader);
-    // The lock check is part of the load: a mismatch fails the job like a failed download.
-    const loaded = registry.load(ds).then(async (directory) => {
-      await this.#checkLoaded(ds, id, directory);
-      return directory;
+    // This fetch's own peers and repair go with this load only: one loader, one registry.
+    const loaded = this.load(ds, {
+      ...(options.peers?.length ? { peers: options.peers } : {}),
+      ...(options.repair ? { repair: true } : {}),
+    }).then(async (result) => {
+      // The lock check is part of the load: a mismatch fails the job like a failed download.
+      await this.#checkLoaded(ds, id, result.directory);
+      return result;
     });
-    const running = loaded.then(async (directory) => {
+    const running = loaded.then(async (result) => {
       await this.#jobs.put({
         kind: "fetch",
         id: ds.identifier,
@@ -331,10 +324,10 @@ export class BridgeState {
         peers: options.peers ?? [],
         done: true,
       });
-      const report = loader.lastResult(ds)?.report;
+      const { directory, report } = result;
       this.events.publish({ type: "done", id, infoHash, directory });
       if (report) this.events.publish({ type: "verified", id, infoHash, ok: report.ok, report });
-      return directory;
+      return result;
     }, (error: Error) => {
       const code = error instanceof LockMismatchError ? { code: "lock-mismatch" } : {};
       this.events.publish({ type: "error", id, infoHash, message: error.message, ...code });
@@ -401,11 +394,7 @@ export class BridgeState {
       session: this.session,
     });
     for (const index of others) await index.publish(result.torrentFileName, result.torrent);
-    const torrentPath = join(
-      this.repo.store.home,
-      "session",
-      `${result.infoHash}.published.torrent`,
-    );
+    const torrentPath = this.stack.layout.publishedTorrent(result.infoHash);
     await Deno.writeFile(torrentPath, result.torrent);
     const parent = join(contentPath, "..");
     await this.#registry.remember(result.dataSource, "published", parent);
@@ -444,7 +433,7 @@ export class BridgeState {
           const ds = await this.repo.get(`<${job.id}>`);
           if (job.done) {
             const located = await locateContent(this.repo.store.home, ds, this.indexes);
-            const torrent = join(this.repo.store.home, "session", `${job.infoHash}.torrent`);
+            const torrent = this.stack.layout.sessionTorrent(job.infoHash);
             // Content placed from the shared cache never was in this session: nothing to seed.
             const bytes = await Deno.readFile(torrent).catch(() => undefined);
             if (located && bytes) await this.session.add(bytes, { dir: located.directory });
@@ -467,6 +456,24 @@ export class BridgeState {
     return resumed;
   }
 
+  /**
+   * Loads `ds` through the bridge's one registry, now, and returns this
+   * load's own result (concurrent loads each get theirs). `peers` and
+   * `repair` apply to this load only.
+   *
+   * @example
+   * ```ts ignore
+   * const [a, b] = await Promise.all([state.load(dsA), state.load(dsB)]);
+   * console.log(a.directory, a.origin, b.directory, b.origin);
+   * ```
+   */
+  async load(
+    ds: DataSource,
+    options: { peers?: readonly string[]; repair?: boolean; signal?: AbortSignal } = {},
+  ): Promise<LoadResult> {
+    return await this.#registry.load(ds, options);
+  }
+
   /** Whether a fetch of the DataSource `iri` is under way. */
   isFetching(iri: string): boolean {
     return this.#running.has(iri);
@@ -483,6 +490,6 @@ export class BridgeState {
     clearInterval(this.#ticker);
     this.translations.close();
     this.events.closeAll();
-    await this.session.close();
+    await this.stack.close();
   }
 }

@@ -21,6 +21,7 @@ import { BridgeState, type BridgeStateOptions } from "./bridge_state.ts";
 import { parseByteSize } from "../lib/fs/byte_size.ts";
 import { SERVER_USAGE } from "./server_usage.ts";
 import { InflightBodies, type RequestLimits } from "./request_limits.ts";
+import { readSettings, SettingError, type Settings } from "../lib/settings/settings.ts";
 
 /** Options of {@linkcode startBridge}. */
 export interface StartBridgeOptions extends Omit<BridgeStateOptions, "home"> {
@@ -195,10 +196,21 @@ export async function main(args: string[]): Promise<number> {
     console.log(SERVER_USAGE);
     return 0;
   }
-  const env = (name: string) => Deno.env.get(name);
-  const port = Number(values.port ?? env("OWM_PORT") ?? 8484);
-  const off = (flag: boolean | undefined, name: string) =>
-    flag === true || ["0", "false", "off"].includes(env(name) ?? "");
+  // Flags over the environment, with one set of rules (lib/settings/settings.ts).
+  let settings: Settings;
+  try {
+    settings = readSettings({
+      ...(values.port === undefined ? {} : { bridgePort: Number(values.port) }),
+      indexes: values.index,
+      ...(values["no-dht"] ? { dht: false } : {}),
+      ...(values["no-lsd"] ? { lsd: false } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof SettingError)) throw error;
+    console.error(`bridge: ${error.message}`);
+    return 2;
+  }
+  const port = settings.bridgePort;
   const bridge = await startBridge({
     ...(values["max-json"] ? { limits: { maxJsonBytes: parseByteSize(values["max-json"]) } } : {}),
     ...(values.home ? { home: values.home } : {}),
@@ -208,14 +220,14 @@ export async function main(args: string[]): Promise<number> {
     ...(values["sparql-update"] ? { sparqlUpdate: true } : {}),
     allowedHosts: values["allow-host"] ?? [],
     allowedOrigins: values["cors-origin"] ?? [],
-    indexes: values.index ?? env("OWM_INDEXES")?.split(",").filter(Boolean) ?? [],
+    indexes: settings.indexes,
     peers: values.peer ?? [],
     ...(values["torrent-port"] ? { torrentPort: Number(values["torrent-port"]) } : {}),
-    dht: !off(values["no-dht"], "OWM_DHT"),
-    lsd: !off(values["no-lsd"], "OWM_LSD"),
+    dht: settings.dht,
+    lsd: settings.lsd,
     ...(values["publish-root"] ? { publishRoot: values["publish-root"] } : {}),
     ...(values["max-upload"] ? { maxUploadBytes: parseByteSize(values["max-upload"]) } : {}),
-    ...(env("OWM_DRIVE_ROOT_URL") ? { driveRootUrl: env("OWM_DRIVE_ROOT_URL")! } : {}),
+    ...(settings.driveRootUrl ? { driveRootUrl: settings.driveRootUrl } : {}),
     extend: (await import("./extensions.ts")).extend,
     ...(values.tracker || values["tracker-port"]
       ? { tracker: { port: Number(values["tracker-port"] ?? 6969) } }

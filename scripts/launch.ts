@@ -13,6 +13,7 @@
  */
 import { UnlistablePathError } from "../lib/runtime/errors.ts";
 import { launch, PROBE_VARIABLE } from "../lib/runtime/launch.ts";
+import { processEnv } from "../lib/settings/env.ts";
 
 if (import.meta.main) {
   const [program, ...args] = Deno.args;
@@ -22,7 +23,7 @@ if (import.meta.main) {
   }
   let probe: string[] = [];
   try {
-    const parsed: unknown = JSON.parse(Deno.env.get(PROBE_VARIABLE) || "[]");
+    const parsed: unknown = JSON.parse(processEnv(PROBE_VARIABLE) ?? "[]");
     probe = Array.isArray(parsed) ? parsed.filter((p) => typeof p === "string") : [];
   } catch {
     console.error(`launch: ${PROBE_VARIABLE} is a JSON array of paths`);

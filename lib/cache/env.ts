@@ -1,20 +1,19 @@
 /**
  * The environment variables of offline mode and the shared content cache,
- * read without failing when the process may not read them.
+ * read through the one settings reader (`lib/settings/settings.ts`), with its
+ * rules: `1`, `true`, `yes` or `on` is on; `0`, `false`, `no` or `off` is
+ * off; anything else is a `SettingError` naming the variable.
  *
- * - `OWM_OFFLINE`: `1`, `true`, `yes` or `on` resolves DataSources only from
- *   what is already on this machine; `0`, `false`, `no`, `off` or unset does
- *   not. Any other non-empty value counts as on (the safe reading).
- * - `OWM_CACHE`: `0`, `false`, `no` or `off` turns the shared cache off.
+ * - `OWM_OFFLINE`: resolve DataSources only from what is already on this machine.
+ * - `OWM_CACHE`: off turns the shared cache off.
  * - `OWM_CACHE_DIR`: where the shared cache is; else
  *   `$XDG_CACHE_HOME/owmeta-torrent`, else `$HOME/.cache/owmeta-torrent`.
+ * - `OWM_CACHE_LINK`: off copies instead of hard-linking.
  *
  * @module
  */
-import { isAbsolute, join, resolve } from "node:path";
-
-/** The values that turn a yes/no variable off. */
-const OFF = new Set(["0", "false", "no", "off"]);
+import { processEnv } from "../settings/env.ts";
+import { cacheDirFrom, envSwitch } from "../settings/settings.ts";
 
 /**
  * An environment variable, or `undefined` when it is unset, empty, or the
@@ -27,14 +26,7 @@ const OFF = new Set(["0", "false", "no", "off"]);
  * ```
  */
 export function readEnv(name: string): string | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
-      return undefined;
-    }
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined;
-  }
+  return processEnv(name);
 }
 
 /**
@@ -45,10 +37,11 @@ export function readEnv(name: string): string | undefined {
  * import { offlineFromEnv } from "./env.ts";
  * if (offlineFromEnv()) console.log("offline: nothing will be downloaded");
  * ```
+ *
+ * @throws {SettingError} when `OWM_OFFLINE` is neither on nor off.
  */
 export function offlineFromEnv(): boolean {
-  const value = readEnv("OWM_OFFLINE")?.trim().toLowerCase();
-  return value !== undefined && value !== "" && !OFF.has(value);
+  return envSwitch(processEnv, "OWM_OFFLINE") ?? false;
 }
 
 /**
@@ -63,29 +56,25 @@ export function offlineFromEnv(): boolean {
  * import { defaultCacheDir } from "./env.ts";
  * console.log(defaultCacheDir() ?? "the shared cache is off");
  * ```
+ *
+ * @throws {SettingError} when `OWM_CACHE` is neither on nor off.
  */
 export function defaultCacheDir(): string | undefined {
-  const enabled = readEnv("OWM_CACHE")?.trim().toLowerCase();
-  if (enabled !== undefined && OFF.has(enabled)) return undefined;
-  const dir = readEnv("OWM_CACHE_DIR");
-  if (dir) return resolve(dir);
-  const xdg = readEnv("XDG_CACHE_HOME");
-  if (xdg && isAbsolute(xdg)) return join(xdg, "owmeta-torrent");
-  const home = readEnv("HOME") ?? readEnv("USERPROFILE");
-  return home && isAbsolute(home) ? join(home, ".cache", "owmeta-torrent") : undefined;
+  return cacheDirFrom(processEnv);
 }
 
 /**
  * Whether the shared cache may hard-link (`OWM_CACHE_LINK`, default on;
- * `0`, `false`, `no` or `off` makes it copy instead).
+ * off makes it copy instead).
  *
  * @example
  * ```ts
  * import { cacheLinksFromEnv } from "./env.ts";
  * console.log(cacheLinksFromEnv() ? "hard links" : "copies");
  * ```
+ *
+ * @throws {SettingError} when `OWM_CACHE_LINK` is neither on nor off.
  */
 export function cacheLinksFromEnv(): boolean {
-  const value = readEnv("OWM_CACHE_LINK")?.trim().toLowerCase();
-  return value === undefined || !OFF.has(value);
+  return envSwitch(processEnv, "OWM_CACHE_LINK") ?? true;
 }

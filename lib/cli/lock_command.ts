@@ -3,11 +3,12 @@
  *
  * @module
  */
+import { processEnv } from "../settings/env.ts";
+import { envSwitch } from "../settings/settings.ts";
 import { join } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
 import { toCurie } from "../datasource/identifier.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
-import type { BitTorrentDataSourceDirLoader } from "../loader/bittorrent_loader.ts";
 import type { LoaderRegistry } from "../loader/registry.ts";
 import { LockMismatchError } from "../lock/errors.ts";
 import { requireLockFile, resolveLockPath, updateLockFile } from "../lock/lock_file.ts";
@@ -53,11 +54,9 @@ function lockFileOption(option: string | undefined): string {
   return option === undefined ? resolveLockPath(undefined, userCwd()) : userOutputPath(option);
 }
 
-/** Whether `owm fetch` runs locked: `--locked`, or `OWM_LOCKED=1` (also `true`, `on`, `yes`). */
+/** Whether `owm fetch` runs locked: `--locked`, or `OWM_LOCKED` on (`1`, `true`, `yes`, `on`). */
 export function fetchIsLocked(options: LockedFetchOptions): boolean {
-  if (options.locked) return true;
-  const value = Deno.env.get("OWM_LOCKED")?.trim().toLowerCase();
-  return value === "1" || value === "true" || value === "on" || value === "yes";
+  return options.locked === true || (envSwitch(processEnv, "OWM_LOCKED") ?? false);
 }
 
 /**
@@ -139,8 +138,6 @@ export interface LockedFetchContext {
   repo: DataSourceRepository;
   /** The fetch's loaders. */
   registry: LoaderRegistry;
-  /** Its BitTorrent loader (for what a download checked). */
-  loader: BitTorrentDataSourceDirLoader;
   /** The command's options. */
   options: LockedFetchOptions;
   /** Global options. */
@@ -190,8 +187,8 @@ export async function fetchLocked(ds: DataSource, ctx: LockedFetchContext): Prom
     ok: true,
     detail: `every file's size and SHA-256 as pinned in ${lockFile}`,
   };
-  const loaded = result.alreadyPresent ? undefined : ctx.loader.lastResult(ds);
-  const checks = [...(loaded?.report.checks ?? []), lockCheck];
+  const loaded = result.load;
+  const checks = [...(loaded?.report?.checks ?? []), lockCheck];
   if (ctx.global.json) {
     printJson(io, {
       id,
@@ -200,13 +197,13 @@ export async function fetchLocked(ds: DataSource, ctx: LockedFetchContext): Prom
       infoHash: result.infoHash,
       verified: true,
       alreadyPresent: result.alreadyPresent,
-      fromCache: loaded?.fromCache ?? false,
+      fromCache: loaded?.origin === "cache",
       locked: true,
       lockFile,
       checks,
     });
   } else {
-    if (loaded?.fromCache) io.err("owm: from the shared cache");
+    if (loaded?.origin === "cache") io.err("owm: from the shared cache");
     for (const check of checks) {
       io.err(
         `owm: verified ${check.kind}${

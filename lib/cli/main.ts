@@ -6,6 +6,8 @@
 import { parseArgs } from "node:util";
 import { IdentifierSyntaxError } from "../datasource/errors.ts";
 import { ALLOW_LINK_LOCAL_ENV } from "../torrent/url_policy.ts";
+import { processEnv } from "../settings/env.ts";
+import { envSwitch, SettingError } from "../settings/settings.ts";
 import { type CliIo, ExitCode, processIo, UsageError } from "./io.ts";
 import { listCommand, listKindsCommand, removeCommand, showCommand } from "./source_commands.ts";
 import { demoCommand } from "./demo_command.ts";
@@ -91,6 +93,15 @@ const BUG_CLASSES: readonly ErrorConstructor[] = [
   EvalError,
   URIError,
 ];
+
+/** `OWM_DEBUG` on; a value not understood counts as on here (an error is being reported). */
+function debugRequested(): boolean {
+  try {
+    return envSwitch(processEnv, "OWM_DEBUG") ?? false;
+  } catch {
+    return true;
+  }
+}
 
 /** The one line `owm` prints for `error` on stderr (never a stack). */
 function errorLine(error: Error): string {
@@ -238,14 +249,17 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await run(args, io);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof IdentifierSyntaxError) {
+    if (
+      error instanceof UsageError || error instanceof IdentifierSyntaxError ||
+      error instanceof SettingError
+    ) {
       io.err(`owm: ${error.message}`);
       if (error instanceof UsageError) io.err("Run `deno task owm help` for usage.");
       return ExitCode.Usage;
     }
     if (error instanceof Error) {
       io.err(errorLine(error));
-      if (Deno.env.get("OWM_DEBUG")) io.err(String(error.stack));
+      if (debugRequested()) io.err(String(error.stack));
       return ExitCode.Failed;
     }
     io.err(`owm: unexpected error: ${String(error)}`);

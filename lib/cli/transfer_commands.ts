@@ -6,34 +6,30 @@
 import { confinedPath } from "../fs/confine.ts";
 import { checkContentNames } from "../datasource/content_names.ts";
 import { dirname, join, resolve } from "node:path";
+import type { DataSource } from "../datasource/data_source.ts";
 import { toCurie } from "../datasource/identifier.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import { fetchTorrent } from "../index/config.ts";
-import type { TorrentIndex } from "../index/torrent_index.ts";
-import { LocalFolderIndex } from "../index/local_folder_index.ts";
-import { torrentPiecesCheck } from "../integrity/torrent_pieces.ts";
-import { verify } from "../integrity/verify.ts";
-import type { DefaultRegistry } from "../loader/default_registry.ts";
+import type { LoadProgress, LoadResult } from "../loader/dir_loader.ts";
 import { LoadFailedError } from "../loader/errors.ts";
-import { loadedIndexPath, locateContent } from "../loader/located_content.ts";
+import { locateContent } from "../loader/located_content.ts";
 import { LoaderRegistry } from "../loader/registry.ts";
 import { publish } from "../publish/publish.ts";
+import { StoreLayout } from "../settings/store_layout.ts";
 import { createTorrent } from "../torrent/create.ts";
-import type { TorrentHandle, TorrentStatus } from "../torrent/handle.ts";
+import type { TorrentHandle } from "../torrent/handle.ts";
 import { magnetLink } from "../torrent/magnet.ts";
 import { parseMetainfo } from "../torrent/metainfo.ts";
-import type { TorrentSession } from "../torrent/session.ts";
-import { cacheDownload, fetchTorrentFromCache } from "./cached_torrent_fetch.ts";
 import { type CliIo, printJson, UsageError } from "./io.ts";
-import { fetchIsLocked, fetchLocked } from "./lock_command.ts";
+import { fetchLocked } from "./lock_command.ts";
 import { ProgressBar } from "./progress.ts";
 import { type GlobalOptions, openRepository } from "./store_commands.ts";
 import {
-  commandRegistry,
+  commandSettings,
+  commandStack,
   configuredIndexes,
-  intOption,
-  isOffline,
   openSession,
+  publishIndexes,
   type TransferOptions,
 } from "./transfer_context.ts";
 import { userCwd, userOutputPath, userPath } from "./user_path.ts";
@@ -72,12 +68,6 @@ export interface SeedCommandOptions extends TransferOptions {
   dir?: string | undefined;
 }
 
-const LOADER_KEY = "bittorrent";
-
-function dataRoot(home: string): string {
-  return join(home, "data_source_data");
-}
-
 function isFile(path: string): boolean {
   try {
     return Deno.statSync(path).isFile;
@@ -104,27 +94,60 @@ function interrupted(signal?: AbortSignal): { promise: Promise<string>; stop(): 
   };
 }
 
-function barFor(handle: TorrentHandle, bar: ProgressBar): AbortController {
-  const listening = new AbortController();
-  handle.addEventListener("progress", (event: CustomEvent<TorrentStatus>) => {
-    const s = event.detail;
-    bar.update({
-      bytesDone: s.bytesDone,
-      bytesTotal: s.bytesTotal,
-      phase: s.state,
-      rate: s.downloadRate,
-      peers: s.peers,
-      eta: s.eta,
-    });
-  }, { signal: listening.signal });
-  return listening;
+/** A torrent named by itself on the command line. */
+interface TorrentTarget {
+  /** What the loader is given: a magnet link, a bare infohash or `.torrent` bytes. */
+  torrent: string | Uint8Array;
+}
+
+/** The one operand of `owm fetch`. */
+function fetchTarget(args: string[]): string {
+  if (args.length !== 1) {
+    throw new UsageError("fetch takes one id, magnet link or .torrent file: owm fetch <id>");
+  }
+  return args[0]!;
+}
+
+/** A magnet link, an existing `.torrent` file or a bare infohash; else undefined (an id). */
+async function torrentTarget(target: string): Promise<TorrentTarget | undefined> {
+  if (target.startsWith("magnet:")) return { torrent: target };
+  if (/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(target)) return { torrent: target };
+  const file = target.endsWith(".torrent") ? userPath(target) : undefined;
+  if (file && isFile(file)) return { torrent: await Deno.readFile(file) };
+  return undefined;
 }
 
 /**
- * `owm fetch <id|magnet|file.torrent> [--peer host:port]… [--dir DIR]
+ * Runs `work` with a signal that SIGINT or SIGTERM aborts, and a progress
+ * bar; an interrupted fetch says so (and that it resumes).
+ */
+async function interruptible<T>(
+  target: string,
+  work: (signal: AbortSignal, bar: ProgressBar) => Promise<T>,
+): Promise<T> {
+  const stop = new AbortController();
+  const signals = interrupted();
+  signals.promise.then(() => stop.abort(new Error("interrupted")));
+  const bar = new ProgressBar();
+  try {
+    const result = await work(stop.signal, bar);
+    bar.finish();
+    return result;
+  } catch (error) {
+    bar.finish();
+    if (stop.signal.aborted) throw new LoadFailedError(target, "interrupted; run again to resume");
+    throw error;
+  } finally {
+    signals.stop();
+  }
+}
+
+/**
+ * `owm fetch <id|magnet|file.torrent|infohash> [--peer host:port]… [--dir DIR]
  * [--timeout S] [--repair] [--index SPEC]… [--json]`: downloads, verifies and
  * prints the directory as its last line (or a JSON object). Exit 0 only when
- * complete and verified.
+ * complete and verified. Every kind of target goes through the stack's
+ * loader: present → shared cache → download → verify → cache.
  */
 export async function fetchCommand(
   args: string[],
@@ -132,172 +155,105 @@ export async function fetchCommand(
   global: GlobalOptions,
   io: CliIo,
 ): Promise<number> {
-  if (args.length !== 1) {
-    throw new UsageError("fetch takes one id, magnet link or .torrent file: owm fetch <id>");
+  const target = fetchTarget(args);
+  const torrent = await torrentTarget(target);
+  const repo = await openRepository(global, io, !target.includes(":") || torrent !== undefined);
+  const settings = commandSettings(repo.store.home, options);
+  if (torrent && settings.locked) {
+    throw new UsageError("--locked fetches DataSources by id (ClassName:key), not magnets or files");
   }
-  const target = args[0]!;
-  const timeout = intOption("timeout", options.timeout);
-  const repo = await openRepository(
-    global,
-    io,
-    !target.includes(":") || target.startsWith("magnet:"),
-  );
-  let session: TorrentSession | undefined;
-  const getSession = async () => (session ??= await openSession(repo.store.home, options, 0));
-  const stop = new AbortController();
-  const signals = interrupted();
-  signals.promise.then(() => stop.abort(new Error("interrupted")));
-  const bar = new ProgressBar();
-  let loaders: DefaultRegistry | undefined;
-  try {
-    const torrentFile = target.endsWith(".torrent") ? userPath(target) : undefined;
-    if (target.startsWith("magnet:") || (torrentFile && isFile(torrentFile))) {
-      if (fetchIsLocked(options)) {
-        throw new UsageError(
-          "--locked fetches DataSources by id (ClassName:key), not magnets or files",
-        );
-      }
-      const source = target.startsWith("magnet:") ? target : await Deno.readFile(torrentFile!);
-      // Content already here or in the shared cache needs no session (offline: nothing else).
-      const here = await fetchTorrentFromCache({
-        source,
-        directoryFor: (infoHash) =>
-          options.dir ? userOutputPath(options.dir) : join(
-            dataRoot(repo.store.home),
-            LOADER_KEY,
-            typeof source === "string" ? "magnet" : infoHash,
-          ),
-        offline: isOffline(options),
-        home: repo.store.home,
-        target,
-        json: global.json,
-      }, io);
-      if (here !== undefined) return here;
-      return await fetchTorrentSource(
-        source,
-        repo.store.home,
-        options,
-        await getSession(),
-        { global, io, bar, signal: stop.signal, timeout },
-      );
+  const dir = options.dir ? userOutputPath(options.dir) : undefined;
+  // A DataSource a translation made (and no torrent distributes) is made again from its inputs.
+  await using stack = commandStack(repo, settings, torrent ? undefined : dir);
+  return await interruptible(target, async (signal, bar) => {
+    const progress = { signal, onProgress: (p: LoadProgress) => bar.update({ ...p }) };
+    if (torrent) {
+      const result = await stack.loadTorrent(torrent.torrent, {
+        ...progress,
+        label: target,
+        ...(dir ? { directory: dir } : {}),
+      });
+      bar.finish();
+      return printTorrentFetch(result, global, io);
     }
     const ds = await repo.get(target);
-    const base = options.dir
-      ? userOutputPath(options.dir)
-      : join(dataRoot(repo.store.home), LOADER_KEY);
-    // A DataSource a translation made (and no torrent distributes) is made again from its inputs.
-    loaders = commandRegistry(repo, options, base);
-    const { registry, bittorrent: loader } = loaders;
-    if (fetchIsLocked(options)) {
-      const ctx = { repo, registry, loader, options, global, io, bar, signal: stop.signal };
-      return await fetchLocked(ds, ctx);
+    if (settings.locked) {
+      const { registry } = stack;
+      return await fetchLocked(ds, { repo, registry, options, global, io, bar, signal });
     }
-    const directory = await registry.load(ds, {
-      signal: stop.signal,
-      onProgress: (p) => bar.update({ ...p }),
-    });
+    const result = await stack.registry.load(ds, progress);
     bar.finish();
-    const result = loader.lastResult(ds);
-    if (!result) {
-      // Loaded by the translation loader: present and matching its recorded SHA-256, or remade.
-      if (global.json) {
-        printJson(io, {
-          id: toCurie(ds.identifier, await repo.store.prefixes()),
-          directory,
-          translation: ds.get("translation") ?? null,
-          verified: true,
-        });
-      } else {
-        io.err(`owm: made by ${String(ds.get("translation"))}; verified sha256`);
-        io.out(directory);
-      }
-      return 0;
-    }
+    return await printDataSourceFetch(ds, result, repo, global, io);
+  });
+}
+
+/** Prints what a fetch by magnet, `.torrent` or infohash loaded. */
+function printTorrentFetch(result: LoadResult, global: GlobalOptions, io: CliIo): number {
+  const fromCache = result.origin === "cache";
+  if (global.json) {
+    printJson(io, {
+      directory: result.directory,
+      contentPath: result.contentPath,
+      infoHash: result.infoHash,
+      verified: result.report?.ok ?? false,
+      alreadyPresent: result.origin === "present",
+      fromCache,
+      ...(result.notes.length > 0 ? { cacheNote: result.notes.join("; ") } : {}),
+      checks: result.report?.checks ?? [],
+    });
+  } else {
+    if (fromCache) io.err("owm: from the shared cache");
+    for (const note of result.notes) io.err(`owm: cache: ${note}`);
+    io.out(result.directory);
+  }
+  return 0;
+}
+
+/** Prints what a fetch of a DataSource loaded: by its torrent, or by a translation. */
+async function printDataSourceFetch(
+  ds: DataSource,
+  result: LoadResult,
+  repo: DataSourceRepository,
+  global: GlobalOptions,
+  io: CliIo,
+): Promise<number> {
+  const id = toCurie(ds.identifier, await repo.store.prefixes());
+  if (result.origin === "translation") {
+    // Present and matching its recorded SHA-256, or made again from its inputs.
     if (global.json) {
       printJson(io, {
-        id: toCurie(ds.identifier, await repo.store.prefixes()),
-        directory,
-        contentPath: result.contentPath,
-        infoHash: result.infoHash,
-        verified: result.report.ok,
-        alreadyPresent: result.alreadyPresent,
-        fromCache: result.fromCache,
-        ...(result.cacheNote ? { cacheNote: result.cacheNote } : {}),
-        checks: result.report.checks,
+        id,
+        directory: result.directory,
+        translation: ds.get("translation") ?? null,
+        verified: true,
       });
     } else {
-      if (result.fromCache) io.err("owm: from the shared cache");
-      if (result.cacheNote) io.err(`owm: cache: ${result.cacheNote}`);
-      for (const check of result.report.checks) io.err(`owm: verified ${check.kind}`);
-      io.out(directory);
+      io.err(`owm: made by ${String(ds.get("translation"))}; verified sha256`);
+      io.out(result.directory);
     }
     return 0;
-  } catch (error) {
-    bar.finish();
-    if (stop.signal.aborted) throw new LoadFailedError(target, "interrupted; run again to resume");
-    throw error;
-  } finally {
-    signals.stop();
-    await session?.close();
-    await loaders?.close();
   }
-}
-
-async function fetchTorrentSource(
-  source: Uint8Array | string,
-  home: string,
-  options: FetchCommandOptions,
-  session: TorrentSession,
-  ctx: {
-    global: GlobalOptions;
-    io: CliIo;
-    bar: ProgressBar;
-    signal: AbortSignal;
-    timeout: number | undefined;
-  },
-): Promise<number> {
-  const peek = typeof source === "string" ? undefined : parseMetainfo(source);
-  const handleDir = options.dir ? userOutputPath(options.dir) : undefined;
-  const handle = await session.add(source, {
-    dir: handleDir ?? join(dataRoot(home), LOADER_KEY, peek?.infoHash ?? "magnet"),
-    ...(options.peer ? { peers: options.peer } : {}),
-    ...(options["web-seed"] ? { webSeeds: options["web-seed"] } : {}),
-  });
-  const listening = barFor(handle, ctx.bar);
-  try {
-    await handle.done({
-      signal: ctx.signal,
-      ...(ctx.timeout === undefined ? {} : { timeoutMs: ctx.timeout * 1000 }),
+  const checks = result.report?.checks ?? [];
+  const cacheNote = result.notes.join("; ");
+  if (global.json) {
+    printJson(io, {
+      id,
+      directory: result.directory,
+      contentPath: result.contentPath,
+      infoHash: result.infoHash,
+      verified: result.report?.ok ?? false,
+      alreadyPresent: result.origin === "present",
+      fromCache: result.origin === "cache",
+      ...(cacheNote ? { cacheNote } : {}),
+      checks,
     });
-  } finally {
-    listening.abort();
-    ctx.bar.finish();
+  } else {
+    if (result.origin === "cache") io.err("owm: from the shared cache");
+    if (cacheNote) io.err(`owm: cache: ${cacheNote}`);
+    for (const check of checks) io.err(`owm: verified ${check.kind}`);
+    io.out(result.directory);
   }
-  const meta = handle.metainfo!;
-  const contentPath = handle.contentPath ?? join(handle.dir, meta.name);
-  const report = await verify(contentPath, { pieces: torrentPiecesCheck(meta) });
-  if (report.ok) await cacheDownload(contentPath, meta, home, ctx.io);
-  const directory = dirname(contentPath);
-  if (ctx.global.json) {
-    printJson(ctx.io, {
-      directory,
-      contentPath,
-      infoHash: meta.infoHash,
-      verified: report.ok,
-      checks: report.checks,
-    });
-  } else ctx.io.out(directory);
-  return report.ok ? 0 : 1;
-}
-
-/** The indexes a publish pushes to: the configured ones and the store's own folder. */
-function publishIndexes(home: string, specs: readonly string[] | undefined): TorrentIndex[] {
-  const indexes = configuredIndexes(home, specs);
-  const own = join(home, "torrents");
-  if (!indexes.some((i) => i instanceof LocalFolderIndex && i.dir === own)) {
-    indexes.push(new LocalFolderIndex(own));
-  }
-  return indexes;
+  return 0;
 }
 
 /**
@@ -321,9 +277,10 @@ export async function publishCommand(
     );
   }
   const repo = await openRepository(global, io, true);
-  const indexes = publishIndexes(repo.store.home, options.index);
+  const settings = commandSettings(repo.store.home, options);
+  const indexes = publishIndexes(settings);
   const seed = !options["no-seed"];
-  const session = seed ? await openSession(repo.store.home, options) : undefined;
+  const session = seed ? await openSession(settings) : undefined;
   try {
     const [first, ...others] = indexes;
     const content = userPath(args[0]!);
@@ -345,7 +302,7 @@ export async function publishCommand(
       });
     }
     // So that `owm seed <id>` later finds the content where it was published from.
-    await new LoaderRegistry(loadedIndexPath(repo.store.home))
+    await new LoaderRegistry(new StoreLayout(repo.store.home).loadedIndex)
       .remember(result.dataSource, "published", dirname(resolve(content)));
     const id = toCurie(result.dataSource.identifier, await repo.store.prefixes());
     const summary = {
@@ -428,7 +385,7 @@ export async function seedCommand(
   } else {
     ({ torrent, content } = await seedSourceOf(repo, target, options));
   }
-  const session = await openSession(repo.store.home, options);
+  const session = await openSession(commandSettings(repo.store.home, options));
   try {
     const handle = await session.seed(
       content,
@@ -461,11 +418,10 @@ async function seedSourceOf(
 ): Promise<{ torrent: Uint8Array; content: string }> {
   const ds = await repo.get(id);
   checkContentNames(ds); // its torrentFileName is data: checked before any index is asked
-  const base = options.dir
-    ? userOutputPath(options.dir)
-    : join(dataRoot(repo.store.home), LOADER_KEY);
+  const settings = commandSettings(repo.store.home, options);
+  const base = options.dir ? userOutputPath(options.dir) : undefined;
   // Only for the directory it would load into: it opens no session.
-  const loader = commandRegistry(repo, options, base).bittorrent;
+  const loader = commandStack(repo, settings, base).bittorrent;
   const fileName = ds.fields.has("torrentFileName") ? ds.get("torrentFileName") : undefined;
   if (typeof fileName !== "string") {
     throw new LoadFailedError(ds.identifier, "it records no torrent file name to seed with");

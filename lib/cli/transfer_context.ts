@@ -1,19 +1,22 @@
 /**
- * What the transfer commands share: the torrent session, the indexes and the
- * loaders, configured from the store, the command line and the environment.
+ * What the transfer commands share: their {@linkcode Settings}, read from the
+ * command line and the environment with one set of rules, and the fetch stack
+ * (`lib/stack/`) built from them.
  *
  * @module
  */
-import { join } from "node:path";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
-import { offlineFromEnv } from "../cache/env.ts";
+import { type EnvReader, processEnv } from "../settings/env.ts";
+import { readSettings, SettingError, type Settings } from "../settings/settings.ts";
 import {
-  defaultIndexes,
-  type DefaultRegistry,
-  defaultRegistry,
-} from "../loader/default_registry.ts";
-import { TorrentSession } from "../torrent/session.ts";
+  openSessionFor,
+  openStack,
+  reachableIndexes,
+  type Stack,
+  stackIndexes,
+} from "../stack/stack.ts";
+import type { TorrentSession } from "../torrent/session.ts";
 import type { TranslatorRegistry } from "../translate/registry.ts";
 import { UsageError } from "./io.ts";
 
@@ -37,39 +40,10 @@ export interface TransferOptions {
   repair?: boolean | undefined;
   /** `--offline`: resolve only from what is on this machine (also `OWM_OFFLINE=1`). */
   offline?: boolean | undefined;
-}
-
-/**
- * Whether a command runs offline: `--offline`, or `OWM_OFFLINE` set to `1`,
- * `true` or `yes`. Offline, only what is already here (the store's data or
- * the shared cache) is used: no torrent session, no HTTP or Drive index.
- */
-export function isOffline(options: TransferOptions): boolean {
-  return options.offline === true || offlineFromEnv();
-}
-
-/**
- * The indexes to use: `--index` specs, else `OWM_INDEXES` (comma-separated),
- * else the store's own folder index `<store>/torrents`. `OWM_DRIVE_ROOT_URL`
- * points Drive indexes at a Drive-compatible server; `OWM_INDEX_TOKEN` is the
- * bearer token for HTTP indexes. `offline` keeps only folder indexes (the
- * others need the network).
- */
-export function configuredIndexes(
-  storeHome: string,
-  specs: readonly string[] = [],
-  offline = false,
-): TorrentIndex[] {
-  const indexes = allConfiguredIndexes(storeHome, specs);
-  return offline ? indexes.filter((index) => index.kind === "dir") : indexes;
-}
-
-function allConfiguredIndexes(storeHome: string, specs: readonly string[]): TorrentIndex[] {
-  try {
-    return defaultIndexes(storeHome, specs);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  /** `--lock PATH`. */
+  lock?: string | undefined;
+  /** `--locked`. */
+  locked?: boolean | undefined;
 }
 
 /** Parses a non-negative integer option. */
@@ -79,35 +53,107 @@ export function intOption(name: string, value: string | undefined): number | und
   return Number(value);
 }
 
-function discovery(flag: boolean | undefined, env: string): boolean {
-  if (flag) return false;
-  const value = Deno.env.get(env);
-  return !(value === "0" || value === "false" || value === "off");
-}
-
-/** Opens the torrent session for a command: state in `<store>/session`. */
-export async function openSession(
-  storeHome: string,
+/**
+ * The settings of a command: its flags over the environment. A variable
+ * whose value is not understood is a usage error naming it.
+ *
+ * @example
+ * ```ts ignore
+ * const settings = commandSettings("/home/me/.owm", { "no-dht": true });
+ * ```
+ *
+ * @param home The store directory.
+ * @param options The command's flags.
+ * @param env Where variables are read. @default the process's environment
+ * @throws {SettingError} for a variable whose value is not understood.
+ * @throws {UsageError} for a flag that is not a whole number.
+ */
+export function commandSettings(
+  home: string,
   options: TransferOptions,
-  defaultPort?: number,
-): Promise<TorrentSession> {
-  const port = intOption("port", options.port) ?? defaultPort;
-  return await TorrentSession.open({
-    stateDir: join(storeHome, "session"),
-    dht: discovery(options["no-dht"], "OWM_DHT"),
-    lsd: discovery(options["no-lsd"], "OWM_LSD"),
-    ...(port === undefined ? {} : { port }),
-  });
+  env: EnvReader = processEnv,
+): Settings {
+  const timeout = intOption("timeout", options.timeout);
+  return readSettings({
+    home,
+    indexes: options.index,
+    peers: options.peer,
+    webSeeds: options["web-seed"],
+    torrentPort: intOption("port", options.port),
+    ...(options["no-dht"] ? { dht: false } : {}),
+    ...(options["no-lsd"] ? { lsd: false } : {}),
+    ...(options.offline ? { offline: true } : {}),
+    timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    repair: options.repair,
+    lockFile: options.lock,
+    locked: options.locked,
+  }, env);
 }
 
 /**
- * The loaders of a command: {@linkcode defaultRegistry} configured from the
- * command line: the BitTorrent loader into `directory` (default
- * `<store>/data_source_data/bittorrent`), offline with `--offline` or
- * `OWM_OFFLINE`, with the shared cache unless `OWM_CACHE=0`, its session
- * opened on first need with `--port`, `--no-dht` and `--no-lsd` (closed by
- * the registry's `close()`); then the translation loader, with `translators`
- * (default the built-in ones).
+ * Whether a command runs offline: `--offline`, or `OWM_OFFLINE` on.
+ * Offline, only what is already here (the store's data or the shared cache)
+ * is used: no torrent session, no HTTP or Drive index.
+ */
+export function isOffline(options: TransferOptions): boolean {
+  return options.offline === true || readSettings({}).offline;
+}
+
+/**
+ * The indexes to use: `--index` specs, else `OWM_INDEXES` (comma-separated),
+ * else the store's own folder index `<store>/torrents`. `offline` keeps only
+ * folder indexes (the others need the network).
+ *
+ * @throws {UsageError} for a spec that is not an index.
+ */
+export function configuredIndexes(
+  storeHome: string,
+  specs: readonly string[] = [],
+  offline = false,
+): TorrentIndex[] {
+  const settings = commandSettings(storeHome, { index: specs, ...(offline ? { offline } : {}) });
+  return usage(() => reachableIndexes(settings, stackIndexes(settings)));
+}
+
+/** The indexes a publish pushes to: the configured ones and the store's own folder. */
+export function publishIndexes(settings: Settings): TorrentIndex[] {
+  return usage(() => stackIndexes(settings, { withOwn: true }));
+}
+
+/** Opens the torrent session for a command now (publish, seed): state in `<store>/session`. */
+export async function openSession(settings: Settings): Promise<TorrentSession> {
+  return await openSessionFor(settings);
+}
+
+/**
+ * The fetch stack of a command, built from its settings: the BitTorrent
+ * loader into `directory` (default `<store>/data_source_data/bittorrent`),
+ * offline with `--offline` or `OWM_OFFLINE`, with the shared cache unless
+ * `OWM_CACHE` is off, its session opened on first need with `--port` (else
+ * any), `--no-dht`/`OWM_DHT` and `--no-lsd`/`OWM_LSD` (closed by `close()`);
+ * then the translation loader, with `translators` (default the built-in ones).
+ *
+ * @throws {UsageError} for an `--index` spec that is not an index.
+ */
+export function commandStack(
+  repo: DataSourceRepository,
+  settings: Settings,
+  directory?: string,
+  translators?: TranslatorRegistry,
+): Stack {
+  return usage(() =>
+    openStack({
+      settings,
+      repository: repo,
+      ...(directory === undefined ? {} : { directory }),
+      ...(translators === undefined ? {} : { translators }),
+      defaultPort: 0,
+    })
+  );
+}
+
+/**
+ * {@linkcode commandStack} for a command's flags (read over the environment).
  *
  * @throws {UsageError} for an `--index` spec that is not an index.
  */
@@ -116,22 +162,16 @@ export function commandRegistry(
   options: TransferOptions,
   directory?: string,
   translators?: TranslatorRegistry,
-): DefaultRegistry {
-  const timeout = intOption("timeout", options.timeout);
+): Stack {
+  return commandStack(repo, commandSettings(repo.store.home, options), directory, translators);
+}
+
+/** Runs `make`, turning its error (an index spec that is not one) into a usage error. */
+function usage<T>(make: () => T): T {
   try {
-    return defaultRegistry({
-      repository: repo,
-      indexes: options.index ?? [],
-      ...(options.peer ? { peers: options.peer } : {}),
-      ...(options["web-seed"] ? { webSeeds: options["web-seed"] } : {}),
-      ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
-      repair: options.repair ?? false,
-      offline: isOffline(options),
-      ...(directory === undefined ? {} : { directory }),
-      ...(translators === undefined ? {} : { translators }),
-      openSession: () => openSession(repo.store.home, options, 0),
-    });
+    return make();
   } catch (error) {
+    if (error instanceof SettingError) throw error;
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }

@@ -60,7 +60,7 @@ export async function translateCommand(
       ...(options.key !== undefined ? { key: options.key } : {}),
       options: translatorOptions,
       loaders: loaders.registry,
-      indexes: loaders.indexes,
+      indexes: loaders.reachable,
       ...(options.context !== undefined ? { context: options.context } : {}),
     });
     const prefixes = await repo.store.prefixes();

@@ -4,6 +4,8 @@
  * @module
  */
 import { isAbsolute, join } from "node:path";
+import { processEnv } from "../settings/env.ts";
+import { userCwdFrom } from "../settings/settings.ts";
 
 /**
  * A relative path as the user meant it: `deno task` runs in the project root
@@ -21,10 +23,7 @@ import { isAbsolute, join } from "node:path";
  */
 export function userPath(path: string): string {
   if (isAbsolute(path)) return path;
-  if (Deno.permissions.querySync({ name: "env", variable: "INIT_CWD" }).state !== "granted") {
-    return path;
-  }
-  const initCwd = Deno.env.get("INIT_CWD");
+  const initCwd = processEnv("INIT_CWD");
   if (!initCwd) return path;
   const candidate = join(initCwd, path);
   try {
@@ -42,15 +41,7 @@ export function userPath(path: string): string {
  * @returns An absolute directory path.
  */
 export function userCwd(): string {
-  if (Deno.permissions.querySync({ name: "env", variable: "INIT_CWD" }).state === "granted") {
-    const initCwd = Deno.env.get("INIT_CWD");
-    try {
-      if (initCwd && isAbsolute(initCwd) && Deno.statSync(initCwd).isDirectory) return initCwd;
-    } catch {
-      // fall through
-    }
-  }
-  return Deno.cwd();
+  return userCwdFrom(processEnv);
 }
 
 /**

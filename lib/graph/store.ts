@@ -12,6 +12,9 @@
  */
 import { join, resolve } from "node:path";
 import { removeStaleTemps } from "../fs/atomic_write.ts";
+import { processEnv } from "../settings/env.ts";
+import { storeHomeFrom } from "../settings/settings.ts";
+import { GRAPH_FILE_NAME, GRAPH_LOCK_NAME } from "../settings/store_layout.ts";
 import { StoreCorruptError, StoreNotFoundError, StoreWriteError } from "./errors.ts";
 import { withFileLock } from "../fs/file_lock.ts";
 import { lineGraph, lineSubject, lineToQuad, quadToLine, termToken } from "./nquads.ts";
@@ -28,9 +31,9 @@ import {
 } from "./store_file.ts";
 
 /** Name of the graph file inside the store directory. */
-export const GRAPH_FILE = "graph.nq";
+export const GRAPH_FILE: string = GRAPH_FILE_NAME;
 /** Name of the lock file inside the store directory. */
-export const LOCK_FILE = "graph.lock";
+export const LOCK_FILE: string = GRAPH_LOCK_NAME;
 
 /** Options for opening a {@linkcode GraphStore}. */
 export interface GraphStoreOptions {
@@ -74,7 +77,7 @@ export interface UpdateSummary {
  * ```
  */
 export function resolveStoreHome(home?: string): string {
-  return resolve(home ?? Deno.env.get("OWM_HOME") ?? ".owm");
+  return storeHomeFrom(processEnv, home);
 }
 
 /**

@@ -7,15 +7,21 @@
  *
  * Content already in the shared cache (`lib/cache/`) is placed into the
  * loader's directory and verified instead of downloaded, without a session or
- * any peer; verified downloads are added to the cache. In offline mode
- * (`OWM_OFFLINE=1` or the `offline` option) only content already here (in the
- * loader's directory or the cache) is used, and nothing touches the network.
+ * any peer; verified downloads are added to the cache. In offline mode (the
+ * `offline` option) only content already here (in the loader's directory or
+ * the cache) is used, and nothing touches the network.
+ *
+ * A torrent given by itself (a magnet link, `.torrent` bytes or a bare
+ * infohash: {@linkcode BitTorrentDataSourceDirLoader.loadTorrent}) goes
+ * through the same steps, checked against its own piece hashes.
+ *
+ * Each load returns its whole result ({@linkcode LoadResult}); the loader
+ * keeps nothing per DataSource between loads.
  *
  * @module
  */
 import { join } from "node:path";
-import { ContentCache } from "../cache/content_cache.ts";
-import { offlineFromEnv } from "../cache/env.ts";
+import type { ContentCache } from "../cache/content_cache.ts";
 import { unshareTree } from "../cache/link.ts";
 import { serveFromCache } from "../cache/serve.ts";
 import type { CachedContent } from "../cache/content_cache.ts";
@@ -25,14 +31,20 @@ import type { DataSourceRepository } from "../datasource/repository.ts";
 import { digestContent } from "../integrity/content_digest.ts";
 import { recordedIntegrity } from "../integrity/recorded.ts";
 import { torrentPiecesCheck } from "../integrity/torrent_pieces.ts";
-import { verify, type VerifyReport } from "../integrity/verify.ts";
+import { type ExpectedIntegrity, verify, type VerifyReport } from "../integrity/verify.ts";
 import { fetchTorrent } from "../index/config.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
-import { magnetLink, parseMagnet } from "../torrent/magnet.ts";
+import { MagnetError, magnetLink, parseMagnet } from "../torrent/magnet.ts";
+import { BITTORRENT_LOADER_KEY } from "../settings/store_layout.ts";
 import { type Metainfo, parseMetainfo } from "../torrent/metainfo.ts";
 import type { TorrentStatus } from "../torrent/handle.ts";
 import type { TorrentSession } from "../torrent/session.ts";
-import { DataSourceDirLoader, type LoadOptions } from "./dir_loader.ts";
+import {
+  DataSourceDirLoader,
+  type LoadedContent,
+  type LoadOptions,
+  type LoadResult,
+} from "./dir_loader.ts";
 import { LoadFailedError } from "./errors.ts";
 import { OfflineError, type OfflineReason } from "./offline.ts";
 import { pathExists } from "../fs/exists.ts";
@@ -61,14 +73,11 @@ export interface BitTorrentLoaderOptions {
    * Resolve only from what is on this machine (the loader's directory and the
    * shared cache): no session is opened, only folder indexes are read, and a
    * DataSource that is missing or does not verify fails with
-   * {@linkcode OfflineError}. @default `OWM_OFFLINE` (`1`, `true`, `yes`)
+   * {@linkcode OfflineError}. @default false (the composition root, `lib/stack/`,
+   * passes the `offline` setting)
    */
   offline?: boolean;
-  /**
-   * The shared content cache, or `false` for none.
-   * @default ContentCache.fromEnv(): `OWM_CACHE_DIR`, else `$XDG_CACHE_HOME/owmeta-torrent`,
-   *   else `~/.cache/owmeta-torrent`; none with `OWM_CACHE=0`
-   */
+  /** The shared content cache, or `false` (the default) for none. */
   cache?: ContentCache | false;
   /** The store home named in cache records. @default the repository's home, else the base directory */
   home?: string;
@@ -81,25 +90,7 @@ export interface BitTorrentLoaderOptions {
   afterLoad?: (ds: DataSource, directory: string, contentPath: string) => Promise<string>;
 }
 
-/** What a BitTorrent load found out, beyond the directory. */
-export interface BitTorrentLoadResult {
-  /** The directory holding the content. */
-  directory: string;
-  /** The content itself: `<directory>/<torrent name>`. */
-  contentPath: string;
-  /** The torrent's infohash. */
-  infoHash: string;
-  /** The verification report. */
-  report: VerifyReport;
-  /** Whether the content was already present and verified (nothing downloaded). */
-  alreadyPresent: boolean;
-  /** Whether the content came from the shared cache (nothing downloaded, no session). */
-  fromCache: boolean;
-  /** Something to tell about the cache (an entry that failed verification, an add that failed). */
-  cacheNote?: string;
-}
-
-/** Where the torrent of a DataSource was found, if anywhere. */
+/** Where the torrent of a load was found, if anywhere. */
 interface TorrentSource {
   /** What the session is given: `.torrent` bytes, a magnet link or an infohash. */
   torrent: Uint8Array | string | undefined;
@@ -111,9 +102,33 @@ interface TorrentSource {
   error?: unknown;
 }
 
+/** One load under way: what it is for, where it goes, and what it noted. */
+interface Attempt {
+  /** The DataSource's identifier, or the torrent's infohash. */
+  id: string;
+  /** The DataSource, when the load is for one (not for a bare torrent). */
+  ds: DataSource | undefined;
+  /** The folder the content goes in. */
+  dir: string;
+  /** The infohash recorded (or given), if any. */
+  recordedHash: string | undefined;
+  /** The SHA-256 recorded, if any. */
+  recordedSha: string | undefined;
+  /** The hashes recorded on the DataSource. */
+  expected: ExpectedIntegrity;
+  /** Re-download content present but damaged. */
+  repair: boolean;
+  /** Peers this load dials. */
+  peers: readonly string[] | undefined;
+  /** For a bare torrent: what the user named it by (offline messages). */
+  label: string | undefined;
+  /** The load's own notes. */
+  notes: string[];
+  options: LoadOptions;
+}
+
 /** One finished load, before it is recorded. */
 interface Outcome {
-  dir: string;
   contentPath: string;
   /** The torrent whose piece hashes were checked, if any. */
   meta: Metainfo | undefined;
@@ -121,15 +136,23 @@ interface Outcome {
   ownTorrent: boolean;
   infoHash: string;
   report: VerifyReport;
-  alreadyPresent: boolean;
-  fromCache: boolean;
+  origin: "present" | "cache" | "download";
   /** The content's SHA-256 when known without hashing (from the cache's record). */
   sha256?: string | undefined;
 }
 
+/** Options of {@linkcode BitTorrentDataSourceDirLoader.loadTorrent}. */
+export interface TorrentLoadOptions extends LoadOptions {
+  /** The folder the content goes in. @default `<base directory>/<infohash>` */
+  directory?: string;
+  /** How the user named the torrent (a magnet link, a file), for messages. */
+  label?: string;
+}
+
 /**
  * Loads DataSources that record a torrent file name, an infohash or a magnet
- * link, into `<base directory>/<quoted key>/`.
+ * link, into `<base directory>/<quoted key>/`; and torrents given by
+ * themselves into `<base directory>/<infohash>/`.
  *
  * @example
  * ```ts ignore
@@ -138,7 +161,7 @@ interface Outcome {
  *   session,
  *   indexes: [new LocalFolderIndex(".owm/torrents")],
  * });
- * const dir = await loader.load(await repo.get("ConnectomeCSVDataSource:2000_connections"));
+ * const { directory, origin } = await loader.load(await repo.get("ConnectomeCSVDataSource:2000_connections"));
  * ```
  */
 export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
@@ -148,15 +171,13 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
   readonly cache: ContentCache | undefined;
   #options: BitTorrentLoaderOptions;
   #session: Promise<TorrentSession> | undefined;
-  #last = new Map<string, BitTorrentLoadResult>();
-  #notes = new Map<string, string>();
 
   /** Creates the loader with its base directory. */
   constructor(baseDirectory: string, options: BitTorrentLoaderOptions) {
-    super(baseDirectory, options.directoryKey ?? "bittorrent");
+    super(baseDirectory, options.directoryKey ?? BITTORRENT_LOADER_KEY);
     this.#options = options;
-    this.offline = options.offline ?? offlineFromEnv();
-    this.cache = options.cache === false ? undefined : options.cache ?? ContentCache.fromEnv();
+    this.offline = options.offline ?? false;
+    this.cache = options.cache === false ? undefined : options.cache;
   }
 
   /** True when `ds` records a torrent file name, an infohash or a magnet link. */
@@ -164,11 +185,6 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     return ["torrentFileName", "infoHash", "magnetLink"].some((field) =>
       ds.fields.has(field) && ds.getAll(field).length > 0
     );
-  }
-
-  /** The details of the last successful load of `ds` by this loader. */
-  lastResult(ds: DataSource): BitTorrentLoadResult | undefined {
-    return this.#last.get(ds.identifier);
   }
 
   /** The directory `ds` is loaded into. */
@@ -188,87 +204,163 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
    * Finds the torrent, checks what is present, takes the content from the
    * shared cache or downloads it, verifies and records.
    */
-  protected override async loadDirectory(ds: DataSource, options: LoadOptions): Promise<string> {
-    this.#notes.delete(ds.identifier);
+  protected override async loadDirectory(
+    ds: DataSource,
+    options: LoadOptions,
+  ): Promise<LoadedContent> {
     checkContentNames(ds); // names from the graph are data: never joined unchecked
-    const dir = this.directoryFor(ds);
-    const recordedHash = recordedInfoHash(ds);
-    const recordedSha = stringField(ds, "sha256")?.toLowerCase();
+    const attempt: Attempt = {
+      id: ds.identifier,
+      ds,
+      dir: this.directoryFor(ds),
+      recordedHash: recordedInfoHash(ds),
+      recordedSha: stringField(ds, "sha256")?.toLowerCase(),
+      expected: recordedIntegrity(ds),
+      repair: options.repair ?? this.#options.repair ?? false,
+      peers: this.#peers(options),
+      label: undefined,
+      notes: [],
+      options,
+    };
+    return await this.#run(attempt, () => this.#torrentSource(ds, options.signal));
+  }
+
+  /**
+   * Loads a torrent given by itself: a magnet link, `.torrent` bytes or a
+   * bare infohash (40 hex digits). Content already in its folder and
+   * verifying against the torrent's piece hashes is returned at once; else it
+   * comes from the shared cache or is downloaded (a damaged copy is mended by
+   * the session), verified and added to the cache.
+   *
+   * @example
+   * ```ts ignore
+   * const result = await loader.loadTorrent("magnet:?xt=urn:btih:…");
+   * console.log(result.directory, result.origin, result.infoHash);
+   * ```
+   *
+   * @throws {OfflineError} offline, when it is not here or does not verify.
+   * @throws {LoadFailedError} when it cannot be downloaded or does not verify.
+   * @throws {MagnetError} for a magnet link or infohash that is not one.
+   */
+  async loadTorrent(
+    torrent: Uint8Array | string,
+    options: TorrentLoadOptions = {},
+  ): Promise<LoadResult> {
+    const given = typeof torrent === "string" ? undefined : parseMetainfo(torrent);
+    const infoHash = given?.infoHash ?? torrentInfoHash(torrent as string);
+    const attempt: Attempt = {
+      id: infoHash,
+      ds: undefined,
+      dir: options.directory ?? confinedJoin(this.baseDirectory, infoHash),
+      recordedHash: infoHash,
+      recordedSha: undefined,
+      expected: {},
+      // As a session given the torrent does: what is there is checked and mended.
+      repair: true,
+      peers: this.#peers(options),
+      label: options.label,
+      notes: [],
+      options,
+    };
+    const source: TorrentSource = given
+      ? { torrent: torrent, meta: given, found: options.label ?? "the .torrent file" }
+      : { torrent: torrent as string, meta: undefined, found: options.label ?? infoHash };
+    const result = await this.#run(attempt, () => Promise.resolve(source));
+    return { ...result, loader: this.directoryKey, notes: [...(result.notes ?? [])] };
+  }
+
+  #peers(options: LoadOptions): readonly string[] | undefined {
+    const peers = [...(this.#options.peers ?? []), ...(options.peers ?? [])];
+    return peers.length > 0 ? [...new Set(peers)] : undefined;
+  }
+
+  /** The steps of every load: torrent, present, cache, download. */
+  async #run(attempt: Attempt, findSource: () => Promise<TorrentSource>): Promise<LoadedContent> {
     // A cache entry under the recorded infohash carries the torrent itself: no index is asked.
-    let cached = recordedHash ? await this.#cacheGet(ds, recordedHash) : undefined;
+    let cached = attempt.recordedHash
+      ? await this.#cacheGet(attempt, attempt.recordedHash)
+      : undefined;
     const source: TorrentSource = cached
       ? { torrent: cached.meta.bytes, meta: cached.meta, found: "the shared cache" }
-      : await this.#torrentSource(ds, options.signal);
-    if (source.meta && recordedHash && source.meta.infoHash !== recordedHash) {
-      throw new LoadFailedError(
-        ds.identifier,
-        `the torrent found as ${source.found} has infohash ${source.meta.infoHash}, but the DataSource records ${recordedHash}: the index holds a different torrent under that name; fix the index or the record`,
-      );
-    }
+      : await findSource();
+    checkSameTorrent(attempt, source);
     const meta = source.meta;
     let damaged: string | undefined;
     if (meta) {
-      const present = await confinedPath(dir, meta.name);
-      if (await pathExists(present)) {
-        options.onProgress?.({ bytesDone: 0, bytesTotal: meta.length, phase: "verifying" });
-        const report = await this.#verify(ds, present, meta, options.signal);
-        if (report.ok) {
-          return await this.#finish(ds, {
-            dir,
-            contentPath: present,
-            meta,
-            ownTorrent: true,
-            infoHash: meta.infoHash,
-            report,
-            alreadyPresent: true,
-            fromCache: false,
-          });
-        }
-        if (this.offline) throw this.#offlineError(ds, "unverified", dir, failures(report));
-        const unfinished = await (await this.#openSession()).hasUnfinished(meta.infoHash);
-        if (!this.#options.repair && !unfinished) {
-          throw new LoadFailedError(
-            ds.identifier,
-            `content at ${present} is present but does not verify (${
-              failures(report)
-            }): load with repair to re-download the bad pieces`,
-          );
-        }
-        damaged = present;
-      }
-    } else if (this.offline) {
-      const found = await this.#presentWithoutTorrent(ds, dir, recordedHash, options);
+      const present = await this.#present(attempt, meta);
+      if (typeof present === "object") return present;
+      damaged = present;
+    } else if (this.offline && attempt.ds) {
+      const found = await this.#presentWithoutTorrent(attempt, attempt.ds);
       if (found) return found;
     }
     if (this.cache) {
-      cached ??= meta ? await this.#cacheGet(ds, meta.infoHash) : undefined;
-      cached ??= recordedSha ? await this.#cacheBySha256(ds, recordedSha) : undefined;
+      cached ??= meta ? await this.#cacheGet(attempt, meta.infoHash) : undefined;
+      cached ??= attempt.recordedSha
+        ? await this.#cacheBySha256(attempt, attempt.recordedSha)
+        : undefined;
       if (cached) {
-        const served = await this.#serve(ds, dir, cached, meta, recordedHash, options);
+        const served = await this.#serve(attempt, cached, meta);
         if (served) return served;
       }
     }
-    if (this.offline) throw this.#offlineError(ds, "missing", dir);
+    if (this.offline) throw this.#offlineError(attempt, "missing");
     if (source.torrent === undefined) throw source.error;
+    return await this.#download(attempt, source.torrent, damaged);
+  }
+
+  /**
+   * The content already in its folder: the finished load when it verifies;
+   * else its path (to be mended by a download), or undefined when absent.
+   */
+  async #present(attempt: Attempt, meta: Metainfo): Promise<LoadedContent | string | undefined> {
+    const present = await confinedPath(attempt.dir, meta.name);
+    if (!(await pathExists(present))) return undefined;
+    attempt.options.onProgress?.({ bytesDone: 0, bytesTotal: meta.length, phase: "verifying" });
+    const report = await this.#verify(attempt, present, meta);
+    if (report.ok) {
+      return await this.#finish(attempt, {
+        contentPath: present,
+        meta,
+        ownTorrent: true,
+        infoHash: meta.infoHash,
+        report,
+        origin: "present",
+      });
+    }
+    if (this.offline) throw this.#offlineError(attempt, "unverified", failures(report));
+    if (!attempt.repair && !(await (await this.#openSession()).hasUnfinished(meta.infoHash))) {
+      throw new LoadFailedError(
+        attempt.id,
+        `content at ${present} is present but does not verify (${
+          failures(report)
+        }): load with repair to re-download the bad pieces`,
+      );
+    }
+    return present;
+  }
+
+  /** Downloads with the session (mending `damaged` in place), verifies and records. */
+  async #download(
+    attempt: Attempt,
+    torrent: Uint8Array | string,
+    damaged: string | undefined,
+  ): Promise<LoadedContent> {
     // The session writes into what is there: never through a hard link into the cache.
     if (damaged) await unshareTree(damaged);
+    const { dir, options } = attempt;
     const session = await this.#openSession();
-    const handle = await session.add(source.torrent, {
+    const handle = await session.add(torrent, {
       dir,
-      ...(this.#options.peers ? { peers: this.#options.peers } : {}),
+      ...(attempt.peers ? { peers: attempt.peers } : {}),
       ...(this.#options.webSeeds ? { webSeeds: this.#options.webSeeds } : {}),
     });
     const onProgress = options.onProgress;
-    const listener = (event: CustomEvent<TorrentStatus>) => {
-      const status = event.detail;
-      onProgress?.({
-        bytesDone: status.bytesDone,
-        bytesTotal: status.bytesTotal,
-        phase: status.state,
-      });
-    };
     const listening = new AbortController();
-    handle.addEventListener("progress", listener, { signal: listening.signal });
+    handle.addEventListener("progress", (event: CustomEvent<TorrentStatus>) => {
+      const status = event.detail;
+      onProgress?.({ bytesDone: status.bytesDone, bytesTotal: status.bytesTotal, phase: status.state });
+    }, { signal: listening.signal });
     try {
       await handle.done({
         ...(options.signal ? { signal: options.signal } : {}),
@@ -279,78 +371,67 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     }
     const downloaded = handle.metainfo!;
     const contentPath = await assertInside(dir, handle.contentPath ?? join(dir, downloaded.name));
-    onProgress?.({
-      bytesDone: downloaded.length,
-      bytesTotal: downloaded.length,
-      phase: "verifying",
-    });
-    const report = await this.#verify(ds, contentPath, downloaded, options.signal);
+    onProgress?.({ bytesDone: downloaded.length, bytesTotal: downloaded.length, phase: "verifying" });
+    const report = await this.#verify(attempt, contentPath, downloaded);
     if (!report.ok) {
       throw new LoadFailedError(
-        ds.identifier,
+        attempt.id,
         `the downloaded content at ${contentPath} does not verify (${
           failures(report)
-        }): the torrent's data differs from what the DataSource records`,
+        }): the torrent's data differs from what ${attempt.ds ? "the DataSource records" : "it lists"}`,
       );
     }
-    return await this.#finish(ds, {
-      dir,
+    return await this.#finish(attempt, {
       contentPath,
       meta: downloaded,
       ownTorrent: true,
       infoHash: downloaded.infoHash,
       report,
-      alreadyPresent: false,
-      fromCache: false,
+      origin: "download",
     });
   }
 
   /**
-   * Places the cached content into `dir` and verifies it against everything
-   * `ds` records and a torrent's piece hashes: the DataSource's own torrent
-   * when known, else the entry's when it is the recorded one (or none is
-   * recorded). Undefined when the entry fails (it is then dropped).
+   * Places the cached content into the folder and verifies it against
+   * everything the DataSource records and a torrent's piece hashes: its own
+   * torrent when known, else the entry's when it is the recorded one (or none
+   * is recorded). Undefined when the entry fails (it is then dropped).
    */
   async #serve(
-    ds: DataSource,
-    dir: string,
+    attempt: Attempt,
     cached: CachedContent,
     dsMeta: Metainfo | undefined,
-    recordedHash: string | undefined,
-    options: LoadOptions,
-  ): Promise<string | undefined> {
+  ): Promise<LoadedContent | undefined> {
+    const { recordedHash, options } = attempt;
     const ownTorrent = dsMeta !== undefined || recordedHash === cached.record.infoHash;
     const meta = dsMeta ?? (recordedHash === undefined || ownTorrent ? cached.meta : undefined);
     const name = meta?.name ?? cached.meta.name;
     const signal = options.signal;
     options.onProgress?.({ bytesDone: 0, bytesTotal: cached.record.size, phase: "verifying" });
-    const served = await serveFromCache(this.cache!, cached, dir, {
+    const served = await serveFromCache(this.cache!, cached, attempt.dir, {
       name,
       verify: (path) =>
         verify(path, {
-          ...recordedIntegrity(ds),
+          ...attempt.expected,
           ...(meta ? { pieces: torrentPiecesCheck(meta, signal ? { signal } : {}) } : {}),
         }, signal ? { signal } : {}),
       home: this.#home,
-      sha256: stringField(ds, "sha256"),
+      sha256: attempt.recordedSha,
     });
     if (!("contentPath" in served)) {
       const why = served.reason instanceof Error ? served.reason.message : failures(served.reason);
-      this.#notes.set(
-        ds.identifier,
+      attempt.notes.push(
         `the shared cache's copy (${cached.record.infoHash}) did not verify (${why}) and was dropped`,
       );
       return undefined;
     }
-    return await this.#finish(ds, {
-      dir,
+    return await this.#finish(attempt, {
       contentPath: served.contentPath,
       meta,
       ownTorrent,
       infoHash: ownTorrent ? (meta ?? cached.meta).infoHash : recordedHash ?? cached.meta.infoHash,
       report: served.report,
-      alreadyPresent: false,
-      fromCache: true,
+      origin: "cache",
       // The same content (its torrent's piece hashes just passed) was hashed when it was added.
       sha256: ownTorrent ? cached.record.sha256 ?? undefined : undefined,
     });
@@ -362,141 +443,128 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
    * the hashes the DataSource records.
    */
   async #presentWithoutTorrent(
+    attempt: Attempt,
     ds: DataSource,
-    dir: string,
-    recordedHash: string | undefined,
-    options: LoadOptions,
-  ): Promise<string | undefined> {
-    const magnet = stringField(ds, "magnetLink");
-    let name: string | undefined;
-    try {
-      name = magnet ? parseMagnet(magnet).name : undefined;
-    } catch {
-      name = undefined;
-    }
-    name ??= stringField(ds, "fileName");
-    if (!name || /[/\\\0]/.test(name) || name === "." || name === "..") return undefined;
-    const present = await confinedPath(dir, name);
+  ): Promise<LoadedContent | undefined> {
+    const name = presentName(ds);
+    if (name === undefined) return undefined;
+    const present = await confinedPath(attempt.dir, name);
     if (!(await pathExists(present))) return undefined;
-    const expected = recordedIntegrity(ds);
-    if (Object.keys(expected).length === 0) {
+    if (Object.keys(attempt.expected).length === 0) {
       throw this.#offlineError(
-        ds,
+        attempt,
         "unverified",
-        dir,
         "no torrent at hand offline and no hash recorded to check it against",
       );
     }
-    options.onProgress?.({ bytesDone: 0, bytesTotal: 0, phase: "verifying" });
-    const report = await verify(
-      present,
-      expected,
-      options.signal ? { signal: options.signal } : {},
-    );
-    if (!report.ok) throw this.#offlineError(ds, "unverified", dir, failures(report));
-    return await this.#finish(ds, {
-      dir,
+    const { signal, onProgress } = attempt.options;
+    onProgress?.({ bytesDone: 0, bytesTotal: 0, phase: "verifying" });
+    const report = await verify(present, attempt.expected, signal ? { signal } : {});
+    if (!report.ok) throw this.#offlineError(attempt, "unverified", failures(report));
+    return await this.#finish(attempt, {
       contentPath: present,
       meta: undefined,
       ownTorrent: false,
-      infoHash: recordedHash ?? "",
+      infoHash: attempt.recordedHash ?? "",
       report,
-      alreadyPresent: true,
-      fromCache: false,
+      origin: "present",
     });
   }
 
-  async #finish(ds: DataSource, outcome: Outcome): Promise<string> {
+  /** Records what the load learnt, adds a download to the cache, applies `afterLoad`. */
+  async #finish(attempt: Attempt, outcome: Outcome): Promise<LoadedContent> {
+    const sha256 = await this.#learn(attempt, outcome);
+    if (this.cache && outcome.meta && outcome.origin !== "cache") {
+      try {
+        await this.cache.add(outcome.contentPath, outcome.meta, { sha256, home: this.#home });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        attempt.notes.push(`not added to the shared cache: ${message}`);
+      }
+    }
+    const after = this.#options.afterLoad;
+    const directory = after && attempt.ds
+      ? await after(attempt.ds, attempt.dir, outcome.contentPath)
+      : attempt.dir;
+    return {
+      directory,
+      origin: outcome.origin,
+      contentPath: outcome.contentPath,
+      infoHash: outcome.infoHash,
+      report: outcome.report,
+      notes: attempt.notes,
+    };
+  }
+
+  /**
+   * Records on the DataSource what the load learnt (infohash, magnet link,
+   * SHA-256 of a DataSource with such a field); returns the content's SHA-256
+   * when known.
+   */
+  async #learn(attempt: Attempt, outcome: Outcome): Promise<string | undefined> {
+    const ds = attempt.ds;
+    let sha256 = attempt.recordedSha ??
+      outcome.report.checks.find((c) => c.kind === "sha256" && c.ok)?.actual ?? outcome.sha256;
+    if (!ds) return sha256;
     const learnt: Record<string, unknown> = {};
-    const { meta, contentPath } = outcome;
+    const { meta } = outcome;
     if (meta && outcome.ownTorrent) {
       if (stringField(ds, "infoHash") === undefined) learnt.infoHash = meta.infoHash;
       if (stringField(ds, "magnetLink") === undefined) learnt.magnetLink = magnetLink(meta);
     }
-    let sha256 = stringField(ds, "sha256")?.toLowerCase() ??
-      outcome.report.checks.find((c) => c.kind === "sha256" && c.ok)?.actual ?? outcome.sha256;
     if (ds.fields.has("sha256") && stringField(ds, "sha256") === undefined) {
-      sha256 ??= (await digestContent(contentPath, ["sha256"])).digests.sha256;
+      sha256 ??= (await digestContent(outcome.contentPath, ["sha256"])).digests.sha256;
       learnt.sha256 = sha256;
     }
     if (this.#options.repository && Object.keys(learnt).length > 0) {
       await this.#options.repository.record(ds, learnt);
     }
-    let note = this.#notes.get(ds.identifier);
-    if (this.cache && meta && !outcome.fromCache) {
-      try {
-        await this.cache.add(contentPath, meta, { sha256, home: this.#home });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        note = [note, `not added to the shared cache: ${message}`].filter(Boolean).join("; ");
-      }
-    }
-    this.#last.set(ds.identifier, {
-      directory: outcome.dir,
-      contentPath,
-      infoHash: outcome.infoHash,
-      report: outcome.report,
-      alreadyPresent: outcome.alreadyPresent,
-      fromCache: outcome.fromCache,
-      ...(note ? { cacheNote: note } : {}),
-    });
-    const after = this.#options.afterLoad;
-    return after ? await after(ds, outcome.dir, contentPath) : outcome.dir;
+    return sha256;
   }
 
-  async #verify(
-    ds: DataSource,
-    contentPath: string,
-    meta: Metainfo,
-    signal: AbortSignal | undefined,
-  ): Promise<VerifyReport> {
+  async #verify(attempt: Attempt, contentPath: string, meta: Metainfo): Promise<VerifyReport> {
+    const signal = attempt.options.signal;
     return await verify(
       contentPath,
-      { ...recordedIntegrity(ds), pieces: torrentPiecesCheck(meta, signal ? { signal } : {}) },
+      { ...attempt.expected, pieces: torrentPiecesCheck(meta, signal ? { signal } : {}) },
       signal ? { signal } : {},
     );
   }
 
   /** A cache entry, or undefined (a cache that cannot be read is noted, not fatal). */
-  async #cacheGet(ds: DataSource, infoHash: string): Promise<CachedContent | undefined> {
+  async #cacheGet(attempt: Attempt, infoHash: string): Promise<CachedContent | undefined> {
     if (!this.cache) return undefined;
     try {
       return await this.cache.get(infoHash);
     } catch (error) {
-      this.#notes.set(
-        ds.identifier,
-        `the shared cache cannot be read: ${(error as Error).message}`,
-      );
+      attempt.notes.push(`the shared cache cannot be read: ${(error as Error).message}`);
       return undefined;
     }
   }
 
-  async #cacheBySha256(ds: DataSource, sha256: string): Promise<CachedContent | undefined> {
+  async #cacheBySha256(attempt: Attempt, sha256: string): Promise<CachedContent | undefined> {
     try {
       return await this.cache!.findBySha256(sha256);
     } catch (error) {
-      this.#notes.set(
-        ds.identifier,
-        `the shared cache cannot be read: ${(error as Error).message}`,
-      );
+      attempt.notes.push(`the shared cache cannot be read: ${(error as Error).message}`);
       return undefined;
     }
   }
 
-  #offlineError(ds: DataSource, reason: OfflineReason, dir: string, detail?: string): OfflineError {
-    const looked = [dir];
+  #offlineError(attempt: Attempt, reason: OfflineReason, detail?: string): OfflineError {
+    const looked = [attempt.dir];
     if (this.cache) looked.push(`the shared cache ${this.cache.dir}`);
-    const note = this.#notes.get(ds.identifier);
-    if (note) looked.push(note);
+    looked.push(...attempt.notes);
     const skipped = (this.#options.indexes ?? []).filter((i) => i.kind !== "dir");
-    if (skipped.length > 0) {
+    if (attempt.ds && skipped.length > 0) {
       looked.push(`not in ${skipped.map((i) => i.location).join(", ")}, which need the network`);
     }
     return new OfflineError({
-      identifier: ds.identifier,
-      name: displayName(ds),
+      identifier: attempt.id,
+      name: attempt.ds ? displayName(attempt.ds) : attempt.id,
       reason,
       looked,
+      ...(attempt.ds ? {} : { what: "torrent", fetch: `owm fetch ${attempt.label ?? attempt.id}` }),
       ...(detail === undefined ? {} : { detail }),
     });
   }
@@ -546,6 +614,47 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
       ),
     };
   }
+}
+
+/** The torrent found must be the one recorded (or given). */
+function checkSameTorrent(attempt: Attempt, source: TorrentSource): void {
+  const recorded = attempt.recordedHash;
+  if (!source.meta || !recorded || source.meta.infoHash === recorded) return;
+  throw new LoadFailedError(
+    attempt.id,
+    `the torrent found as ${source.found} has infohash ${source.meta.infoHash}, but the DataSource records ${recorded}: the index holds a different torrent under that name; fix the index or the record`,
+  );
+}
+
+/** The name content of `ds` would have without its torrent: its magnet link's, else its file name. */
+function presentName(ds: DataSource): string | undefined {
+  const magnet = stringField(ds, "magnetLink");
+  let name: string | undefined;
+  try {
+    name = magnet ? parseMagnet(magnet).name : undefined;
+  } catch {
+    name = undefined;
+  }
+  name ??= stringField(ds, "fileName");
+  if (!name || /[/\\\0]/.test(name) || name === "." || name === "..") return undefined;
+  return name;
+}
+
+/**
+ * The infohash of a magnet link or of a bare infohash (40 hex digits; 64 hex
+ * digits, a v2-only infohash, is refused as the session cannot fetch it).
+ *
+ * @throws {MagnetError} for anything else.
+ */
+export function torrentInfoHash(torrent: string): string {
+  const bare = torrent.trim();
+  if (/^[0-9a-fA-F]{40}$/.test(bare)) return bare.toLowerCase();
+  if (/^[0-9a-fA-F]{64}$/.test(bare)) {
+    throw new MagnetError(
+      `${bare} is a BitTorrent v2 infohash (64 hex digits), which is not supported: use the torrent's v1 infohash (40 hex digits), its magnet link or its .torrent file`,
+    );
+  }
+  return parseMagnet(torrent).infoHash;
 }
 
 /** How people name a DataSource: `ClassName:key` when its IRI has that form. */

@@ -10,6 +10,7 @@ import type { DataSource } from "../datasource/data_source.ts";
 import { LoadFailedError } from "./errors.ts";
 import { PathEscapeError, UnsafeFieldPathError } from "../fs/confine.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import type { VerifyReport } from "../integrity/verify.ts";
 
 /** Options passed through {@linkcode DataSourceDirLoader.load}. */
 export interface LoadOptions {
@@ -17,7 +18,49 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Progress callback, in whatever units the loader reports (see its docs). */
   onProgress?: (progress: LoadProgress) => void;
+  /** Peers this load dials besides the loader's own, `host:port` (loaders that download). */
+  peers?: readonly string[];
+  /** Re-download content present but damaged, for this load (default: the loader's setting). */
+  repair?: boolean;
 }
+
+/**
+ * Where a load's content came from: already `present` and verified here,
+ * placed from the shared `cache`, a `download`, or made by a `translation`
+ * (present and matching its recorded SHA-256, or made again from its inputs).
+ * A loader that says nothing reports `present`.
+ */
+export type LoadOrigin = "present" | "cache" | "download" | "translation";
+
+/**
+ * The whole result of one load: each caller gets its own, so concurrent loads
+ * (the bridge's) never read another's.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await registry.load(await repo.get("CSVDataSource:worms"));
+ * console.log(result.directory, result.origin, result.report?.ok, result.notes);
+ * ```
+ */
+export interface LoadResult {
+  /** The loaded directory (absolute). */
+  directory: string;
+  /** The key of the loader that loaded it. */
+  loader: string;
+  /** Where the content came from. */
+  origin: LoadOrigin;
+  /** The content itself, when the loader knows it (`<directory>/<torrent name>`). */
+  contentPath?: string | undefined;
+  /** The torrent's infohash, when a torrent was involved. */
+  infoHash?: string | undefined;
+  /** The verification report, when the loader verified. */
+  report?: VerifyReport | undefined;
+  /** Things worth telling (e.g. a cache entry that did not verify and was dropped). */
+  notes: readonly string[];
+}
+
+/** What `loadDirectory` may return besides a bare directory: a result without the loader's key. */
+export type LoadedContent = Omit<LoadResult, "loader" | "notes"> & { notes?: readonly string[] };
 
 /** Progress of a load. */
 export interface LoadProgress {
@@ -70,18 +113,25 @@ export abstract class DataSourceDirLoader {
     return false;
   }
 
-  /** Produces the directory for `ds`: absolute, or relative to the base directory. */
-  protected abstract loadDirectory(ds: DataSource, options: LoadOptions): Promise<string>;
+  /**
+   * Produces the directory for `ds` (absolute, or relative to the base
+   * directory), or the whole {@linkcode LoadedContent}.
+   */
+  protected abstract loadDirectory(
+    ds: DataSource,
+    options: LoadOptions,
+  ): Promise<string | LoadedContent>;
 
   /**
-   * Loads `ds` and checks the result.
+   * Loads `ds` and checks the result: the directory must be non-empty,
+   * inside the base directory, existing and a directory.
    *
    * @throws {LoadFailedError} when the loader fails or its result breaks a post-condition.
    * @throws {UnsafeFieldPathError} when a name `ds` records leads outside its folder.
    * @throws {PathEscapeError} when a path (or a link, `LinkEscapeError`) leads outside its folder.
    */
-  async load(ds: DataSource, options: LoadOptions = {}): Promise<string> {
-    let result: string;
+  async load(ds: DataSource, options: LoadOptions = {}): Promise<LoadResult> {
+    let result: string | LoadedContent;
     try {
       result = await this.loadDirectory(ds, options);
     } catch (error) {
@@ -97,7 +147,16 @@ export abstract class DataSourceDirLoader {
       }
       throw new LoadFailedError(ds.identifier, reason, { cause: error });
     }
-    return await this.#check(ds, result);
+    const loaded = typeof result === "object" && result !== null
+      ? result
+      : { directory: result, origin: "present" as const };
+    const directory = await this.#check(ds, loaded.directory);
+    return {
+      ...loaded,
+      directory,
+      loader: this.directoryKey,
+      notes: [...(loaded.notes ?? [])],
+    };
   }
 
   async #check(ds: DataSource, result: unknown): Promise<string> {

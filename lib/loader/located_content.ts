@@ -17,12 +17,13 @@ import { verify, type VerifyReport } from "../integrity/verify.ts";
 import { type Metainfo, parseMetainfo } from "../torrent/metainfo.ts";
 import { contentTranslatorOf } from "../datasource/content_translator.ts";
 import { LoaderRegistry } from "./registry.ts";
+import { StoreLayout } from "../settings/store_layout.ts";
 
 export { checkContentNames };
 
 /** The remembered-loads index of a store. */
 export function loadedIndexPath(storeHome: string): string {
-  return join(storeHome, "data_source_data", "index.json");
+  return new StoreLayout(storeHome).loadedIndex;
 }
 
 /** Content found on this machine. */

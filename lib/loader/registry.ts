@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
 import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { withFileLock } from "../fs/file_lock.ts";
-import type { DataSourceDirLoader, LoadOptions } from "./dir_loader.ts";
+import type { DataSourceDirLoader, LoadOptions, LoadResult } from "./dir_loader.ts";
 import { NoLoaderError } from "./errors.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
 
@@ -29,7 +29,7 @@ export interface LoadedEntry {
  * ```ts ignore
  * const registry = new LoaderRegistry("/tmp/owm/data_source_data/index.json");
  * registry.add(myLoader);
- * const dir = await registry.load(ds);
+ * const { directory, origin } = await registry.load(ds);
  * ```
  */
 export class LoaderRegistry {
@@ -60,22 +60,24 @@ export class LoaderRegistry {
 
   /**
    * Loads `ds` with the first loader that can, and remembers the directory.
+   * The result is this call's own (directory, origin, report, notes), also
+   * when other loads run at the same time.
    *
    * @throws {NoLoaderError} when no loader can load it.
    * @throws {LoadFailedError} when the chosen loader fails.
    */
-  async load(ds: DataSource, options: LoadOptions = {}): Promise<string> {
+  async load(ds: DataSource, options: LoadOptions = {}): Promise<LoadResult> {
     const loader = this.loaderFor(ds);
     if (!loader) throw new NoLoaderError(ds.identifier, this.#loaders.map((l) => l.directoryKey));
-    const directory = await loader.load(ds, options);
+    const result = await loader.load(ds, options);
     await this.#update((index) => {
       index[ds.identifier] = {
         loader: loader.directoryKey,
-        directory,
+        directory: result.directory,
         loadedAt: new Date().toISOString(),
       };
     });
-    return directory;
+    return result;
   }
 
   /**

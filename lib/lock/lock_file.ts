@@ -4,29 +4,23 @@
  *
  * @module
  */
-import { isAbsolute, join, resolve } from "node:path";
+import { processEnv } from "../settings/env.ts";
+import { lockFileFrom, userCwdFrom } from "../settings/settings.ts";
 import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { withFileLock } from "../fs/file_lock.ts";
 import { LockFileError } from "./errors.ts";
 import {
-  LOCK_FILE_NAME,
   type LockContents,
   type LockEntry,
   parseLock,
   serializeLock,
 } from "./lock_format.ts";
 
-function env(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined; // no permission to read it: as if unset
-  }
-}
-
 /**
  * The lockfile to use: `explicit` when given, else `OWM_LOCK`, else
- * `owm.lock` in `cwd`. Relative paths are taken from `cwd`.
+ * `owm.lock` in `cwd`. Relative paths are taken from `cwd`, by default the
+ * user's directory (`INIT_CWD` under `deno task`): the one rule `owm lock`,
+ * `owm fetch --locked` and `require()` share (`lockFileFrom`).
  *
  * @example
  * ```ts ignore
@@ -34,12 +28,11 @@ function env(name: string): string | undefined {
  * ```
  *
  * @param explicit A path the caller chose.
- * @param cwd The project directory. @default Deno.cwd()
+ * @param cwd The project directory. @default the user's directory
  * @returns An absolute path.
  */
-export function resolveLockPath(explicit?: string, cwd: string = Deno.cwd()): string {
-  const chosen = explicit ?? env("OWM_LOCK") ?? LOCK_FILE_NAME;
-  return isAbsolute(chosen) ? chosen : resolve(join(cwd, chosen));
+export function resolveLockPath(explicit?: string, cwd: string = userCwdFrom(processEnv)): string {
+  return lockFileFrom(processEnv, explicit, cwd);
 }
 
 /**

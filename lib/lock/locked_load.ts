@@ -9,7 +9,7 @@ import { confinedJoin } from "../fs/confine.ts";
 import type { DataSource } from "../datasource/data_source.ts";
 import { fetchTorrent } from "../index/config.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
-import type { LoadProgress } from "../loader/dir_loader.ts";
+import type { LoadProgress, LoadResult } from "../loader/dir_loader.ts";
 import type { LoaderRegistry } from "../loader/registry.ts";
 import { parseMetainfo } from "../torrent/metainfo.ts";
 import { compareContent, compareRecorded, contentPresent } from "./compare.ts";
@@ -48,6 +48,8 @@ export interface LockedLoadResult {
   infoHash: string;
   /** The content was already here and matched the lock: nothing was loaded (no session, no network). */
   alreadyPresent: boolean;
+  /** The loader's result, when the content was loaded (not already here). */
+  load?: LoadResult;
 }
 
 async function indexInfoHash(
@@ -128,10 +130,11 @@ export async function loadLocked(
     if (mismatches.length > 0) throw fail(mismatches);
   }
 
-  const directory = await options.registry.load(ds, {
+  const load = await options.registry.load(ds, {
     ...(signal ? { signal } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
+  const directory = load.directory;
   const after = await compareContent(directory, entry, signal);
   if (after.length > 0) throw fail(after, `the content loaded into ${directory}`);
   return {
@@ -139,5 +142,6 @@ export async function loadLocked(
     contentPath: confinedJoin(directory, name),
     infoHash: entry.infoHash,
     alreadyPresent: false,
+    load,
   };
 }

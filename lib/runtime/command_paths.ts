@@ -7,6 +7,8 @@
 import { parseArgs } from "node:util";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { userCwd, userOutputPath, userPath } from "../cli/user_path.ts";
+import { processEnv } from "../settings/env.ts";
+import { indexSpecsFrom, lockFileFrom } from "../settings/settings.ts";
 
 /** Paths to read and to read and write. */
 export interface NamedPaths {
@@ -14,14 +16,6 @@ export interface NamedPaths {
   read: string[];
   /** Readable and writable. */
   write: string[];
-}
-
-function env(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function stat(path: string): Deno.FileInfo | undefined {
@@ -39,8 +33,7 @@ export function indexFolders(specs: readonly string[]): string[] {
 
 /** `--index` values, else `OWM_INDEXES`. */
 export function indexSpecs(given: readonly string[] | undefined): string[] {
-  if (given && given.length > 0) return [...given];
-  return (env("OWM_INDEXES") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return indexSpecsFrom(processEnv, given);
 }
 
 /**
@@ -129,6 +122,5 @@ export function commandPaths(args: readonly string[]): NamedPaths {
 
 /** `OWM_LOCK` (from the user's directory), else `owm.lock` there, as lib/lock/lock_file.ts. */
 function defaultLockFile(): string {
-  const chosen = env("OWM_LOCK") ?? "owm.lock";
-  return isAbsolute(chosen) ? chosen : resolve(join(userCwd(), chosen));
+  return lockFileFrom(processEnv, undefined, userCwd());
 }

@@ -14,7 +14,8 @@ import { isAbsolute, join, resolve } from "node:path";
  * @example
  * ```ts
  * import { denoDir } from "./deno_dir.ts";
- * console.log(denoDir((name) => Deno.env.get(name))); // e.g. /home/me/.cache/deno
+ * import { processEnv } from "../settings/env.ts";
+ * console.log(denoDir(processEnv)); // e.g. /home/me/.cache/deno
  * ```
  *
  * @param env Reads an environment variable.

@@ -15,18 +15,11 @@
  */
 import process from "node:process";
 import { ENV_NAMES } from "./env_names.ts";
-
-function readable(name: string): boolean {
-  try {
-    return Deno.permissions.querySync({ name: "env", variable: name }).state === "granted";
-  } catch {
-    return false; // not a valid variable name
-  }
-}
+import { rawEnv } from "../settings/env.ts";
 
 function read(name: string, written: Map<string, string>): string | undefined {
   if (written.has(name)) return written.get(name);
-  return readable(name) ? Deno.env.get(name) : undefined;
+  return rawEnv(name);
 }
 
 /**

@@ -8,10 +8,11 @@
  *
  * @module
  */
+import { processEnv } from "../settings/env.ts";
 
 function probePaths(): string[] {
   try {
-    const value: unknown = JSON.parse(Deno.env.get("OWM_PERMISSION_PROBE") ?? "[]");
+    const value: unknown = JSON.parse(processEnv("OWM_PERMISSION_PROBE") ?? "[]");
     return Array.isArray(value) ? value.filter((p) => typeof p === "string") : [];
   } catch {
     return [];

@@ -8,7 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { isAbsolute, relative, resolve } from "node:path";
-import { defaultCacheDir } from "../cache/env.ts";
+import { type EnvReader, processEnv } from "../settings/env.ts";
+import { cacheDirFrom, SettingError, storeHomeFrom } from "../settings/settings.ts";
 import { commandPaths, indexFolders, indexSpecs } from "./command_paths.ts";
 import { denoDir } from "./deno_dir.ts";
 import { ENV_NAMES } from "./env_names.ts";
@@ -28,13 +29,7 @@ export interface ChildPermissions {
   env: string[];
 }
 
-function env(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined;
-  }
-}
+const env: EnvReader = processEnv;
 
 function inside(path: string, folder: string): boolean {
   const rel = relative(folder, path);
@@ -60,11 +55,24 @@ export function coverPaths(paths: readonly string[]): string[] {
 }
 
 /**
+ * The shared cache's folder, as the launched program will compute it; with
+ * an `OWM_CACHE` the program will refuse (and name), none.
+ */
+function launcherCacheDir(): string | undefined {
+  try {
+    return cacheDirFrom(env);
+  } catch (error) {
+    if (error instanceof SettingError) return undefined;
+    throw error;
+  }
+}
+
+/**
  * The store directory a program uses: `--home`, else `OWM_HOME`, else
  * `./.owm`, from the working directory (as `resolveStoreHome`).
  */
 export function storeHome(home: string | undefined): string {
-  return resolve(home ?? env("OWM_HOME") ?? ".owm");
+  return storeHomeFrom(env, home);
 }
 
 /**
@@ -113,7 +121,7 @@ export function childPermissions(
     : [];
   const store = storeHome(text(values.home));
   const write = [store];
-  const cache = defaultCacheDir();
+  const cache = launcherCacheDir();
   if (cache) write.push(cache);
   const read = [projectDir, ...recordedFolders(store)];
   const deno = denoDir(env);

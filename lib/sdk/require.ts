@@ -7,9 +7,11 @@
 import { toCurie } from "../datasource/identifier.ts";
 import { DataSourceRepository } from "../datasource/repository.ts";
 import type { LoadProgress } from "../loader/dir_loader.ts";
-import { defaultRegistry } from "../loader/default_registry.ts";
 import { LockMismatchError } from "../lock/errors.ts";
-import { readLockFile, requireLockFile, resolveLockPath } from "../lock/lock_file.ts";
+import { readLockFile, requireLockFile } from "../lock/lock_file.ts";
+import { type EnvReader, processEnv } from "../settings/env.ts";
+import { readSettings, type Settings } from "../settings/settings.ts";
+import { openStack } from "../stack/stack.ts";
 import type { LockEntry } from "../lock/lock_format.ts";
 import { loadLocked } from "../lock/locked_load.ts";
 import type { TorrentSessionOptions } from "../torrent/session.ts";
@@ -18,7 +20,7 @@ import type { TorrentSessionOptions } from "../torrent/session.ts";
 export interface RequireOptions {
   /** The store. @default OWM_HOME, else ./.owm */
   home?: string;
-  /** The lockfile. @default OWM_LOCK, else owm.lock in the current directory */
+  /** The lockfile. @default OWM_LOCK, else owm.lock in the user's directory (`INIT_CWD`, else the current one) */
   lockFile?: string;
   /**
    * `true`: the lockfile must exist and pin the DataSource. `false`: ignore
@@ -73,12 +75,11 @@ export interface RequireOptions {
  * @throws {LoadFailedError} when it cannot be loaded (not found, not verified, offline).
  */
 export async function require(id: string, options: RequireOptions = {}): Promise<string> {
-  const repository = await DataSourceRepository.open(
-    options.home === undefined ? {} : { home: options.home },
-  );
+  const settings = requireSettings(options);
+  const repository = await DataSourceRepository.open({ home: settings.home });
   const ds = await repository.get(id);
   let entry: LockEntry | undefined;
-  const lockFile = resolveLockPath(options.lockFile);
+  const lockFile = settings.lockFile;
   if (options.locked !== false) {
     const lock = options.locked === true
       ? await requireLockFile(lockFile)
@@ -93,27 +94,52 @@ export async function require(id: string, options: RequireOptions = {}): Promise
       }
     }
   }
-  await using loaders = defaultRegistry({
+  await using stack = openStack({
+    settings,
     repository,
-    ...(options.indexes ? { indexes: options.indexes } : {}),
-    ...(options.peers ? { peers: options.peers } : {}),
-    ...(options.offline === undefined ? {} : { offline: options.offline }),
-    ...(options.repair === undefined ? {} : { repair: options.repair }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.sessionOptions ? { sessionOptions: options.sessionOptions } : {}),
+    defaultPort: 0,
   });
   const progress = {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
-  if (!entry) return await loaders.registry.load(ds, progress);
+  if (!entry) return (await stack.registry.load(ds, progress)).directory;
   const loaded = await loadLocked(ds, entry, {
-    registry: loaders.registry,
-    indexes: loaders.indexes,
+    registry: stack.registry,
+    indexes: stack.reachable,
     lockFile,
-    repair: options.repair ?? false,
-    offline: loaders.offline,
+    repair: settings.repair,
+    offline: settings.offline,
     ...progress,
   });
   return loaded.directory;
+}
+
+/**
+ * The settings `require()` runs with: its options first, then the
+ * environment (`OWM_HOME`, `OWM_INDEXES`, `OWM_OFFLINE`, `OWM_DHT`, …).
+ *
+ * @example
+ * ```ts
+ * import { requireSettings } from "./require.ts";
+ * import { envFrom } from "../settings/env.ts";
+ * console.log(requireSettings({ home: "/tmp/store" }, envFrom({ OWM_DHT: "off" })).dht); // false
+ * ```
+ *
+ * @param options The options of {@linkcode require}.
+ * @param env Where variables are read. @default the process's environment
+ * @returns The settings.
+ * @throws {SettingError} for a variable whose value is not understood.
+ */
+export function requireSettings(options: RequireOptions = {}, env: EnvReader = processEnv): Settings {
+  return readSettings({
+    home: options.home,
+    lockFile: options.lockFile,
+    indexes: options.indexes,
+    peers: options.peers,
+    offline: options.offline,
+    repair: options.repair,
+    timeoutMs: options.timeoutMs,
+  }, env);
 }

@@ -28,6 +28,8 @@
  */
 import { lookup } from "node:dns/promises";
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import { processEnv } from "../settings/env.ts";
+import { envSwitch } from "../settings/settings.ts";
 
 /** What a URL is used for. */
 export type UrlKind = "tracker" | "web seed" | "SPARQL endpoint";
@@ -94,7 +96,7 @@ export class RefusedUrlError extends InvalidInputError {
 
 /**
  * Whether the environment allows link-local and metadata addresses
- * (`OWM_ALLOW_LINK_LOCAL=1`, `true` or `yes`).
+ * (`OWM_ALLOW_LINK_LOCAL` on: `1`, `true`, `yes` or `on`).
  *
  * @example
  * ```ts
@@ -103,13 +105,7 @@ export class RefusedUrlError extends InvalidInputError {
  * ```
  */
 export function linkLocalAllowedByEnv(): boolean {
-  let value: string | undefined;
-  try {
-    value = Deno.env.get(ALLOW_LINK_LOCAL_ENV);
-  } catch {
-    return false; // no --allow-env: the default
-  }
-  return ["1", "true", "yes"].includes((value ?? "").trim().toLowerCase());
+  return envSwitch(processEnv, ALLOW_LINK_LOCAL_ENV) ?? false;
 }
 
 function ipv4Parts(address: string): number[] | undefined {

@@ -8,6 +8,10 @@
  *
  * @module
  */
+import {
+  StoreLayout,
+  TRANSLATION_LOADER_KEY as TRANSLATION_KEY,
+} from "../settings/store_layout.ts";
 import { join } from "node:path";
 import { classChain, type DataSource } from "../datasource/data_source.ts";
 import { quoteKey } from "../datasource/identifier.ts";
@@ -30,7 +34,7 @@ import {
 } from "./translator.ts";
 
 /** The loader key under which translation outputs are remembered. */
-export const TRANSLATION_LOADER_KEY = "translation";
+export const TRANSLATION_LOADER_KEY: string = TRANSLATION_KEY;
 
 /**
  * Where translation outputs of a store go: `<store>/data_source_data/translation`.
@@ -42,11 +46,11 @@ export const TRANSLATION_LOADER_KEY = "translation";
  * ```
  */
 export function translationBase(storeHome: string): string {
-  return join(storeHome, "data_source_data", TRANSLATION_LOADER_KEY);
+  return new StoreLayout(storeHome).translation;
 }
 
 /** The folder of per-output lock files inside a translation base (never holds output). */
-const LOCKS_DIR = ".locks";
+const locksDir = (base: string) => StoreLayout.translationLocks(base);
 
 /** Options of {@linkcode runTranslation}. */
 export interface RunTranslationOptions {
@@ -162,7 +166,7 @@ async function locateInput(
   const home = repo.store.home;
   let located = await locateContent(home, ds, options.indexes ?? []);
   if (!located && options.loaders?.loaderFor(ds)) {
-    const directory = await options.loaders.load(
+    const { directory } = await options.loaders.load(
       ds,
       options.signal ? { signal: options.signal } : {},
     );
@@ -251,8 +255,8 @@ export async function runTranslation(
   await Deno.mkdir(base, { recursive: true });
   // One run per output at a time, across processes (the CLI and a bridge on one store).
   // The lock files live in `<base>/.locks/`, which never holds output.
-  await Deno.mkdir(join(base, LOCKS_DIR), { recursive: true });
-  return await withFileLock(join(base, LOCKS_DIR, `${leaf}.lock`), async () => {
+  await Deno.mkdir(locksDir(base), { recursive: true });
+  return await withFileLock(join(locksDir(base), `${leaf}.lock`), async () => {
     await recoverInterrupted(base, leaf);
     const earlier = await repo.find(outputId);
     const earlierTranslation = earlier?.fields.has("translation")

@@ -15,7 +15,7 @@ import type { DataSourceRepository } from "../datasource/repository.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
 import { recordedIntegrity } from "../integrity/recorded.ts";
 import { verify } from "../integrity/verify.ts";
-import { DataSourceDirLoader, type LoadOptions } from "../loader/dir_loader.ts";
+import { DataSourceDirLoader, type LoadedContent, type LoadOptions } from "../loader/dir_loader.ts";
 import { LoadFailedError } from "../loader/errors.ts";
 import type { LoaderRegistry } from "../loader/registry.ts";
 import { readTranslation } from "./provenance.ts";
@@ -66,7 +66,10 @@ export class TranslationDataSourceDirLoader extends DataSourceDirLoader {
   }
 
   /** Returns the present, verified output, or translates again and checks it reproduces. */
-  protected override async loadDirectory(ds: DataSource, options: LoadOptions): Promise<string> {
+  protected override async loadDirectory(
+    ds: DataSource,
+    options: LoadOptions,
+  ): Promise<LoadedContent> {
     if (ds.key === undefined) {
       throw new LoadFailedError(ds.identifier, "a translated DataSource needs a key");
     }
@@ -81,7 +84,7 @@ export class TranslationDataSourceDirLoader extends DataSourceDirLoader {
         expected,
         options.signal ? { signal: options.signal } : {},
       );
-      if (report.ok) return dir;
+      if (report.ok) return { directory: dir, origin: "translation", report };
     }
     const iri = String(ds.get("translation"));
     const record = await readTranslation(this.#options.repository.store, iri);
@@ -114,6 +117,6 @@ export class TranslationDataSourceDirLoader extends DataSourceDirLoader {
       ...(expected.sha256 ? { expectSha256: expected.sha256 } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return run.directory;
+    return { directory: run.directory, origin: "translation" };
   }
 }

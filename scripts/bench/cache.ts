@@ -23,6 +23,7 @@ import { DataSourceRepository } from "../../lib/datasource/repository.ts";
 import { LocalFolderIndex } from "../../lib/index/local_folder_index.ts";
 import { publish } from "../../lib/publish/publish.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
+import { processEnv } from "../../lib/settings/env.ts";
 
 const { values } = parseArgs({
   args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
@@ -71,7 +72,7 @@ async function fetchOnce(
       "--json",
     ],
     clearEnv: true,
-    env: { NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0", PATH: Deno.env.get("PATH") ?? "", ...env },
+    env: { NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0", PATH: processEnv("PATH") ?? "", ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();

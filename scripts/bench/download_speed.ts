@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { createTorrent } from "../../lib/torrent/create.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
 import { startTracker } from "../../lib/tracker/tracker.ts";
+import { processEnv } from "../../lib/settings/env.ts";
 
 const { values } = parseArgs({
   args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
@@ -23,7 +24,7 @@ const { values } = parseArgs({
 const MIB = Number(values.mib);
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const tmp = await Deno.makeTempDir({ prefix: "owm-bench-dl-" });
-const env = { NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0", PATH: Deno.env.get("PATH") ?? "" };
+const env = { NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0", PATH: processEnv("PATH") ?? "" };
 
 async function makeData(path: string, mib: number): Promise<void> {
   using file = await Deno.open(path, { write: true, create: true, truncate: true });

@@ -271,13 +271,12 @@ export function interopMatrix(options: MatrixOptions): void {
         timeoutMs: TRANSFER_MS,
       });
       const ds = new CSVDataSource({ key: "interop", torrentFileName: "interop.torrent" });
-      const dir = await loader.load(ds);
-      const result = loader.lastResult(ds);
-      assert(result, "the loader reports its result");
-      assertEquals(result.directory, dir);
+      const result = await loader.load(ds);
+      assert(result.contentPath, "the loader reports its result");
+      assertEquals(result.directory, loader.directoryFor(ds));
       assertEquals(result.infoHash, metainfo.infoHash);
-      assertEquals(result.report.ok, true, "the loader verified the content");
-      assertEquals(result.alreadyPresent, false);
+      assertEquals(result.report?.ok, true, "the loader verified the content");
+      assertEquals(result.origin, "download");
       await assertSameContent(result.contentPath, src);
       assertEquals((await Deno.stat(join(result.contentPath, "empty.txt"))).size, 0);
     });

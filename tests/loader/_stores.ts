@@ -18,6 +18,8 @@ import {
   type BitTorrentLoaderOptions,
 } from "../../lib/loader/bittorrent_loader.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
+import type { LoadResult } from "../../lib/loader/dir_loader.ts";
+import type { VerifyReport } from "../../lib/integrity/verify.ts";
 import { testSessionOptions } from "../torrent/_fixtures.ts";
 
 export { startSeeder } from "../bridge/_seeder.ts";
@@ -111,4 +113,26 @@ export async function damage(path: string, offset = 1000): Promise<void> {
   one[0] = one[0]! ^ 0xff;
   await file.seek(offset, Deno.SeekMode.Start);
   await file.write(one);
+}
+
+/** What a BitTorrent load found out, in the terms these tests check. */
+export function details(result: LoadResult): {
+  directory: string;
+  contentPath: string | undefined;
+  infoHash: string | undefined;
+  report: VerifyReport;
+  alreadyPresent: boolean;
+  fromCache: boolean;
+  cacheNote: string | undefined;
+} {
+  if (!result.report) throw new Error(`the ${result.loader} load has no verification report`);
+  return {
+    directory: result.directory,
+    contentPath: result.contentPath,
+    infoHash: result.infoHash,
+    report: result.report,
+    alreadyPresent: result.origin === "present",
+    fromCache: result.origin === "cache",
+    cacheNote: result.notes.length > 0 ? result.notes.join("; ") : undefined,
+  };
 }

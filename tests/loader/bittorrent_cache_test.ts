@@ -10,7 +10,7 @@ import { ContentCache } from "../../lib/cache/content_cache.ts";
 import { digestContent } from "../../lib/integrity/content_digest.ts";
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { assertSameTree, withTempDir } from "../torrent/_fixtures.ts";
-import { damage, KEY, project, startSeeder } from "./_stores.ts";
+import { damage, details, KEY, project, startSeeder } from "./_stores.ts";
 
 Deno.test("the cache serves a second project the same DataSource without any peer or session", async () => {
   await withTempDir(async (tmp) => {
@@ -22,8 +22,8 @@ Deno.test("the cache serves a second project the same DataSource without any pee
       cache,
       peers: [seeder.peer],
     });
-    const dirA = await a.loader.load(await a.ds());
-    const first = a.loader.lastResult(await a.ds())!;
+    const first = details(await a.loader.load(await a.ds()));
+    const dirA = first.directory;
     assertEquals([first.fromCache, first.alreadyPresent, a.sessionsOpened()], [false, false, 1]);
     await assertSameTree(join(dirA, "dataset"), seeder.content);
     const entry = await cache.get(seeder.infoHash);
@@ -37,8 +37,8 @@ Deno.test("the cache serves a second project the same DataSource without any pee
     await seeder[Symbol.asyncDispose](); // no peer from now on
 
     await using b = await project(join(tmp, "b"), join(tmp, "shared"), { fields, cache });
-    const dirB = await b.loader.load(await b.ds());
-    const second = b.loader.lastResult(await b.ds())!;
+    const second = details(await b.loader.load(await b.ds()));
+    const dirB = second.directory;
     assertEquals(second.fromCache, true);
     assertEquals(second.alreadyPresent, false);
     assertEquals(b.sessionsOpened(), 0, "no torrent session was opened");
@@ -55,8 +55,7 @@ Deno.test("the cache serves a second project the same DataSource without any pee
     assertEquals((await cache.get(seeder.infoHash))!.record.homes, [a.home, b.home]);
 
     // Loaded again: present and verified, nothing from the cache.
-    await b.loader.load(await b.ds());
-    assertEquals(b.loader.lastResult(await b.ds())!.alreadyPresent, true);
+    assertEquals(details(await b.loader.load(await b.ds())).alreadyPresent, true);
   });
 });
 
@@ -97,8 +96,8 @@ Deno.test("a damaged cache entry is detected, dropped and not served; the loader
     const readded = (await cache.get(seeder.infoHash))!;
     await damage(join(readded.contentPath, "a.bin"), 7);
     await using b = await project(join(tmp, "b"), join(tmp, "shared"), { fields, cache, peers });
-    const dirB = await b.loader.load(await b.ds());
-    const result = b.loader.lastResult(await b.ds())!;
+    const result = details(await b.loader.load(await b.ds()));
+    const dirB = result.directory;
     assertEquals(result.fromCache, false, "downloaded from the peer");
     assertEquals(b.sessionsOpened(), 1);
     assertStringIncludes(result.cacheNote ?? "", "did not verify");
@@ -124,8 +123,8 @@ Deno.test("content in the cache is found by the DataSource's recorded SHA-256 al
       fields: { torrentFileName: "not-published.torrent", sha256 },
       cache,
     });
-    const dir = await b.loader.load(await b.ds());
-    const result = b.loader.lastResult(await b.ds())!;
+    const result = details(await b.loader.load(await b.ds()));
+    const dir = result.directory;
     assertEquals([result.fromCache, b.sessionsOpened()], [true, 0]);
     assertEquals(result.report.checks.map((c) => c.kind).sort(), ["pieces", "sha256"]);
     await assertSameTree(join(dir, "dataset"), seeder.content);
@@ -145,9 +144,9 @@ Deno.test("repairing content hard-linked with the cache never writes into the ca
     const fields = { torrentFileName: seeder.torrentFileName };
     const peers = [seeder.peer];
     await using a = await project(join(tmp, "a"), join(tmp, "shared"), { fields, cache, peers });
-    const dirA = await a.loader.load(await a.ds());
+    const dirA = (await a.loader.load(await a.ds())).directory;
     await using b = await project(join(tmp, "b"), join(tmp, "shared"), { fields, cache });
-    const dirB = await b.loader.load(await b.ds()); // from the cache: b shares a's files
+    const dirB = (await b.loader.load(await b.ds())).directory; // from the cache: b shares a's files
     assertEquals((await Deno.stat(join(dirB, "dataset", "a.bin"))).nlink, 3);
 
     // Someone edits b's copy in place: a's copy and the cache's change with it.
@@ -158,8 +157,7 @@ Deno.test("repairing content hard-linked with the cache never writes into the ca
       peers,
       repair: true,
     });
-    await bRepair.loader.load(await bRepair.ds());
-    const result = bRepair.loader.lastResult(await bRepair.ds())!;
+    const result = details(await bRepair.loader.load(await bRepair.ds()));
     assertEquals(result.fromCache, false, "the damaged entry was not served");
     assertStringIncludes(result.cacheNote ?? "", "dropped");
     await assertSameTree(join(dirB, "dataset"), seeder.content);

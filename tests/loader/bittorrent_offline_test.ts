@@ -10,7 +10,7 @@ import { HttpIndex } from "../../lib/index/http_index.ts";
 import { OfflineError } from "../../lib/loader/offline.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_assert.ts";
 import { assertSameTree, withTempDir } from "../torrent/_fixtures.ts";
-import { damage, project, startSeeder } from "./_stores.ts";
+import { damage, details, project, startSeeder } from "./_stores.ts";
 
 Deno.test("offline: present content loads without a session; missing content is an OfflineError naming it", async () => {
   await withTempDir(async (tmp) => {
@@ -28,8 +28,9 @@ Deno.test("offline: present content loads without a session; missing content is 
       cache: false,
       offline: true,
     });
-    const dir = await a.loader.load(await a.ds());
-    assertEquals(a.loader.lastResult(await a.ds())!.alreadyPresent, true);
+    const loaded = details(await a.loader.load(await a.ds()));
+    const dir = loaded.directory;
+    assertEquals(loaded.alreadyPresent, true);
     assertEquals(a.sessionsOpened(), 0);
     await assertSameTree(join(dir, "dataset"), seeder.content);
 
@@ -59,7 +60,7 @@ Deno.test("offline: damaged content is an OfflineError and is never repaired", a
       cache: false,
       peers: [seeder.peer],
     });
-    const dir = await online.loader.load(await online.ds());
+    const dir = (await online.loader.load(await online.ds())).directory;
     const file = join(dir, "dataset", "nested", "c.csv");
     await damage(file, 10);
     const damaged = await Deno.readFile(file);
@@ -102,8 +103,8 @@ Deno.test("offline: indexes that need the network are not asked; recorded hashes
       offline: true,
       indexes: [http],
     });
-    const dir = await a.loader.load(await a.ds());
-    const result = a.loader.lastResult(await a.ds())!;
+    const result = details(await a.loader.load(await a.ds()));
+    const dir = result.directory;
     assertEquals(result.alreadyPresent, true);
     assertEquals(result.report.checks.map((c) => c.kind).sort(), ["legacy-md5", "sha256"]);
     await assertSameTree(join(dir, "dataset"), seeder.content);

@@ -66,7 +66,6 @@ Deno.test("a downloaded torrent of other content than the DataSource records is 
     // Nothing recorded.
     assertEquals(await remembered(p.home), {}, "no remembered directory in index.json");
     assertEquals(await registry.loaded("CSVDataSource:seeded"), undefined);
-    assertEquals(p.loader.lastResult(await p.ds()), undefined);
     const ds = await p.ds();
     assertEquals(ds.getAll("infoHash"), [], "the graph learnt no infohash");
     assertEquals(ds.getAll("magnetLink"), [], "nor a magnet link");

@@ -66,7 +66,9 @@ Deno.test("a .zip DataSource with contentTranslator zip-to-directory loads as th
     const registry = new LoaderRegistry(loadedIndexPath(home)).add(loader);
     try {
       const ds = await repo.get("LocalFileDataSource:zipped");
-      const dir = await registry.load(ds);
+      const first = await registry.load(ds);
+      const dir = first.directory;
+      assertEquals(first.origin, "download");
       assertEquals(dir, `${loader.directoryFor(ds)}@zip-to-directory`);
       await assertSameTree(join(dir, "dataset"), dataset);
       // The downloaded zip itself stays where the torrent put it.
@@ -78,8 +80,8 @@ Deno.test("a .zip DataSource with contentTranslator zip-to-directory loads as th
       const marker = join(dir, "dataset", "a.bin");
       const before = (await Deno.stat(marker)).mtime;
       const again = await registry.load(await repo.get("LocalFileDataSource:zipped"));
-      assertEquals(again, dir);
-      assertEquals(loader.lastResult(ds)!.alreadyPresent, true);
+      assertEquals(again.directory, dir);
+      assertEquals(again.origin, "present");
       assertEquals((await Deno.stat(marker)).mtime, before);
       assertEquals(sessions, 1);
 

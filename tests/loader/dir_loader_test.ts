@@ -37,8 +37,8 @@ Deno.test("DataSourceDirLoader refuses a directory key that is not a plain name"
 Deno.test("DataSourceDirLoader.load() joins a relative result to the base directory", async () => {
   const base = await Deno.makeTempDir();
   await Deno.mkdir(join(base, "sub"));
-  const dir = await new FixedLoader(base, "fixed", () => "sub").load(ds);
-  assertEquals(dir, join(base, "sub"));
+  const result = await new FixedLoader(base, "fixed", () => "sub").load(ds);
+  assertEquals(result, { directory: join(base, "sub"), loader: "fixed", origin: "present", notes: [] });
   await Deno.remove(base, { recursive: true });
 });
 
@@ -81,7 +81,8 @@ Deno.test("LoaderRegistry.load() picks the first loader that can load and rememb
   const registry = new LoaderRegistry(indexPath)
     .add(new FixedLoader(base, "first", () => "one"))
     .add(new FixedLoader(base, "second", () => "two"));
-  assertEquals(await registry.load(ds), join(base, "one"));
+  const result = await registry.load(ds);
+  assertEquals([result.directory, result.loader], [join(base, "one"), "first"]);
   const again = new LoaderRegistry(indexPath);
   const entry = await again.loaded(ds);
   assert(entry !== undefined, "the load is remembered across registries");

@@ -12,7 +12,7 @@ import { CSVDataSource } from "../../lib/datasource/csv_data_source.ts";
 import { DataSourceRepository } from "../../lib/datasource/repository.ts";
 import { LocalFolderIndex } from "../../lib/index/local_folder_index.ts";
 import { hashFile } from "../../lib/integrity/hash.ts";
-import { defaultRegistry } from "../../lib/loader/default_registry.ts";
+import { defaultRegistry } from "../../lib/stack/defaults.ts";
 import { shellEnv } from "../_env.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { assertSameTree, tempDir } from "../torrent/_fixtures.ts";
@@ -155,12 +155,15 @@ Deno.test("defaultRegistry opens no session for content here, and none at all of
   assertEquals(offline.sessionOpened, false);
 
   const online = defaultRegistry({ repository, peers: [seeder.peer], sessionOptions: LOOPBACK });
-  assertEquals(await online.registry.load(ds), join(home, "data_source_data", "bittorrent", "r"));
+  const downloaded = await online.registry.load(ds);
+  assertEquals(downloaded.directory, join(home, "data_source_data", "bittorrent", "r"));
+  assertEquals(downloaded.origin, "download");
   assertEquals(online.sessionOpened, true, "a download opens the session");
   await online.close();
 
   await using again = defaultRegistry({ repository });
-  assertEquals(await again.registry.load(ds), join(home, "data_source_data", "bittorrent", "r"));
+  const present = await again.registry.load(ds);
+  assertEquals(present.directory, join(home, "data_source_data", "bittorrent", "r"));
   assertEquals(again.sessionOpened, false, "verified content here needs no session");
-  assertEquals(again.bittorrent.lastResult(ds)?.alreadyPresent, true);
+  assertEquals(present.origin, "present");
 });

@@ -354,7 +354,9 @@ Deno.test("the translation loader returns a present output and makes a missing o
   // Delete both outputs: loading the second makes the first again, then the second.
   await Deno.remove(first.directory, { recursive: true });
   await Deno.remove(join(translationBase(home), "two"), { recursive: true });
-  const dir = await registry.load(two);
+  const loaded = await registry.load(two);
+  assertEquals(loaded.origin, "translation", "made again by its translation");
+  const dir = loaded.directory;
   assertEquals(await Deno.readTextFile(join(dir, "a.txt.upper.upper")), "HELLO\n");
   assertEquals(await Deno.readTextFile(join(first.directory, "a.txt.upper")), "HELLO\n");
   // A changed translator version is refused, not silently used.
