@@ -37,6 +37,8 @@ import { TranslationRunner } from "./translation_runner.ts";
 export interface BridgeStateOptions {
   /** The store directory. */
   home: string;
+  /** Where the graph is (`file`, or `sparql:<query-url>[,<update-url>]`). @default `OWM_GRAPH`, else the store's file */
+  graph?: string;
   /** Index specs (`dir:…`, `http(s)://…`, `drive:…`); default `OWM_INDEXES`, else none; the store's `torrents/` folder is always one. */
   indexes?: readonly string[];
   /** Peers every fetch dials, `host:port`. */
@@ -130,7 +132,11 @@ export class BridgeState {
   /** Opens the store (creating it) and the session, and starts the progress ticker. */
   static async open(options: BridgeStateOptions): Promise<BridgeState> {
     const settings = bridgeSettings(options);
-    const repo = await DataSourceRepository.open({ home: settings.home, create: true });
+    const repo = await DataSourceRepository.open({
+      home: settings.home,
+      create: true,
+      ...(options.graph === undefined ? {} : { graph: options.graph }),
+    });
     // Offline (OWM_OFFLINE=1), the session never looks for peers: no DHT, no LSD (Settings).
     const stack = openStack({ settings, repository: repo, withOwnIndex: true, openSessionNow: true });
     // The default index: a missing folder would make every fetch by torrent file name

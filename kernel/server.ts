@@ -173,6 +173,7 @@ export async function main(args: string[]): Promise<number> {
     args,
     options: {
       home: { type: "string" },
+      graph: { type: "string" },
       port: { type: "string" },
       hostname: { type: "string" },
       "allow-remote": { type: "boolean" },
@@ -214,6 +215,7 @@ export async function main(args: string[]): Promise<number> {
   const bridge = await startBridge({
     ...(values["max-json"] ? { limits: { maxJsonBytes: parseByteSize(values["max-json"]) } } : {}),
     ...(values.home ? { home: values.home } : {}),
+    ...(values.graph ? { graph: values.graph } : {}),
     port,
     ...(values.hostname ? { hostname: values.hostname } : {}),
     allowRemote: values["allow-remote"] ?? false,

@@ -12,6 +12,10 @@ Usage: deno task start [options]
 
 Options:
   --home DIR            the store directory (default OWM_HOME, else ./.owm)
+  --graph sparql:QUERY-URL[,UPDATE-URL]
+                        keep the graph in a SPARQL 1.1 server (default OWM_GRAPH,
+                        else the store's graph.nq); credentials from
+                        OWM_GRAPH_USER/OWM_GRAPH_PASSWORD or OWM_GRAPH_TOKEN
   --port N              the HTTP port; 0 picks a free one (default OWM_PORT, else 8484)
   --hostname H          the address to bind (default 127.0.0.1; another needs --allow-remote)
   --allow-remote        allow binding a non-loopback address (the token is still required)

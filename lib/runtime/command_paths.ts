@@ -72,6 +72,7 @@ export function commandPaths(args: readonly string[]): NamedPaths {
     allowPositionals: true,
     options: {
       home: { type: "string" },
+      graph: { type: "string" }, // a URL (sparql:…), no path: read so it is no positional
       dir: { type: "string" },
       out: { type: "string" },
       lock: { type: "string" },
