@@ -527,6 +527,26 @@ export type {
   TranslatorJson,
 } from "./lib/bridge/api_types.ts";
 
+// SPARQL: repo.query() answers, the engine interface, errors.
+export type {
+  Bindings,
+  BooleanResult,
+  GraphResult,
+  QueryDataset,
+  QueryForm,
+  QueryOptions,
+  SelectResults,
+  SparqlEngine,
+  SparqlResults,
+} from "./lib/sparql/engine.ts";
+export {
+  SparqlEvaluationError,
+  SparqlFormatError,
+  SparqlSyntaxError,
+  SparqlUpdateDisabledError,
+} from "./lib/sparql/errors.ts";
+export type { SparqlService } from "./lib/sparql/service.ts";
+
 // Notebook display.
 export {
   bundleOf,
@@ -545,6 +565,7 @@ export {
   type ProgressBarOptions,
   publishedView,
   RichView,
+  sparqlResultsView,
   tableView,
   type TableViewOptions,
   torrentStatusView,

@@ -33,7 +33,8 @@ prints the directory the content was fetched to, and::
 runs a translator in the bridge over DataSources present there and prints the
 output's id. Commands: ``list``, ``show``, ``fetch``, ``status``, ``torrents``,
 ``verify``, ``events``, ``translators``, ``translate``, ``provenance`` (what a
-DataSource was made from) and ``derivs`` (what was made from it).
+DataSource was made from), ``derivs`` (what was made from it) and ``query``
+(a SPARQL 1.1 query at ``/sparql``; ``--accept TYPE`` for another answer type).
 
 Exit codes: 0 done; 1 the bridge refused or the operation failed (an API
 error, a failed fetch, a verify report that is not ok); 2 a usage error, or no
@@ -125,6 +126,34 @@ class Bridge:
                 0, "unreachable", f"Cannot reach the bridge at {self.url}: {reason}"
             ) from None
         return json.loads(text) if text else None
+
+    def query(self, sparql, accept=None):
+        """Runs a SPARQL 1.1 query at ``/sparql`` (POST ``application/sparql-query``).
+
+        Returns the parsed SPARQL JSON results for SELECT and ASK (by default),
+        or the answer's text for other media types (``accept``, e.g.
+        ``"text/csv"``, ``"text/turtle"``; CONSTRUCT and DESCRIBE answer Turtle
+        by default). Raises BridgeError (``sparql-syntax``, 400) for a query
+        that does not parse.
+        """
+        headers = self._headers({
+            "Content-Type": "application/sparql-query",
+            "Accept": accept or "application/sparql-results+json, text/turtle;q=0.9",
+        })
+        req = urllib.request.Request(self.url + "/sparql", data=sparql.encode("utf-8"),
+                                     method="POST", headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as res:
+                text = res.read().decode("utf-8")
+                kind = res.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as error:
+            raise _error_of(error.code, error.read().decode("utf-8", "replace")) from None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise BridgeError(
+                0, "unreachable", f"Cannot reach the bridge at {self.url}: {reason}"
+            ) from None
+        return json.loads(text) if kind.startswith("application/sparql-results+json") else text
 
     def health(self):
         """``GET /api/health``: ``{"ok": true, "torrents": N}``."""
@@ -408,6 +437,9 @@ def main(argv=None):
     commands.add_parser("torrents", help="every torrent's status")
     commands.add_parser("verify", help="verify fetched content").add_argument("id")
     commands.add_parser("translators", help="the translators the bridge runs")
+    querying = commands.add_parser("query", help="run a SPARQL 1.1 query at /sparql")
+    querying.add_argument("sparql", help="SELECT, ASK, CONSTRUCT or DESCRIBE")
+    querying.add_argument("--accept", help="the answer's media type, e.g. text/csv")
     translate = commands.add_parser(
         "translate", help="run a translator over DataSources present there, print the output's id")
     translate.add_argument("translator", help="a name from 'translators'")
@@ -458,6 +490,12 @@ def main(argv=None):
             report = bridge.verify(args.id)
             _print_json(report)
             return 0 if report.get("ok") else 1
+        elif args.command == "query":
+            answer = bridge.query(args.sparql, accept=args.accept)
+            if isinstance(answer, str):
+                sys.stdout.write(answer if answer.endswith("\n") or not answer else answer + "\n")
+            else:
+                _print_json(answer)
         elif args.command == "translators":
             items = bridge.translators()
             if args.json:

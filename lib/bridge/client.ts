@@ -29,6 +29,9 @@ import { BridgeError } from "./errors.ts";
 import { openEvents } from "./event_stream.ts";
 import { multipartBody, type UploadFile } from "./multipart.ts";
 import { type BridgeStartOptions, type StartedBridge, startInProcess } from "./start.ts";
+import type { SparqlResults } from "../sparql/engine.ts";
+import { queryForm } from "../sparql/query_form.ts";
+import { parseResultsJson } from "../sparql/results_json.ts";
 
 /** Options of {@linkcode Bridge.connect}. */
 export interface BridgeConnectOptions {
@@ -620,6 +623,54 @@ export class Bridge implements AsyncDisposable {
    */
   async derivs(id: string): Promise<ChainNode> {
     return await this.#json("GET", `/api/datasources/${encodeURIComponent(id)}/derivs`);
+  }
+
+  /**
+   * Runs a SPARQL 1.1 query at the bridge's `/sparql` (POST
+   * `application/sparql-query`) over its store's named graphs (their union is
+   * the default graph).
+   *
+   * @param sparql A SELECT, ASK, CONSTRUCT or DESCRIBE query.
+   * @returns Typed results with RDF/JS terms, as `repo.query()` gives them:
+   *   `bindings` (SELECT), `boolean` (ASK) or `quads` (CONSTRUCT, DESCRIBE).
+   * @throws {BridgeError} `sparql-syntax` (400) naming the parse error.
+   *
+   * @example
+   * ```ts ignore
+   * const answer = await bridge.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?kind }");
+   * if (answer.type === "bindings") console.log(answer.bindings[0]?.get("n")?.value);
+   * ```
+   */
+  async query(sparql: string): Promise<SparqlResults> {
+    const graph = ["CONSTRUCT", "DESCRIBE"].includes(queryForm(sparql) ?? "");
+    const response = await this.#send("POST", "/sparql", {
+      body: sparql,
+      headers: {
+        "content-type": "application/sparql-query",
+        accept: graph ? "application/n-quads" : "application/sparql-results+json",
+      },
+    });
+    const text = await response.text();
+    if (!graph) return parseResultsJson(text);
+    const { parseNQuads } = await import("../graph/n3_parse.ts");
+    return { type: "quads", quads: parseNQuads(text) };
+  }
+
+  /**
+   * Runs a SPARQL 1.1 query at `/sparql` and returns the answer as sent, in
+   * the media type `accept` names (e.g. `text/csv`, `text/turtle`).
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await bridge.queryText("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", "text/csv"));
+   * ```
+   */
+  async queryText(sparql: string, accept: string): Promise<string> {
+    const response = await this.#send("POST", "/sparql", {
+      body: sparql,
+      headers: { "content-type": "application/sparql-query", accept },
+    });
+    return await response.text();
   }
 
   /** Ends this client's event streams and, when it started the bridge, stops the bridge. */

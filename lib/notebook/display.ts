@@ -35,6 +35,8 @@ import { displayNameOf, snakeCase } from "../datasource/informational.ts";
 import type { VerifyReport } from "../integrity/verify.ts";
 import type { TorrentStatus } from "../torrent/handle.ts";
 import { type ChainNode, formatChain } from "../translate/chain.ts";
+import type { SparqlResults } from "../sparql/engine.ts";
+import { resultRows } from "../sparql/results_table.ts";
 
 /** The symbol of Jupyter's display protocol: the same as `Deno.jupyter.$display`. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display");
@@ -406,6 +408,30 @@ export function publishedView(published: PublishedJson): RichView {
   const text = [`published ${published.id}`, ...rows.slice(1).map(([k, v]) => `  ${k}: ${v}`)]
     .join("\n");
   return new RichView(html, text);
+}
+
+/**
+ * SPARQL query results as a table: a SELECT's solutions (one column per
+ * variable), a CONSTRUCT's or DESCRIBE's statements (subject, predicate,
+ * object), or an ASK's `true`/`false`. IRIs are shortened with `prefixes`
+ * (e.g. the store's, `await repo.store.prefixes()`) when one fits.
+ *
+ * @example In a notebook cell
+ * ```ts ignore
+ * import { DataSourceRepository, sparqlResultsView } from "owmeta-torrent";
+ * const repo = await DataSourceRepository.open();
+ * sparqlResultsView(await repo.query("SELECT ?ds ?kind WHERE { ?ds a ?kind } LIMIT 10"), {
+ *   prefixes: await repo.store.prefixes(),
+ * });
+ * ```
+ */
+export function sparqlResultsView(
+  results: SparqlResults,
+  options: TableViewOptions & { prefixes?: ReadonlyMap<string, string> } = {},
+): RichView {
+  const { columns, rows } = resultRows(results, options.prefixes);
+  const { prefixes: _prefixes, ...table } = options;
+  return tableView(rows, { ...table, columns });
 }
 
 /** Options of {@linkcode tableView}. */

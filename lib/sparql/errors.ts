@@ -73,33 +73,6 @@ export class SparqlFormatError extends InvalidInputError {
 }
 
 /**
- * A query that ran past its deadline; the engine was stopped and is reloaded
- * for the next query. Answered 503 by the bridge.
- *
- * @example
- * ```ts
- * import { SparqlTimeoutError } from "./errors.ts";
- * console.log(new SparqlTimeoutError(30_000).message);
- * ```
- */
-export class SparqlTimeoutError extends Error {
-  /** The deadline in ms. */
-  readonly ms: number;
-  /** The error code in the bridge's answer. */
-  readonly code = "sparql-timeout";
-  /** Creates the error. */
-  constructor(ms: number) {
-    super(
-      `The SPARQL query ran for more than ${
-        ms / 1000
-      } s and was stopped: narrow it (a LIMIT, fewer unbound patterns), or raise the bridge's --sparql-timeout`,
-    );
-    this.name = "SparqlTimeoutError";
-    this.ms = ms;
-  }
-}
-
-/**
  * A query or update that parses but cannot be evaluated (e.g. a `SERVICE`
  * call: the engine reaches no other endpoint). Answered 400 with code
  * `sparql-evaluation`.

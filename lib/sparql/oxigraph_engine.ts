@@ -19,38 +19,12 @@ import {
   type QuadSubject,
   type Term,
 } from "../graph/rdf.ts";
-import type { Bindings, QueryOptions, SparqlEngine, SparqlResults } from "./engine.ts";
+import type { QueryOptions, SparqlEngine, SparqlResults } from "./engine.ts";
 import { SparqlEvaluationError, SparqlSyntaxError } from "./errors.ts";
 import { queryForm } from "./query_form.ts";
+import { parseResultsJson } from "./results_json.ts";
 
 type OxTerm = ox.Term;
-
-/** A term of a SPARQL JSON result. */
-interface JsonTerm {
-  type: "uri" | "literal" | "typed-literal" | "bnode" | "triple";
-  value: string;
-  "xml:lang"?: string;
-  datatype?: string;
-}
-
-/** Our term for a term of a SPARQL 1.1 JSON result. */
-function fromJsonTerm(term: JsonTerm): Term {
-  switch (term.type) {
-    case "uri":
-      return namedNode(term.value);
-    case "bnode":
-      return blankNode(term.value);
-    case "literal":
-    case "typed-literal":
-      if (term["xml:lang"]) return literal(term.value, term["xml:lang"]);
-      return literal(term.value, term.datatype ? namedNode(term.datatype) : undefined);
-    default:
-      throw new SparqlEvaluationError(
-        "query",
-        `an answer holds a ${term.type} term, not supported`,
-      );
-  }
-}
 
 /** Our term for an Oxigraph term. */
 function fromOx(term: OxTerm): Term {
@@ -116,7 +90,19 @@ function engineError(kind: "query" | "update", error: unknown): Error {
     : new SparqlEvaluationError(kind, message, { cause: error });
 }
 
-function oxOptions(options: QueryOptions): Record<string, unknown> {
+/**
+ * Whether `sparql` has a dataset clause (`FROM`, `FROM NAMED`), looked for
+ * outside comments, strings and IRIs: such a query names its own graphs.
+ */
+export function hasDatasetClause(sparql: string): boolean {
+  const bare = sparql.replace(
+    /#[^\n]*|"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>\s]*>/g,
+    " ",
+  );
+  return /(^|[^?$\w:])FROM\s/i.test(bare);
+}
+
+function oxOptions(options: QueryOptions, fromClause: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (options.baseIri !== undefined) out.base_iri = options.baseIri;
   const dataset = options.dataset;
@@ -126,7 +112,7 @@ function oxOptions(options: QueryOptions): Record<string, unknown> {
     out.default_graph = (dataset.defaultGraphs ?? []).map((g) => ox.namedNode(g));
     // Named graphs given alone leave the default graph empty, as the protocol says.
     out.named_graphs = (dataset.namedGraphs ?? []).map((g) => ox.namedNode(g));
-  } else {
+  } else if (!fromClause) {
     out.use_default_graph_as_union = true;
   }
   return out;
@@ -196,21 +182,12 @@ export class OxigraphEngine implements SparqlEngine {
     try {
       if (form === "SELECT" || form === "ASK") {
         const text = this.#store.query(sparql, {
-          ...oxOptions(options),
+          ...oxOptions(options, hasDatasetClause(sparql)),
           results_format: "application/sparql-results+json",
         }) as string;
-        const json = JSON.parse(text) as {
-          head: { vars?: string[] };
-          boolean?: boolean;
-          results?: { bindings: Record<string, JsonTerm>[] };
-        };
-        if (typeof json.boolean === "boolean") return { type: "boolean", value: json.boolean };
-        const bindings: Bindings[] = (json.results?.bindings ?? []).map((row) =>
-          new Map(Object.entries(row).map(([name, term]) => [name, fromJsonTerm(term)]))
-        );
-        return { type: "bindings", variables: json.head.vars ?? [], bindings };
+        return parseResultsJson(text);
       }
-      const answer = this.#store.query(sparql, oxOptions(options));
+      const answer = this.#store.query(sparql, oxOptions(options, hasDatasetClause(sparql)));
       if (Array.isArray(answer) && answer.every((q) => q instanceof ox.Quad)) {
         return { type: "quads", quads: (answer as ox.Quad[]).map(fromOxQuad) };
       }
@@ -227,7 +204,7 @@ export class OxigraphEngine implements SparqlEngine {
   queryText(sparql: string, mediaType: string, options: QueryOptions = {}): string {
     try {
       return this.#store.query(sparql, {
-        ...oxOptions(options),
+        ...oxOptions(options, hasDatasetClause(sparql)),
         results_format: mediaType,
       }) as string;
     } catch (error) {
