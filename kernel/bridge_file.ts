@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { BridgeFile } from "../lib/bridge/api_types.ts";
 import { atomicWriteFile } from "../lib/fs/atomic_write.ts";
 import { withFileLock } from "../lib/fs/file_lock.ts";
+import { OwmError } from "../lib/errors/owm_error.ts";
 
 /** The path of the bridge file in a store. */
 export function bridgeFilePath(home: string): string {
@@ -24,7 +25,9 @@ export function bridgeFilePath(home: string): string {
  * `bridge.json` is not a plain file (a symbolic link, a folder, a device…):
  * the bridge refuses to follow or replace it.
  */
-export class BridgeFileError extends Error {
+export class BridgeFileError extends OwmError {
+  /** The error's code: `bridge-file`. */
+  override readonly code: string = "bridge-file";
   /** The path. */
   readonly path: string;
   /** Creates the error. */
@@ -36,7 +39,9 @@ export class BridgeFileError extends Error {
 }
 
 /** Another bridge already runs on the store (its URL answers). */
-export class BridgeRunningError extends Error {
+export class BridgeRunningError extends OwmError {
+  /** The error's code: `bridge-running`. */
+  override readonly code: string = "bridge-running";
   /** The running bridge's URL. */
   readonly url: string;
   /** Its process id, when recorded. */

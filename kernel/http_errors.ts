@@ -8,8 +8,8 @@
  * `RangeError`, `ReferenceError`, a `SyntaxError` we did not name, anything
  * unknown) is a 500 with a generic message and the request id, logged once
  * with that id and its stack. Callers' mistakes are thrown as
- * {@linkcode InvalidInputError} (or another named class below), never as a
- * bare `TypeError`.
+ * {@linkcode InvalidInputError} (or another {@linkcode OwmError} whose code
+ * {@linkcode HTTP_STATUS_BY_CODE} lists), never as a bare `TypeError`.
  *
  * @module
  */
@@ -18,13 +18,14 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ApiError } from "../lib/bridge/api_types.ts";
 import { InvalidInputError } from "../lib/errors/invalid_input.ts";
+import { OwmError } from "../lib/errors/owm_error.ts";
 
 /** An answer with a status, a code and a message. */
-export class ApiHttpError extends Error {
+export class ApiHttpError extends OwmError {
   /** The HTTP status. */
   readonly status: ContentfulStatusCode;
   /** The error code in the body. */
-  readonly code: string;
+  declare readonly code: string;
   /** Creates the error. */
   constructor(status: ContentfulStatusCode, code: string, message: string) {
     super(message);
@@ -34,52 +35,96 @@ export class ApiHttpError extends Error {
   }
 }
 
-/** Errors a caller or the environment causes, by class name: their status and code. */
-const BY_NAME: Record<string, [ContentfulStatusCode, string]> = {
-  DataSourceNotFoundError: [404, "not-found"],
-  TorrentNotFoundError: [404, "not-found"],
-  UnknownKindError: [400, "unknown-kind"],
-  IdentifierSyntaxError: [400, "bad-id"],
-  FieldError: [400, "bad-field"],
-  DataSourceClassError: [400, "bad-class"],
-  MetainfoError: [422, "bad-torrent"],
-  BencodeError: [422, "bad-torrent"],
-  MagnetError: [400, "bad-magnet"],
-  LoadFailedError: [502, "load-failed"],
-  OfflineError: [409, "offline"],
-  LockMismatchError: [409, "lock-mismatch"],
-  LockFileError: [400, "bad-lock"],
-  NotLockableError: [409, "not-lockable"],
-  NoLoaderError: [409, "no-loader"],
-  IndexAuthError: [502, "index-auth"],
-  IndexError: [502, "index-error"],
-  TorrentLookupError: [502, "index-error"],
-  IndexSpecError: [400, "bad-index"],
-  StoreWriteError: [507, "store-write"],
-  StoreCorruptError: [500, "store-corrupt"],
-  IntegrityError: [409, "integrity"],
-  ContentChangedError: [409, "content-changed"],
-  CreateTorrentError: [422, "bad-content"],
-  UnsupportedFileError: [422, "unsupported-file"],
-  NameCollisionError: [409, "name-collision"],
-  AlreadyPublishedError: [409, "already-published"],
-  RefusedUrlError: [422, "refused-url"],
-  PathEscapeError: [422, "path-escape"],
-  LinkEscapeError: [422, "link-escape"],
-  UnsafeFieldPathError: [422, "unsafe-path"],
-  ZipRefusedError: [422, "zip-refused"],
-  TimeoutError: [504, "timeout"],
-};
-
-/** `TorrentError` codes a caller or the environment causes. */
-const TORRENT_ERRORS: Record<string, [ContentfulStatusCode, string]> = {
+/**
+ * The bridge's answer for each error code ({@linkcode OwmError.code}) that a
+ * caller or the environment causes: the HTTP status, and the code in the
+ * answer's body when it is not the error's own. An error whose code is not
+ * listed here is answered 500 (and logged once with the request id); an
+ * {@linkcode InvalidInputError} (a caller's bad argument, option or field)
+ * is answered with the 4xx status and the code it carries.
+ */
+export const HTTP_STATUS_BY_CODE: Readonly<
+  Record<string, readonly [ContentfulStatusCode, string?]>
+> = {
+  // DataSources and the graph
+  "not-found": [404],
+  "unknown-kind": [400],
+  "bad-id": [400],
+  "bad-field": [400],
+  "bad-class": [400],
+  "store-write": [507],
+  "store-corrupt": [500],
+  // .torrent files and magnets (MetainfoError's codes, BencodeError's)
+  ...Object.fromEntries(
+    [
+      "bencode",
+      "too-large",
+      "not-a-dictionary",
+      "missing-info",
+      "unsupported-version",
+      "v2-only-unsupported",
+      "bad-piece-length",
+      "bad-name",
+      "bad-file",
+      "bad-file-size",
+      "bad-path",
+      "no-files",
+      "empty-torrent",
+      "too-many-pieces",
+      "bad-pieces",
+      "bad-file-tree",
+      "inconsistent-files",
+      "too-many-duplicates",
+    ].map((code) => [code, [422, "bad-torrent"] as const]),
+  ),
+  "bad-magnet": [400],
+  // loading, the lockfile
+  "load-failed": [502],
+  offline: [409],
+  "no-loader": [409],
+  "lock-mismatch": [409],
+  "bad-lock": [400],
+  "not-lockable": [409],
+  // torrent indexes
+  "torrent-not-found": [404, "not-found"],
+  "index-auth": [502],
+  "index-error": [502],
+  "torrent-lookup": [502, "index-error"],
+  "torrent-exists": [409, "already-published"],
+  "bad-index": [400],
+  // content, publishing
+  integrity: [409],
+  "content-changed": [409],
+  "bad-content": [422],
+  "unsupported-file": [422],
+  "name-collision": [409],
+  "already-published": [409],
+  "refused-url": [422],
+  // paths and archives (ZipRefusedError's codes)
+  "path-escape": [422],
+  "link-escape": [422],
+  "unsafe-path": [422],
+  "bad-zip": [422, "zip-refused"],
+  "zip-unsafe": [422, "zip-refused"],
+  "zip-too-large": [422, "zip-refused"],
+  // the torrent engine (TorrentError's codes); `timeout` is also a DOMException's
   refused: [422, "torrent-refused"],
-  "content-mismatch": [409, "content-mismatch"],
+  "content-mismatch": [409],
   io: [503, "torrent-io"],
   closed: [409, "torrent-closed"],
-  timeout: [504, "timeout"],
-  aborted: [409, "aborted"],
+  timeout: [504],
+  aborted: [409],
 };
+
+/**
+ * The code an error is looked up by: an {@linkcode OwmError}'s own, `timeout`
+ * for a `DOMException` named `TimeoutError` (from `AbortSignal.timeout`).
+ */
+function codeOf(error: Error): string | undefined {
+  if (error instanceof OwmError) return error.code;
+  if (error instanceof DOMException && error.name === "TimeoutError") return "timeout";
+  return undefined;
+}
 
 /** The JSON error body. */
 export function errorBody(code: string, message: string): ApiError {
@@ -184,7 +229,8 @@ export function classify(error: Error): [ContentfulStatusCode, string, string] |
   // the machine's, whatever wraps it.
   const environment = environmentAnswer(error);
   if (environment) return environment;
-  if (error.name === "TorrentExistsError") {
+  const code = codeOf(error);
+  if (code === "torrent-exists") {
     // Its message offers the library's `replace` option, which the API has not.
     const { fileName, location } = error as Error & { fileName?: string; location?: string };
     return [
@@ -195,12 +241,8 @@ export function classify(error: Error): [ContentfulStatusCode, string, string] |
       }; nothing was changed: remove it from that index first, or publish other content`,
     ];
   }
-  const mapped = BY_NAME[error.name];
-  if (mapped) return [mapped[0], mapped[1], firstLine(error.message)];
-  if (error.name === "TorrentError") {
-    const byCode = TORRENT_ERRORS[(error as { code?: string }).code ?? ""];
-    if (byCode) return [byCode[0], byCode[1], firstLine(error.message)];
-  }
+  const mapped = code === undefined ? undefined : HTTP_STATUS_BY_CODE[code];
+  if (mapped) return [mapped[0], mapped[1] ?? code!, firstLine(error.message)];
   return undefined;
 }
 

@@ -20,6 +20,7 @@ import { basename, dirname, join } from "node:path";
 import { MultiHash } from "../integrity/hash.ts";
 import { listTree, type TreeEntry, TreeEntryError } from "../integrity/tree.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** Options of {@linkcode createZip}. */
 export interface CreateZipOptions {
@@ -63,7 +64,9 @@ export interface CreatedZip {
  * console.log(error.path, error.message.includes("link")); // "link" true
  * ```
  */
-export class ZipSourceError extends Error {
+export class ZipSourceError extends OwmError {
+  /** The error's code: `zip-source`. */
+  override readonly code: string = "zip-source";
   /** The folder being zipped. */
   readonly dir: string;
   /** The path at fault, relative to {@linkcode ZipSourceError.dir}, with `/`. */

@@ -24,6 +24,7 @@ import { pipeline } from "node:stream/promises";
 import { crc32 } from "node:zlib";
 import { confinedJoin } from "../fs/confine.ts";
 import { sanitizePathComponent } from "../torrent/paths.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** Limits on what a zip may hold. */
 export interface ZipLimits {
@@ -75,9 +76,9 @@ const RATIO_FLOOR_BYTES = 1 << 20;
  * console.log(error.code, error.entry); // "zip-unsafe" "../x"
  * ```
  */
-export class ZipRefusedError extends Error {
+export class ZipRefusedError extends OwmError {
   /** `bad-zip`, `zip-unsafe` or `zip-too-large`. */
-  readonly code: "bad-zip" | "zip-unsafe" | "zip-too-large";
+  declare readonly code: "bad-zip" | "zip-unsafe" | "zip-too-large";
   /** The name of the entry at fault, as stored in the zip, when one is. */
   readonly entry: string | undefined;
   /** Creates the error. */

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { OwmError } from "../errors/owm_error.ts";
 
 /** Options of {@linkcode BridgeError}. */
 export interface BridgeErrorOptions extends ErrorOptions {
@@ -29,11 +30,11 @@ export interface BridgeErrorOptions extends ErrorOptions {
  * }
  * ```
  */
-export class BridgeError extends Error {
+export class BridgeError extends OwmError {
   /** The HTTP status, or 0 when there was no HTTP answer. */
   readonly status: number;
   /** The API's error code, e.g. `not-found`, `unauthorized`, `bad-id`, `unreachable`. */
-  readonly code: string;
+  declare readonly code: string;
 
   /**
    * Creates the error.

@@ -40,6 +40,7 @@ import { type GcPolicy, planGc } from "./gc.ts";
 import { makeReadOnly, type PlaceReport, placeTree } from "./link.ts";
 import { pathExists } from "../fs/exists.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** An entry found in the cache. */
 export interface CachedContent {
@@ -97,7 +98,9 @@ export interface GcReport {
 }
 
 /** The cache folder cannot be used. */
-export class CacheError extends Error {
+export class CacheError extends OwmError {
+  /** The error's code: `cache`. */
+  override readonly code: string = "cache";
   /** The cache folder. */
   readonly dir: string;
   /** Creates the error. */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { OwmError } from "../errors/owm_error.ts";
 
 /** The version of the entry record and of the cache's layout. */
 export const CACHE_FORMAT_VERSION = 1;
@@ -38,7 +39,9 @@ export interface CacheEntryRecord {
 }
 
 /** An `entry.json` that is not a valid record. */
-export class CacheRecordError extends Error {
+export class CacheRecordError extends OwmError {
+  /** The error's code: `cache-record`. */
+  override readonly code: string = "cache-record";
   /** The file. */
   readonly path: string;
   /** Creates the error. */

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { OwmError } from "../errors/owm_error.ts";
 
 /** Output channels of the CLI; tests capture them. */
 export interface CliIo {
@@ -19,7 +20,9 @@ export const processIo: CliIo = {
 };
 
 /** A command line that is wrong: exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends OwmError {
+  /** The error's code: `usage`. */
+  override readonly code: string = "usage";
   /** Creates the error. */
   constructor(message: string) {
     super(message);

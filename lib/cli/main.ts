@@ -4,10 +4,11 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { IdentifierSyntaxError } from "../datasource/errors.ts";
 import { ALLOW_LINK_LOCAL_ENV } from "../torrent/url_policy.ts";
 import { processEnv } from "../settings/env.ts";
-import { envSwitch, SettingError } from "../settings/settings.ts";
+import { envSwitch } from "../settings/settings.ts";
+import { errorCode } from "../errors/owm_error.ts";
+import { exitCodeOf } from "./exit_codes.ts";
 import { type CliIo, ExitCode, processIo, UsageError } from "./io.ts";
 import { listCommand, listKindsCommand, removeCommand, showCommand } from "./source_commands.ts";
 import { demoCommand } from "./demo_command.ts";
@@ -116,7 +117,7 @@ function errorLine(error: Error): string {
   if (code === "ENOSPC" || code === "EDQUOT" || /\(os error (28|122)\)/.test(message)) {
     return `owm: the disk is full: ${message}; free some space and try again`;
   }
-  if (error.name === "TorrentExistsError") {
+  if (errorCode(error) === "torrent-exists") {
     // Its message offers the library's `replace` option, which owm has not.
     const { fileName, location } = error as Error & { fileName?: string; location?: string };
     return `owm: a different torrent is already published as ${
@@ -249,18 +250,16 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await run(args, io);
   } catch (error) {
-    if (
-      error instanceof UsageError || error instanceof IdentifierSyntaxError ||
-      error instanceof SettingError
-    ) {
-      io.err(`owm: ${error.message}`);
+    const exit = exitCodeOf(error);
+    if (exit === ExitCode.Usage) {
+      io.err(`owm: ${(error as Error).message}`);
       if (error instanceof UsageError) io.err("Run `deno task owm help` for usage.");
-      return ExitCode.Usage;
+      return exit;
     }
     if (error instanceof Error) {
       io.err(errorLine(error));
       if (debugRequested()) io.err(String(error.stack));
-      return ExitCode.Failed;
+      return exit;
     }
     io.err(`owm: unexpected error: ${String(error)}`);
     return ExitCode.Failed;

@@ -11,6 +11,7 @@
  * @module
  */
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import { OwmSyntaxError } from "../errors/owm_error.ts";
 
 /** Options of {@linkcode parseCsv} and {@linkcode CsvParser}. */
 export interface ParseCsvOptions {
@@ -19,7 +20,9 @@ export interface ParseCsvOptions {
 }
 
 /** The CSV is malformed (an unclosed quote, text after a closing quote, bytes that are not UTF-8). */
-export class CsvSyntaxError extends SyntaxError {
+export class CsvSyntaxError extends OwmSyntaxError {
+  /** The error's code: `csv-syntax`. */
+  override readonly code: string = "csv-syntax";
   /** The 1-based line the problem is on (for an unclosed quote: where the quoted field starts). */
   readonly line: number;
   /** The 1-based record (row of the file, a header included) the problem is in. */

@@ -8,9 +8,12 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CollectingSaveContext } from "./save_context.ts";
 import type { DataSource } from "./data_source.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** A data module that cannot be loaded or run. */
-export class DataModuleError extends Error {
+export class DataModuleError extends OwmError {
+  /** The error's code: `data-module`. */
+  override readonly code: string = "data-module";
   /** The module's path as given. */
   readonly path: string;
   /** Creates the error. */

@@ -3,9 +3,12 @@
  *
  * @module
  */
+import { OwmError, OwmSyntaxError, OwmTypeError } from "../errors/owm_error.ts";
 
 /** An identifier that is neither a `ClassName:key` CURIE nor a full `<IRI>`. */
-export class IdentifierSyntaxError extends SyntaxError {
+export class IdentifierSyntaxError extends OwmSyntaxError {
+  /** The error's code: `bad-id`. */
+  override readonly code: string = "bad-id";
   /** The identifier as given. */
   readonly id: string;
   /** Creates the error. */
@@ -17,7 +20,9 @@ export class IdentifierSyntaxError extends SyntaxError {
 }
 
 /** No DataSource with the given identifier is in the store. */
-export class DataSourceNotFoundError extends Error {
+export class DataSourceNotFoundError extends OwmError {
+  /** The error's code: `not-found`. */
+  override readonly code: string = "not-found";
   /** The identifier as given. */
   readonly id: string;
   /** The full IRI it resolved to. */
@@ -34,7 +39,9 @@ export class DataSourceNotFoundError extends Error {
 }
 
 /** A field name or value that a DataSource class does not accept. */
-export class FieldError extends TypeError {
+export class FieldError extends OwmTypeError {
+  /** The error's code: `bad-field`. */
+  override readonly code: string = "bad-field";
   /** Creates the error. */
   constructor(message: string) {
     super(message);
@@ -43,7 +50,9 @@ export class FieldError extends TypeError {
 }
 
 /** A DataSource class that cannot be used (bad name, or a clash with another class). */
-export class DataSourceClassError extends TypeError {
+export class DataSourceClassError extends OwmTypeError {
+  /** The error's code: `bad-class`. */
+  override readonly code: string = "bad-class";
   /** Creates the error. */
   constructor(message: string) {
     super(message);

@@ -25,6 +25,7 @@ import { classForStoredType, classSchemaQuads, schemaChain, schemaSubjects } fro
 import { termToValue, valueToTerm } from "./values.ts";
 import type { QueryOptions, SparqlResults } from "../sparql/engine.ts";
 import type { SparqlService } from "../sparql/service.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** One DataSource in a listing. */
 export interface DataSourceSummary {
@@ -359,7 +360,9 @@ function findKind(kinds: readonly KindSummary[], name: string): KindSummary {
 }
 
 /** A `--kind` that names no known class. */
-export class UnknownKindError extends Error {
+export class UnknownKindError extends OwmError {
+  /** The error's code: `unknown-kind`. */
+  override readonly code: string = "unknown-kind";
   /** The kind as given. */
   readonly kind: string;
   /** Creates the error. */

@@ -1,17 +1,19 @@
 /**
  * The base class of errors a caller causes: a bad argument, option, flag or
- * request field. The bridge answers them with their own 4xx status and the
- * CLI prints them as one line; a plain `TypeError` or `RangeError` is left to
- * mean a bug in owmeta-torrent (a 500 with a request id).
+ * request field. The bridge answers them with a 4xx status and the CLI prints
+ * them as one line; a plain `TypeError` or `RangeError` is left to mean a bug
+ * in owmeta-torrent (a 500 with a request id).
  *
  * @module
  */
+import { OwmTypeError } from "./owm_error.ts";
 
 /**
  * A value given by a caller (an argument, a flag, a request field) that is
- * not acceptable. It extends `TypeError` so that code catching a `TypeError`
- * for bad arguments still catches it, but its name, status and code tell it
- * apart from a bug.
+ * not acceptable. It is an `OwmError` (with a `code`) and, so that code
+ * catching a `TypeError` for bad arguments still catches it, a `TypeError`;
+ * its class and code tell it apart from a bug (a bare `TypeError`). The
+ * bridge answers it with the 4xx `status` it carries.
  *
  * @example
  * ```ts
@@ -30,11 +32,11 @@
  * }
  * ```
  */
-export class InvalidInputError extends TypeError {
+export class InvalidInputError extends OwmTypeError {
   /** The HTTP status the bridge answers with. */
   readonly status: 400 | 403 | 404 | 409 | 413 | 422;
-  /** The error code in the bridge's answer. */
-  readonly code: string;
+  /** The error's code, also the code in the bridge's answer. */
+  declare readonly code: string;
   /**
    * Creates the error.
    *
@@ -45,9 +47,11 @@ export class InvalidInputError extends TypeError {
     message: string,
     options: ErrorOptions & { status?: InvalidInputError["status"]; code?: string } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, {
+      code: options.code ?? "bad-request",
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
     this.name = "InvalidInputError";
     this.status = options.status ?? 400;
-    this.code = options.code ?? "bad-request";
   }
 }

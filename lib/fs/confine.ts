@@ -18,9 +18,12 @@
  * @module
  */
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** A path that would resolve outside the directory it must stay in. */
-export class PathEscapeError extends Error {
+export class PathEscapeError extends OwmError {
+  /** The error's code: `path-escape`. */
+  override readonly code: string = "path-escape";
   /** The directory that confines the path. */
   readonly dir: string;
   /** The relative path that escaped. */
@@ -54,6 +57,8 @@ export class PathEscapeError extends Error {
  * out of the folder. The link is not followed.
  */
 export class LinkEscapeError extends PathEscapeError {
+  /** The error's code: `link-escape`. */
+  override readonly code: string = "link-escape";
   /** The link, relative to the folder, with `/` separators. */
   readonly link: string;
   /** Where the link leads (as far as it could be resolved). */
@@ -86,7 +91,9 @@ export class LinkEscapeError extends PathEscapeError {
  * A name taken from data (a DataSource field, an index record, an API field,
  * a translator option) that cannot name a file inside its folder.
  */
-export class UnsafeFieldPathError extends Error {
+export class UnsafeFieldPathError extends OwmError {
+  /** The error's code: `unsafe-path`. */
+  override readonly code: string = "unsafe-path";
   /** Whose field it is, e.g. `CSVDataSource:worms`; `""` when unknown. */
   readonly owner: string;
   /** The field, e.g. `csvFileName`. */

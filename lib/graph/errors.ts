@@ -3,9 +3,12 @@
  *
  * @module
  */
+import { OwmError } from "../errors/owm_error.ts";
 
 /** The store directory or its graph file does not exist. */
-export class StoreNotFoundError extends Error {
+export class StoreNotFoundError extends OwmError {
+  /** The error's code: `store-not-found`. */
+  override readonly code: string = "store-not-found";
   /** The store directory that was looked for. */
   readonly home: string;
   /** Creates the error for the store directory `home`. */
@@ -19,7 +22,9 @@ export class StoreNotFoundError extends Error {
 }
 
 /** The graph file was written by a newer, incompatible version of owmeta-torrent. */
-export class StoreFormatError extends Error {
+export class StoreFormatError extends OwmError {
+  /** The error's code: `store-format`. */
+  override readonly code: string = "store-format";
   /** The graph file. */
   readonly path: string;
   /** The format version found in the file. */
@@ -39,7 +44,9 @@ export class StoreFormatError extends Error {
 }
 
 /** The graph file does not parse; nothing was changed. */
-export class StoreCorruptError extends Error {
+export class StoreCorruptError extends OwmError {
+  /** The error's code: `store-corrupt`. */
+  override readonly code: string = "store-corrupt";
   /** The graph file. */
   readonly path: string;
   /** The 1-based line of the file at fault, when known. */
@@ -58,7 +65,9 @@ export class StoreCorruptError extends Error {
 }
 
 /** The graph file could not be written (a full disk, permissions); the store is unchanged. */
-export class StoreWriteError extends Error {
+export class StoreWriteError extends OwmError {
+  /** The error's code: `store-write`. */
+  override readonly code: string = "store-write";
   /** The graph file. */
   readonly path: string;
   /** Creates the error. */

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { OwmSyntaxError } from "../errors/owm_error.ts";
 
 /** An IRI term. */
 export interface NamedNode {
@@ -209,7 +210,9 @@ export const dataFactory = {
 } as const;
 
 /** N-Quads text that does not parse; `line` is 1-based within the parsed text. */
-export class NQuadsSyntaxError extends SyntaxError {
+export class NQuadsSyntaxError extends OwmSyntaxError {
+  /** The error's code: `nquads-syntax`. */
+  override readonly code: string = "nquads-syntax";
   /** The 1-based line of the error within the parsed text, when known. */
   readonly line: number | undefined;
   /** Creates the error. */

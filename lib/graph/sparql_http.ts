@@ -7,6 +7,7 @@
  * @module
  */
 import { blankNode, literal, namedNode, type Term, vocab } from "./rdf.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** Options of a {@linkcode SparqlClient}. */
 export interface SparqlClientOptions {
@@ -19,13 +20,13 @@ export interface SparqlClientOptions {
 }
 
 /** A SPARQL server that failed, refused or could not be reached; nothing was changed by us. */
-export class SparqlServerError extends Error {
+export class SparqlServerError extends OwmError {
   /** The URL asked. */
   readonly url: string;
   /** The HTTP status, or 0 when the server could not be reached. */
   readonly status: number;
   /** The error code (`sparql-unreachable`, `sparql-auth`, `sparql-server`). */
-  readonly code: string;
+  declare readonly code: string;
   /** Creates the error. */
   constructor(url: string, status: number, detail: string, options?: ErrorOptions) {
     const code = status === 0

@@ -5,12 +5,15 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { OwmRangeError } from "../errors/owm_error.ts";
 
 /** A stream of byte chunks: a Web stream or a Node readable. */
 export type ByteSource = AsyncIterable<Uint8Array | string>;
 
 /** Thrown by {@linkcode readLimited} when the stream holds more than the limit. */
-export class TooLargeError extends RangeError {
+export class TooLargeError extends OwmRangeError {
+  /** The error's code: `response-too-large`. */
+  override readonly code: string = "response-too-large";
   /** The limit that was passed. */
   readonly maxBytes: number;
   /** Creates the error. */

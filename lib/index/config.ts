@@ -27,6 +27,7 @@ import {
   validateTorrentFileName,
 } from "./torrent_index.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import { OwmSyntaxError } from "../errors/owm_error.ts";
 
 /** Options for {@linkcode resolveIndexes}. */
 export interface ResolveIndexesOptions {
@@ -58,7 +59,9 @@ export function resolveIndexes(
 }
 
 /** A torrent index spec (`--index`, `OWM_INDEXES`) that cannot be used. */
-export class IndexSpecError extends SyntaxError {
+export class IndexSpecError extends OwmSyntaxError {
+  /** The error's code: `bad-index`. */
+  override readonly code: string = "bad-index";
   /** Creates the error. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -208,6 +211,8 @@ async function firstHit<T>(
  * every index's answer; `failures` holds the errors.
  */
 export class TorrentLookupError extends IndexError {
+  /** The error's code: `torrent-lookup`. */
+  override readonly code: string = "torrent-lookup";
   /** The file name looked for. */
   readonly fileName: string;
   /** The failing indexes and their errors, in order. */

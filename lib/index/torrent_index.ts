@@ -10,6 +10,7 @@
  * @module
  */
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** The largest `.torrent` an index fetches unless told otherwise: 16 MiB. */
 export const DEFAULT_MAX_TORRENT_BYTES: number = 16 * 1024 * 1024;
@@ -184,7 +185,9 @@ export interface IndexRef {
  * console.log(error.message);
  * ```
  */
-export class TorrentNotFoundError extends Error {
+export class TorrentNotFoundError extends OwmError {
+  /** The error's code: `torrent-not-found`. */
+  override readonly code: string = "torrent-not-found";
   /** The file name looked for. */
   readonly fileName: string;
   /** The locations of the indexes that were asked. */
@@ -227,7 +230,9 @@ export type IndexAuthReason =
  * console.log(error.reason); // "forbidden"
  * ```
  */
-export class IndexAuthError extends Error {
+export class IndexAuthError extends OwmError {
+  /** The error's code: `index-auth`. */
+  override readonly code: string = "index-auth";
   /** Which authentication problem this is. */
   readonly reason: IndexAuthReason;
   /** The index kind. */
@@ -255,7 +260,9 @@ export class IndexAuthError extends Error {
  * console.log(error.status); // 500
  * ```
  */
-export class IndexError extends Error {
+export class IndexError extends OwmError {
+  /** The error's code: `index-error`. */
+  override readonly code: string = "index-error";
   /** The index kind. */
   readonly kind: string;
   /** The index location. */
@@ -277,6 +284,8 @@ export class IndexError extends Error {
  * Nothing was changed.
  */
 export class TorrentExistsError extends IndexError {
+  /** The error's code: `torrent-exists`. */
+  override readonly code: string = "torrent-exists";
   /** The file name. */
   readonly fileName: string;
   /** Creates the error. */

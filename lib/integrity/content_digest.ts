@@ -59,6 +59,7 @@ import {
 } from "./hash.ts";
 import { listTree } from "./tree.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** The digests of some content, and what the content was. */
 export interface ContentDigests<A extends HashAlgorithm = HashAlgorithm> {
@@ -73,7 +74,9 @@ export interface ContentDigests<A extends HashAlgorithm = HashAlgorithm> {
 }
 
 /** A file changed size while it was being hashed, so no digest describes it. */
-export class ContentChangedError extends Error {
+export class ContentChangedError extends OwmError {
+  /** The error's code: `content-changed`. */
+  override readonly code: string = "content-changed";
   /** The file. */
   readonly path: string;
   /** Its size when listed. */

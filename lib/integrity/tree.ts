@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** One regular file below a folder. */
 export interface TreeEntry {
@@ -40,7 +41,9 @@ export interface ListTreeOptions {
 }
 
 /** A symlink or special file (FIFO, socket, device) found below a folder being hashed. */
-export class TreeEntryError extends Error {
+export class TreeEntryError extends OwmError {
+  /** The error's code: `tree-entry`. */
+  override readonly code: string = "tree-entry";
   /** The folder being listed. */
   readonly dir: string;
   /** The entry's path relative to `dir`, with `/` separators. */

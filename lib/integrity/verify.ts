@@ -14,6 +14,7 @@ import { digestContent } from "./content_digest.ts";
 import type { HashAlgorithm, HashOptions } from "./hash.ts";
 import { legacyNameOf } from "./legacy.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** What a check compares, as the report names it. */
 export const CHECK_KINDS = ["md5", "sha256", "sha512", "legacy-md5", "pieces"] as const;
@@ -193,7 +194,9 @@ export async function verify(
 }
 
 /** Content that failed verification, or had nothing recorded to verify it by. */
-export class IntegrityError extends Error {
+export class IntegrityError extends OwmError {
+  /** The error's code: `integrity`. */
+  override readonly code: string = "integrity";
   /** The content checked. */
   readonly target: string;
   /** The first failed check's kind; `undefined` when nothing was recorded. */

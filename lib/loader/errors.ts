@@ -3,9 +3,12 @@
  *
  * @module
  */
+import { OwmError } from "../errors/owm_error.ts";
 
 /** A loader could not produce a usable directory for a DataSource. */
-export class LoadFailedError extends Error {
+export class LoadFailedError extends OwmError {
+  /** The error's code: `load-failed`. */
+  override readonly code: string = "load-failed";
   /** The DataSource's identifier. */
   readonly identifier: string;
   /** Creates the error. */
@@ -17,7 +20,9 @@ export class LoadFailedError extends Error {
 }
 
 /** No registered loader can load a DataSource. */
-export class NoLoaderError extends Error {
+export class NoLoaderError extends OwmError {
+  /** The error's code: `no-loader`. */
+  override readonly code: string = "no-loader";
   /** The DataSource's identifier. */
   readonly identifier: string;
   /** Creates the error. */

@@ -45,6 +45,8 @@ export interface OfflineErrorInit {
  * ```
  */
 export class OfflineError extends LoadFailedError {
+  /** The error's code: `offline`. */
+  override readonly code: string = "offline";
   /** Missing, or present but not verifying. */
   readonly reason: OfflineReason;
   /** How people name what is missing, e.g. `CSVDataSource:worms`. */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { OwmError } from "../errors/owm_error.ts";
 
 /** What differs between a DataSource's content and its lock entry. */
 export type LockMismatchKind =
@@ -77,7 +78,9 @@ function advice(id: string, mismatches: readonly LockMismatch[]): string {
  * }
  * ```
  */
-export class LockMismatchError extends Error {
+export class LockMismatchError extends OwmError {
+  /** The error's code: `lock-mismatch`. */
+  override readonly code: string = "lock-mismatch";
   /** The DataSource, `ClassName:key` (or `<IRI>`). */
   readonly id: string;
   /** The lockfile consulted. */
@@ -110,7 +113,9 @@ export class LockMismatchError extends Error {
 }
 
 /** A lockfile that is missing when required, unreadable, or not a valid `owm.lock`. */
-export class LockFileError extends Error {
+export class LockFileError extends OwmError {
+  /** The error's code: `bad-lock`. */
+  override readonly code: string = "bad-lock";
   /** The lockfile's path. */
   readonly path: string;
   /**
@@ -127,7 +132,9 @@ export class LockFileError extends Error {
 }
 
 /** A DataSource whose content cannot be locked: not present here, or present but not verified. */
-export class NotLockableError extends Error {
+export class NotLockableError extends OwmError {
+  /** The error's code: `not-lockable`. */
+  override readonly code: string = "not-lockable";
   /** The DataSource, `ClassName:key` (or `<IRI>`). */
   readonly id: string;
   /**

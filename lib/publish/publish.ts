@@ -20,6 +20,7 @@ import { magnetLink } from "../torrent/magnet.ts";
 import type { Metainfo } from "../torrent/metainfo.ts";
 import type { TorrentSession } from "../torrent/session.ts";
 import type { UrlPolicyOptions } from "../torrent/url_policy.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /**
  * The same content is already published under this torrent file name, as a
@@ -35,7 +36,9 @@ import type { UrlPolicyOptions } from "../torrent/url_policy.ts";
  * }
  * ```
  */
-export class AlreadyPublishedError extends Error {
+export class AlreadyPublishedError extends OwmError {
+  /** The error's code: `already-published`. */
+  override readonly code: string = "already-published";
   /** The `<md5>.torrent` name both would use. */
   readonly torrentFileName: string;
   /** The DataSource that recorded the existing torrent (a CURIE), when this store has one. */

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { OwmError } from "../errors/owm_error.ts";
 
 /**
  * A path the launched program needs cannot be given to Deno: `--allow-read`
@@ -16,7 +17,9 @@
  * console.log(error.message);
  * ```
  */
-export class UnlistablePathError extends Error {
+export class UnlistablePathError extends OwmError {
+  /** The error's code: `unlistable-path`. */
+  override readonly code: string = "unlistable-path";
   /** The path. */
   readonly path: string;
 

@@ -13,9 +13,12 @@
  *
  * @module
  */
+import { OwmSyntaxError } from "../errors/owm_error.ts";
 
 /** Bencoded input that is not valid, with the byte offset at fault. */
-export class BencodeError extends SyntaxError {
+export class BencodeError extends OwmSyntaxError {
+  /** The error's code: `bencode`. */
+  override readonly code: string = "bencode";
   /** The byte offset in the input where the problem was found. */
   readonly offset: number;
   /** Creates the error for the problem `detail` at byte `offset`. */

@@ -10,9 +10,12 @@ import { InvalidInputError } from "../errors/invalid_input.ts";
 import { type Metainfo, parseMetainfo } from "./metainfo.ts";
 import { sanitizeTorrentPath } from "./paths.ts";
 import { checkUrls, type UrlPolicyOptions } from "./url_policy.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** A file or folder that cannot be made into a torrent. */
-export class CreateTorrentError extends Error {
+export class CreateTorrentError extends OwmError {
+  /** The error's code: `bad-content`. */
+  override readonly code: string = "bad-content";
   /** The path at fault. */
   readonly path: string;
   /** Creates the error for `path`. */
@@ -38,6 +41,8 @@ export class CreateTorrentError extends Error {
  * ```
  */
 export class UnsupportedFileError extends CreateTorrentError {
+  /** The error's code: `unsupported-file`. */
+  override readonly code: string = "unsupported-file";
   /** What it is, e.g. `"a named pipe (FIFO)"` or `"a symbolic link out of the folder"`. */
   readonly kind: string;
   /** Creates the error for `path`, which is `kind`; `advice` says what to do. */
@@ -63,6 +68,8 @@ export class UnsupportedFileError extends CreateTorrentError {
  * ```
  */
 export class NameCollisionError extends CreateTorrentError {
+  /** The error's code: `name-collision`. */
+  override readonly code: string = "name-collision";
   /** The other path of the pair. */
   readonly other: string;
   /** Creates the error for `path`, which collides with `other`. */

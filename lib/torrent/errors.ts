@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { OwmError } from "../errors/owm_error.ts";
 
 /**
  * Why the engine failed:
@@ -40,9 +41,9 @@ export type TorrentErrorCode =
  * }
  * ```
  */
-export class TorrentError extends Error {
+export class TorrentError extends OwmError {
   /** Which kind of failure this is. */
-  readonly code: TorrentErrorCode;
+  declare readonly code: TorrentErrorCode;
   /** Creates the error. */
   constructor(code: TorrentErrorCode, message: string, options?: ErrorOptions) {
     super(message.replace(/[\r\n]+/g, " "), options);

@@ -6,9 +6,12 @@
  */
 import type { Metainfo } from "./metainfo.ts";
 import { escapeControls } from "./metainfo_error.ts";
+import { OwmSyntaxError } from "../errors/owm_error.ts";
 
 /** A magnet link that cannot be used. */
-export class MagnetError extends SyntaxError {
+export class MagnetError extends OwmSyntaxError {
+  /** The error's code: `bad-magnet`. */
+  override readonly code: string = "bad-magnet";
   /** Creates the error. */
   constructor(message: string, options?: ErrorOptions) {
     super(escapeControls(message), options);

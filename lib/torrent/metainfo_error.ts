@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { OwmError } from "../errors/owm_error.ts";
 
 /**
  * Why a `.torrent` file was refused:
@@ -70,9 +71,9 @@ export function escapeControls(text: string): string {
  * }
  * ```
  */
-export class MetainfoError extends Error {
+export class MetainfoError extends OwmError {
   /** Which rule the torrent broke. */
-  readonly code: MetainfoErrorCode;
+  declare readonly code: MetainfoErrorCode;
   /** Creates the error. */
   constructor(code: MetainfoErrorCode, message: string, options?: ErrorOptions) {
     super(escapeControls(message), options);

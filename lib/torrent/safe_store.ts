@@ -28,6 +28,7 @@ import { dirname, relative, sep } from "node:path";
 import type { ChunkStore } from "./engine.ts";
 import { ioError, TorrentError } from "./errors.ts";
 import { type Layout, pieceSize, segmentsOf } from "./layout.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** Options for {@linkcode SafeChunkStore}. */
 export interface SafeChunkStoreOptions {
@@ -60,7 +61,9 @@ type Callback<T = void> = (err: Error | null, value?: T) => void;
 const CLOSED = "The torrent's storage is closed";
 
 /** A file ends before the piece does: normal while downloading (not yet written). */
-class ShortReadError extends Error {
+class ShortReadError extends OwmError {
+  /** The error's code: `short-read`. */
+  override readonly code: string = "short-read";
   constructor(path: string) {
     super(`${JSON.stringify(path)} is shorter than the torrent says`);
     this.name = "ShortReadError";

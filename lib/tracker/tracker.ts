@@ -6,9 +6,12 @@
  * @module
  */
 import { Server } from "bittorrent-tracker";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** An announce for a torrent the tracker's allowlist does not hold. */
-export class TorrentNotAllowedError extends Error {
+export class TorrentNotAllowedError extends OwmError {
+  /** The error's code: `torrent-not-allowed`. */
+  override readonly code: string = "torrent-not-allowed";
   /** The refused infohash (hex). */
   readonly infoHash: string;
   /** Creates the error. */
@@ -20,7 +23,9 @@ export class TorrentNotAllowedError extends Error {
 }
 
 /** The tracker could not start (e.g. the port is taken). */
-export class TrackerStartError extends Error {
+export class TrackerStartError extends OwmError {
+  /** The error's code: `tracker-start`. */
+  override readonly code: string = "tracker-start";
   /** Creates the error. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

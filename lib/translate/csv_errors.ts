@@ -22,6 +22,8 @@ import { TranslationError } from "./translator.ts";
  * ```
  */
 export class CsvTranslationError extends TranslationError {
+  /** The error's code: `csv-translation`. */
+  override readonly code: string = "csv-translation";
   /** The CSV file's name. */
   readonly file: string;
   /** The 1-based line of the fault. */

@@ -68,6 +68,7 @@ import {
   type TranslationInput,
   type TranslationResult,
 } from "./translator.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 const NAME = "csv-to-rdf";
 /** The name of the N-Quads copy of the statements in the output directory. */
@@ -451,7 +452,9 @@ async function translateCsvToRdf(
 }
 
 /** The file read differently the second time. */
-class FileChangedError extends Error {
+class FileChangedError extends OwmError {
+  /** The error's code: `file-changed`. */
+  override readonly code: string = "file-changed";
   constructor() {
     super("the CSV file changed between its two reads");
     this.name = "FileChangedError";

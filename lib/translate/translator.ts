@@ -14,6 +14,7 @@ import { assertInside } from "../fs/confine.ts";
 import type { DataSource, DataSourceClass } from "../datasource/data_source.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import type { Quad } from "../graph/rdf.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /** One loaded input of a translation. */
 export interface TranslationInput {
@@ -143,7 +144,9 @@ export interface DataTranslator {
  * A translation failed: bad input (with the row or entry at fault), an input
  * of the wrong kind, or an unknown translator. Nothing was written.
  */
-export class TranslationError extends Error {
+export class TranslationError extends OwmError {
+  /** The error's code: `translation`. */
+  override readonly code: string = "translation";
   /** The translator's name, when known. */
   readonly translator: string | undefined;
 
@@ -172,6 +175,8 @@ export type TranslationInputProblem = "not-present" | "missing" | "corrupt";
  * ```
  */
 export class TranslationInputError extends TranslationError {
+  /** The error's code: `translation-input`. */
+  override readonly code: string = "translation-input";
   /** The input DataSource's IRI. */
   readonly input: string;
   /** What is wrong with it. */
