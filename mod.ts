@@ -178,6 +178,14 @@ export {
 } from "./lib/torrent/url_policy.ts";
 export { InvalidInputError } from "./lib/errors/invalid_input.ts";
 export {
+  errorCode,
+  OwmError,
+  type OwmErrorOptions,
+  OwmRangeError,
+  OwmSyntaxError,
+  OwmTypeError,
+} from "./lib/errors/owm_error.ts";
+export {
   isPeerAddress,
   isUsableUrl,
   type Magnet,
