@@ -3,12 +3,14 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { apiRouter } from "./api_route.ts";
 import type { BridgeState } from "./bridge_state.ts";
 import { errorBody, onError, requestId } from "./http_errors.ts";
-import { OPENAPI } from "./openapi.ts";
+import { openApiDocument } from "./openapi.ts";
 import { dataSourceRoutes } from "./routes/datasources.ts";
 import { eventRoutes } from "./routes/events.ts";
+import { healthRoutes } from "./routes/health.ts";
 import { publishRoutes } from "./routes/publish.ts";
 import { graphStoreRoutes, sparqlRoutes } from "./routes/sparql.ts";
 import { torrentRoutes } from "./routes/torrents.ts";
@@ -25,9 +27,9 @@ import {
 /** Options of {@linkcode createApp}. */
 export interface AppOptions extends SecurityOptions {
   /** Extra routes mounted under `/api` after the guards (e.g. uploads). */
-  extraApi?: (api: Hono) => void;
+  extraApi?: (api: OpenAPIHono) => void;
   /** Extra routes at the top level (e.g. the upload page). */
-  extraPages?: (app: Hono) => void;
+  extraPages?: (app: OpenAPIHono) => void;
   /** Bounds on request bodies (size of JSON bodies, deadlines). */
   limits?: Partial<RequestLimits>;
   /** Where bodies still arriving are registered (the bridge cuts them off when it stops). */
@@ -37,11 +39,13 @@ export interface AppOptions extends SecurityOptions {
 }
 
 /** The bridge app over `state`. */
-export function createApp(state: BridgeState, options: AppOptions) {
-  const api = new Hono()
+export function createApp(state: BridgeState, options: AppOptions): OpenAPIHono {
+  const api = apiRouter();
+  api
     .use("*", bearerGuard(options))
-    .use("*", requestBounds(options.limits, options.inflight))
-    .get("/health", (c) => c.json({ ok: true, torrents: state.session.torrents.length }))
+    .use("*", requestBounds(options.limits, options.inflight));
+  api
+    .route("/health", healthRoutes(state))
     .route("/datasources", dataSourceRoutes(state))
     .route("/torrents", torrentRoutes(state))
     .route("/events", eventRoutes(state))
@@ -49,13 +53,15 @@ export function createApp(state: BridgeState, options: AppOptions) {
     .route("/translators", translatorRoutes(state))
     .route("/translations", translationRoutes(state));
   options.extraApi?.(api);
-  const app = new Hono()
+  const app = apiRouter();
+  app
     .use("*", requestId())
     .use("*", hostGuard(options))
     .use("*", corsHeaders(options))
     .use("*", originGuard(options))
-    .get("/openapi.json", (c) => c.json(OPENAPI))
-    .route("/api", api);
+    // Built from the routes declared on the app when first asked (extensions included).
+    .get("/openapi.json", (c) => c.json(openApiDocument(app)));
+  app.route("/api", api);
   // SPARQL 1.1 Protocol: the same token, Host and Origin rules as /api.
   app.route("/sparql", sparqlRoutes(state, options));
   app.route("/rdf-graph-store", graphStoreRoutes(state, options));

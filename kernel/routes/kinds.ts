@@ -5,25 +5,27 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
+import type { KindItem } from "../../lib/bridge/api_types.ts";
 import { canPublish } from "../../lib/publish/publish.ts";
+import * as wire from "../../lib/wire/kinds.ts";
+import { apiRouter, declareRoute } from "../api_route.ts";
 import type { BridgeState } from "../bridge_state.ts";
+import { answer, ERROR_ANSWERS } from "../openapi.ts";
 
-/** One DataSource class. */
-export interface KindItem {
-  /** The class name, e.g. `CSVDataSource`. */
-  name: string;
-  /** Its RDF type IRI. */
-  iri: string;
-  /** The parent class's name, or null for the root. */
-  parent: string | null;
-  /** Whether uploads and publishing can use it (a LocalFileDataSource subclass). */
-  publishable: boolean;
-}
+/** The route, as declared (and documented in /openapi.json). */
+export const KINDS_ROUTE = createRoute({
+  method: "get",
+  path: "/",
+  summary: "DataSource classes, and which can record a published torrent",
+  responses: { 200: answer("Classes", z.array(wire.KindItem)), ...ERROR_ANSWERS },
+});
 
 /** The kinds route over `state` (mount at `/api/kinds`). */
 export function kindRoutes(state: BridgeState) {
-  return new Hono().get("/", async (c) => {
+  const app = apiRouter();
+  declareRoute(app, KINDS_ROUTE, async (c) => {
     const items: KindItem[] = [];
     for (const kind of await state.repo.kinds()) {
       let publishable = false;
@@ -37,4 +39,5 @@ export function kindRoutes(state: BridgeState) {
     items.sort((a, b) => a.name.localeCompare(b.name));
     return c.json(items);
   });
+  return app;
 }

@@ -5,12 +5,14 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { realpath } from "node:fs/promises";
 import { confinedRealPath as realPathInside, PathEscapeError } from "../../lib/fs/confine.ts";
+import * as wire from "../../lib/wire/publish.ts";
+import { apiRouter, declareRoute } from "../api_route.ts";
 import type { BridgeState } from "../bridge_state.ts";
 import { ApiHttpError } from "../http_errors.ts";
-import { jsonBody } from "./datasources.ts";
+import { answer, ERROR_ANSWERS, jsonContent } from "../openapi.ts";
 
 /**
  * Resolves `path` inside `root` (symlinks followed, with lib/fs/confine.ts's
@@ -34,9 +36,19 @@ export async function confinedRealPath(root: string, path: string): Promise<stri
   return real;
 }
 
-/** The publish route over `state`. */
+/** The route, as declared (and documented in /openapi.json). */
+export const PUBLISH_ROUTE = createRoute({
+  method: "post",
+  path: "/",
+  summary: "Publish a local path under --publish-root, seed it",
+  request: { body: { required: true, content: jsonContent(wire.PublishBody) } },
+  responses: { 201: answer("Published", wire.PublishedJson), ...ERROR_ANSWERS },
+});
+
+/** The publish route over `state` (mount at `/api/publish`). */
 export function publishRoutes(state: BridgeState) {
-  return new Hono().post("/", async (c) => {
+  const app = apiRouter();
+  declareRoute(app, PUBLISH_ROUTE, async (c, input) => {
     const root = state.options.publishRoot;
     if (!root) {
       throw new ApiHttpError(
@@ -45,18 +57,14 @@ export function publishRoutes(state: BridgeState) {
         "Publishing local paths is off: start the bridge with --publish-root DIR, or upload with POST /api/uploads",
       );
     }
-    const body = await jsonBody(c.req);
-    for (const name of ["path", "class", "key"] as const) {
-      if (typeof body[name] !== "string" || body[name] === "") {
-        throw new ApiHttpError(400, "bad-request", `Give 'path', 'class' and 'key' (strings)`);
-      }
-    }
-    const content = await confinedRealPath(root, body.path as string);
+    const body = await input.body();
+    const content = await confinedRealPath(root, body.path);
     const answer = await state.publish(content, {
-      class: body.class as string,
-      key: body.key as string,
+      class: body.class,
+      key: body.key,
       ...(typeof body.description === "string" ? { description: body.description } : {}),
     });
     return c.json(answer, 201);
   });
+  return app;
 }

@@ -5,39 +5,58 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
 import type { TranslateBody, TranslatorJson } from "../../lib/bridge/api_types.ts";
 import { translatorJson } from "../../lib/bridge/translation_json.ts";
 import { outputLeaf } from "../../lib/translate/run.ts";
 import { MAX_COMPONENT_BYTES } from "../../lib/torrent/paths.ts";
+import * as wire from "../../lib/wire/translations.ts";
+import { apiRouter, declareRoute } from "../api_route.ts";
 import type { BridgeState } from "../bridge_state.ts";
 import { ApiHttpError } from "../http_errors.ts";
-import { jsonBody } from "./datasources.ts";
+import { answer, ERROR_ANSWERS, errorAnswer, jsonContent } from "../openapi.ts";
+
+/** The routes, as declared (and documented in /openapi.json). */
+export const TRANSLATION_ROUTES = {
+  translators: createRoute({
+    method: "get",
+    path: "/",
+    summary: "The translators this bridge runs",
+    responses: { 200: answer("Translators", z.array(wire.TranslatorJson)), ...ERROR_ANSWERS },
+  }),
+  translate: createRoute({
+    method: "post",
+    path: "/",
+    summary:
+      "Run a translator over DataSources present here; records the output DataSource and its Translation. One translation runs at a time (others wait their turn); a 'translated' event follows",
+    request: { body: { required: true, content: jsonContent(wire.TranslateBody) } },
+    responses: {
+      201: answer("Translated", wire.TranslationJson),
+      ...ERROR_ANSWERS,
+      404: errorAnswer("not-found: no such input DataSource; unknown-translator"),
+      409: errorAnswer(
+        "not-present: an input is neither fetched nor published here, or its content is gone (fetch it first); input-corrupt: an input's content does not verify (fetch it with repair)",
+      ),
+      422: errorAnswer(
+        "translation-failed: inputs of the wrong kind or number, a bad option, an output key taken by a DataSource no translation made, or what the translator refuses (the message names the CSV line and row or the zip entry); nothing was written",
+      ),
+    },
+  }),
+};
 
 /** `GET /api/translators` over `state` (mount at `/api/translators`). */
 export function translatorRoutes(state: BridgeState) {
-  return new Hono().get("/", (c) => {
+  const app = apiRouter();
+  declareRoute(app, TRANSLATION_ROUTES.translators, (c) => {
     const items: TranslatorJson[] = state.translations.translators.list().map(translatorJson);
     return c.json(items);
   });
+  return app;
 }
 
-/** Checks a `POST /api/translations` body, answering 400 for a malformed one. */
-export function translateBody(body: Record<string, unknown>): TranslateBody {
-  const bad = (message: string) => new ApiHttpError(400, "bad-request", message);
-  const { translator, inputs, key, options } = body;
-  if (typeof translator !== "string" || translator === "") {
-    throw bad("Give 'translator' (a name from GET /api/translators)");
-  }
-  if (
-    !Array.isArray(inputs) || inputs.length === 0 ||
-    !inputs.every((i) => typeof i === "string" && i !== "")
-  ) {
-    throw bad("'inputs' must be a non-empty list of DataSource ids (ClassName:key or <IRI>)");
-  }
-  if (key !== undefined && (typeof key !== "string" || key === "")) {
-    throw bad("'key' must be a non-empty string");
-  }
+/** Refuses (400 `bad-key`) a key too long for the output's folder name. */
+function checkKeyRoom(key: string | undefined): void {
   // The output's folder is named after the key, beside `.old-<name>-<uuid>` while it is replaced.
   const room = MAX_COMPONENT_BYTES - ".old--".length - 36;
   if (typeof key === "string" && new TextEncoder().encode(outputLeaf(key)).length > room) {
@@ -47,28 +66,21 @@ export function translateBody(body: Record<string, unknown>): TranslateBody {
       `'key' is too long for a folder name (${room} bytes at most once quoted): give a shorter key`,
     );
   }
-  if (options !== undefined) {
-    if (!options || typeof options !== "object" || Array.isArray(options)) {
-      throw bad("'options' must be an object of option names to string values");
-    }
-    for (const [name, value] of Object.entries(options)) {
-      if (typeof value !== "string") {
-        throw bad(`Option '${name}' must be a string, got ${JSON.stringify(value)}`);
-      }
-    }
-  }
-  return {
-    translator,
-    inputs: inputs as string[],
-    ...(key !== undefined ? { key: key as string } : {}),
-    ...(options !== undefined ? { options: options as Record<string, string> } : {}),
-  };
 }
 
 /** `POST /api/translations` over `state` (mount at `/api/translations`). */
 export function translationRoutes(state: BridgeState) {
-  return new Hono().post("/", async (c) => {
-    const body = translateBody(await jsonBody(c.req));
+  const app = apiRouter();
+  declareRoute(app, TRANSLATION_ROUTES.translate, async (c, input) => {
+    const { translator, inputs, key, options } = await input.body();
+    checkKeyRoom(key);
+    const body: TranslateBody = {
+      translator,
+      inputs,
+      ...(key !== undefined ? { key } : {}),
+      ...(options !== undefined ? { options } : {}),
+    };
     return c.json(await state.translations.translate(body), 201);
   });
+  return app;
 }

@@ -12,18 +12,22 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { PublishedJson } from "../../lib/bridge/api_types.ts";
 import { quoteKey } from "../../lib/datasource/identifier.ts";
 import { canPublish } from "../../lib/publish/publish.ts";
 import { MAX_COMPONENT_BYTES } from "../../lib/torrent/paths.ts";
+import * as wire from "../../lib/wire/publish.ts";
+import { apiRouter, declareRoute } from "../api_route.ts";
 import type { BridgeState } from "../bridge_state.ts";
 import { ApiHttpError } from "../http_errors.ts";
+import { answer, ERROR_ANSWERS, errorAnswer } from "../openapi.ts";
 import { type ReceivedFile, receiveMultipart } from "../upload_receive.ts";
 import { extractZip, type ZipLimits, ZipRefusedError } from "../../lib/archive/zip_extract.ts";
 import { rollbackPublish, snapshotPublishState } from "../upload_rollback.ts";
+import { INCOMING_PREFIX } from "../../lib/settings/store_layout.ts";
 
 /** Limits on uploads. */
 export interface UploadLimits extends ZipLimits {
@@ -106,10 +110,26 @@ async function sweep(uploads: string): Promise<void> {
   }
   for (const name of names) {
     const path = join(uploads, name);
-    if (name.startsWith(".incoming-")) await rm(path, { recursive: true, force: true });
+    if (name.startsWith(INCOMING_PREFIX)) await rm(path, { recursive: true, force: true });
     else await Deno.remove(path).catch(() => {});
   }
 }
+
+/** The route, as declared (and documented in /openapi.json). */
+export const UPLOAD_ROUTE = createRoute({
+  method: "post",
+  path: "/",
+  summary: "Upload files or a .zip (multipart), publish and seed them",
+  request: { body: { content: { "multipart/form-data": { schema: wire.UploadForm } } } },
+  responses: {
+    201: answer("Published", wire.PublishedJson),
+    409: errorAnswer("The DataSource or upload key exists"),
+    413: errorAnswer("Too large: the upload, or what its zip expands to"),
+    415: errorAnswer("Not multipart/form-data"),
+    422: errorAnswer("A zip refused: not a zip, damaged, or a hostile entry"),
+    ...ERROR_ANSWERS,
+  },
+});
 
 /** The upload route over `state` (mount at `/api/uploads`, behind the bearer guard). */
 export function uploadRoutes(state: BridgeState, limits: Partial<UploadLimits> = {}) {
@@ -118,10 +138,12 @@ export function uploadRoutes(state: BridgeState, limits: Partial<UploadLimits> =
     ...(state.options.maxUploadBytes ? { maxUploadBytes: state.options.maxUploadBytes } : {}),
     ...limits,
   };
-  const uploads = join(state.repo.store.home, "uploads");
+  const uploads = state.stack.layout.uploads;
   const swept = sweep(uploads);
   swept.catch(() => {});
-  return new Hono().post("/", async (c) => {
+  const app = apiRouter();
+  // The body is streamed to disk by receiveMultipart, its fields checked as they arrive.
+  declareRoute(app, UPLOAD_ROUTE, async (c) => {
     const type = c.req.header("content-type") ?? "";
     if (!/^multipart\/form-data\s*;/i.test(type)) {
       throw new ApiHttpError(
@@ -142,7 +164,7 @@ export function uploadRoutes(state: BridgeState, limits: Partial<UploadLimits> =
     if (!body) throw new ApiHttpError(400, "bad-request", "The request has no body");
     await swept.catch(() => {});
     await Deno.mkdir(uploads, { recursive: true });
-    const incoming = join(uploads, `.incoming-${crypto.randomUUID()}`);
+    const incoming = join(uploads, `${INCOMING_PREFIX}${crypto.randomUUID()}`);
     await Deno.mkdir(join(incoming, "parts"), { recursive: true });
     let reserved: string | undefined;
     try {
@@ -202,6 +224,7 @@ export function uploadRoutes(state: BridgeState, limits: Partial<UploadLimits> =
       if (reserved) await rm(reserved, { recursive: true, force: true });
     }
   });
+  return app;
 }
 
 /** Room for the multipart framing and the text fields above the file bytes. */

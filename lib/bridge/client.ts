@@ -19,9 +19,13 @@ import type {
   DataSourceDetail,
   DataSourceItem,
   FetchAccepted,
+  FetchBody,
+  LockEntryJson,
+  PublishBody,
   PublishedJson,
   SavedDataSource,
   TorrentStatusJson,
+  TranslateBody,
   TranslationJson,
   TranslatorJson,
 } from "./api_types.ts";
@@ -32,6 +36,7 @@ import { type BridgeStartOptions, type StartedBridge, startInProcess } from "./s
 import type { SparqlResults } from "../sparql/engine.ts";
 import { queryForm } from "../sparql/query_form.ts";
 import { parseResultsJson } from "../sparql/results_json.ts";
+import { StoreLayout } from "../settings/store_layout.ts";
 
 /** Options of {@linkcode Bridge.connect}. */
 export interface BridgeConnectOptions {
@@ -99,7 +104,7 @@ const HEALTH_TIMEOUT_MS = 5000;
 
 async function readBridgeFile(home: string): Promise<Partial<BridgeFile> | undefined> {
   try {
-    const parsed = JSON.parse(await Deno.readTextFile(join(home, "bridge.json")));
+    const parsed = JSON.parse(await Deno.readTextFile(new StoreLayout(home).bridgeFile));
     return parsed && typeof parsed === "object" ? parsed : undefined;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof SyntaxError) return undefined;
@@ -364,10 +369,10 @@ export class Bridge implements AsyncDisposable {
   async fetch(id: string, options: BridgeFetchOptions = {}): Promise<string | FetchAccepted> {
     const path = `/api/datasources/${encodeURIComponent(id)}/fetch`;
     const lock = options.locked ? await this.#lockEntry(id, options.lockFile) : undefined;
-    const body = {
+    const body: FetchBody = {
       ...(options.peers ? { peers: options.peers } : {}),
       ...(options.repair ? { repair: true } : {}),
-      ...(lock ? { lock: lockEntryToJson(lock) } : {}),
+      ...(lock ? { lock: lockEntryToJson(lock) as unknown as LockEntryJson } : {}),
     };
     const signal = options.signal ? { signal: options.signal } : {};
     if (options.wait === false) return await this.#json("POST", path, { json: body, ...signal });
@@ -480,7 +485,8 @@ export class Bridge implements AsyncDisposable {
    * @throws {BridgeError} `publish-off` (403) when the bridge has no publish root.
    */
   async publish(path: string, options: BridgePublishOptions): Promise<PublishedJson> {
-    return await this.#json("POST", "/api/publish", { json: { ...options, path } });
+    const body: PublishBody = { ...options, path };
+    return await this.#json("POST", "/api/publish", { json: body });
   }
 
   /**
@@ -572,7 +578,7 @@ export class Bridge implements AsyncDisposable {
     inputs: readonly string[],
     options: BridgeTranslateOptions = {},
   ): Promise<TranslationJson> {
-    const body = {
+    const body: TranslateBody = {
       translator,
       inputs: [...inputs],
       ...(options.key !== undefined ? { key: options.key } : {}),
