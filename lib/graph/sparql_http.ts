@@ -221,8 +221,15 @@ export class SparqlClient {
    */
   async ask(query: string): Promise<boolean> {
     const answer = await this.queryRaw(query, "application/sparql-results+json");
-    const json = parseJson(this.queryUrl, answer.body) as { boolean?: unknown };
-    return json.boolean === true || json.boolean === "true" || json.boolean === 1;
+    const json = parseJson(this.queryUrl, answer.body) as {
+      boolean?: unknown;
+      results?: { bindings?: Record<string, { value?: string }>[] };
+    };
+    if (json.boolean !== undefined) return json.boolean === true || json.boolean === "true";
+    // Virtuoso answers some ASKs as one row of one variable (`__ASK_RETVAL`: 1 or 0).
+    const row = json.results?.bindings?.[0];
+    const value = row ? Object.values(row)[0]?.value : undefined;
+    return value === "1" || value === "true";
   }
 
   /**
