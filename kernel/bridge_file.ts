@@ -10,15 +10,15 @@
  *
  * @module
  */
-import { join } from "node:path";
 import type { BridgeFile } from "../lib/bridge/api_types.ts";
 import { atomicWriteFile } from "../lib/fs/atomic_write.ts";
 import { withFileLock } from "../lib/fs/file_lock.ts";
 import { OwmError } from "../lib/errors/owm_error.ts";
+import { StoreLayout } from "../lib/settings/store_layout.ts";
 
 /** The path of the bridge file in a store. */
 export function bridgeFilePath(home: string): string {
-  return join(home, "bridge.json");
+  return new StoreLayout(home).bridgeFile;
 }
 
 /**
@@ -222,7 +222,7 @@ export async function writeBridgeFile(home: string, file: BridgeFile): Promise<v
  * token stays). An entry another bridge wrote since is left alone.
  */
 export async function markStopped(home: string, token: string, url?: string): Promise<void> {
-  await withFileLock(join(home, "bridge.lock"), async () => {
+  await withFileLock(new StoreLayout(home).bridgeLock, async () => {
     const { file } = await readBridgeFileState(home);
     const mine = url === undefined ||
       (file?.url === url && (file.pid === undefined || file.pid === Deno.pid));

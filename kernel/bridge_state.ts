@@ -138,7 +138,12 @@ export class BridgeState {
       ...(options.graph === undefined ? {} : { graph: options.graph }),
     });
     // Offline (OWM_OFFLINE=1), the session never looks for peers: no DHT, no LSD (Settings).
-    const stack = openStack({ settings, repository: repo, withOwnIndex: true, openSessionNow: true });
+    const stack = openStack({
+      settings,
+      repository: repo,
+      withOwnIndex: true,
+      openSessionNow: true,
+    });
     // The default index: a missing folder would make every fetch by torrent file name
     // an index failure (502) rather than "not found".
     await Deno.mkdir(stack.layout.torrents, { recursive: true });

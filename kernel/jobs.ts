@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { atomicWriteFile } from "../lib/fs/atomic_write.ts";
+import { StoreLayout } from "../lib/settings/store_layout.ts";
 
 /** One transfer. */
 export type Job =
@@ -46,7 +46,7 @@ export class JobList {
 
   /** Reads the job list of the store at `home` (empty when there is none). */
   static async open(home: string): Promise<JobList> {
-    const list = new JobList(join(home, "bridge-jobs.json"));
+    const list = new JobList(new StoreLayout(home).bridgeJobs);
     try {
       const parsed = JSON.parse(await Deno.readTextFile(list.#path));
       for (const job of Array.isArray(parsed?.jobs) ? parsed.jobs : []) {

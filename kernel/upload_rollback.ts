@@ -67,7 +67,7 @@ export async function rollbackPublish(
     await attempt(
       `remove the seed's torrent ${infoHash}`,
       () =>
-        rm(join(state.repo.store.home, "session", `${infoHash}.published.torrent`), {
+        rm(state.stack.layout.publishedTorrent(infoHash), {
           force: true,
         }),
     );

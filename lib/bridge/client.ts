@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { resolveStoreHome } from "../graph/store.ts";
 import type { VerifyReport } from "../integrity/verify.ts";
 import { LockMismatchError } from "../lock/errors.ts";

@@ -5,7 +5,6 @@
  */
 import { processEnv } from "../settings/env.ts";
 import { envSwitch } from "../settings/settings.ts";
-import { join } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
 import { toCurie } from "../datasource/identifier.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
@@ -20,6 +19,7 @@ import type { ProgressBar } from "./progress.ts";
 import { type GlobalOptions, openRepository } from "./store_commands.ts";
 import { configuredIndexes, isOffline } from "./transfer_context.ts";
 import { userCwd, userOutputPath } from "./user_path.ts";
+import { StoreLayout } from "../settings/store_layout.ts";
 
 /** Options of `owm lock`. */
 export interface LockCommandOptions {
@@ -88,7 +88,7 @@ export async function lockCommand(
   const { before, written } = await updateLockFile(
     lockFile,
     entries,
-    join(repo.store.home, "owm-lockfile.lock"),
+    new StoreLayout(repo.store.home).lockfileLock,
   );
   const same = (iri: string) => {
     const old = before?.entries.get(iri);

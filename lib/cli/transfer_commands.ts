@@ -160,7 +160,9 @@ export async function fetchCommand(
   const repo = await openRepository(global, io, !target.includes(":") || torrent !== undefined);
   const settings = commandSettings(repo.store.home, options);
   if (torrent && settings.locked) {
-    throw new UsageError("--locked fetches DataSources by id (ClassName:key), not magnets or files");
+    throw new UsageError(
+      "--locked fetches DataSources by id (ClassName:key), not magnets or files",
+    );
   }
   const dir = options.dir ? userOutputPath(options.dir) : undefined;
   // A DataSource a translation made (and no torrent distributes) is made again from its inputs.

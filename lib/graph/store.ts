@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { removeStaleTemps } from "../fs/atomic_write.ts";
 import { processEnv } from "../settings/env.ts";
 import { storeHomeFrom } from "../settings/settings.ts";

@@ -38,6 +38,7 @@ import { join } from "node:path";
 import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { IndexAuthError, type IndexRef } from "./torrent_index.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import { DRIVE_CREDENTIALS_NAME, DRIVE_TOKEN_NAME } from "../settings/store_layout.ts";
 
 /**
  * What the Drive index needs of a Google auth client: any client of Google's
@@ -53,9 +54,9 @@ export interface DriveAuthClient {
 }
 
 /** The file name of the OAuth client JSON inside the store directory. */
-export const DRIVE_CREDENTIALS_FILE = "credentials.json";
+export const DRIVE_CREDENTIALS_FILE: string = DRIVE_CREDENTIALS_NAME;
 /** The file name of the user's token inside the store directory. */
-export const DRIVE_TOKEN_FILE = "drive-token.json";
+export const DRIVE_TOKEN_FILE: string = DRIVE_TOKEN_NAME;
 
 /** Read any file in the user's Drive (torrents shared with them). */
 export const DRIVE_READONLY_SCOPE = "https://www.googleapis.com/auth/drive.readonly";

@@ -359,7 +359,11 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     const listening = new AbortController();
     handle.addEventListener("progress", (event: CustomEvent<TorrentStatus>) => {
       const status = event.detail;
-      onProgress?.({ bytesDone: status.bytesDone, bytesTotal: status.bytesTotal, phase: status.state });
+      onProgress?.({
+        bytesDone: status.bytesDone,
+        bytesTotal: status.bytesTotal,
+        phase: status.state,
+      });
     }, { signal: listening.signal });
     try {
       await handle.done({
@@ -371,14 +375,20 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     }
     const downloaded = handle.metainfo!;
     const contentPath = await assertInside(dir, handle.contentPath ?? join(dir, downloaded.name));
-    onProgress?.({ bytesDone: downloaded.length, bytesTotal: downloaded.length, phase: "verifying" });
+    onProgress?.({
+      bytesDone: downloaded.length,
+      bytesTotal: downloaded.length,
+      phase: "verifying",
+    });
     const report = await this.#verify(attempt, contentPath, downloaded);
     if (!report.ok) {
       throw new LoadFailedError(
         attempt.id,
         `the downloaded content at ${contentPath} does not verify (${
           failures(report)
-        }): the torrent's data differs from what ${attempt.ds ? "the DataSource records" : "it lists"}`,
+        }): the torrent's data differs from what ${
+          attempt.ds ? "the DataSource records" : "it lists"
+        }`,
       );
     }
     return await this.#finish(attempt, {

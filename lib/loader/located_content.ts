@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
 import { confinedPath } from "../fs/confine.ts";
 import { checkContentNames } from "../datasource/content_names.ts";

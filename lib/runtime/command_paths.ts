@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { userCwd, userOutputPath, userPath } from "../cli/user_path.ts";
 import { processEnv } from "../settings/env.ts";
 import { indexSpecsFrom, lockFileFrom } from "../settings/settings.ts";

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { isAbsolute, join } from "node:path";
+import { isAbsolute } from "node:path";
+import { StoreLayout } from "../settings/store_layout.ts";
 
 /**
  * The absolute content folders recorded in the store at `storeHome` (none
@@ -25,7 +26,7 @@ import { isAbsolute, join } from "node:path";
 export function recordedFolders(storeHome: string): string[] {
   let index: unknown;
   try {
-    index = JSON.parse(Deno.readTextFileSync(join(storeHome, "data_source_data", "index.json")));
+    index = JSON.parse(Deno.readTextFileSync(new StoreLayout(storeHome).loadedIndex));
   } catch {
     return [];
   }

@@ -132,7 +132,10 @@ export async function require(id: string, options: RequireOptions = {}): Promise
  * @returns The settings.
  * @throws {SettingError} for a variable whose value is not understood.
  */
-export function requireSettings(options: RequireOptions = {}, env: EnvReader = processEnv): Settings {
+export function requireSettings(
+  options: RequireOptions = {},
+  env: EnvReader = processEnv,
+): Settings {
   return readSettings({
     home: options.home,
     lockFile: options.lockFile,

@@ -20,7 +20,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { type EnvReader, processEnv } from "./env.ts";
 import { SettingError } from "./errors.ts";
 
-export { type EnvReader, envFrom, processEnv } from "./env.ts";
+export { envFrom, type EnvReader, processEnv } from "./env.ts";
 export { SettingError } from "./errors.ts";
 
 const ON = new Set(["1", "true", "yes", "on"]);
@@ -352,8 +352,18 @@ export const SETTINGS_TABLE: readonly {
     default: "owm.lock in the user's directory",
     meaning: "the lockfile (relative: from the user's directory)",
   },
-  { variable: "OWM_LOCKED", flag: "--locked", default: "off", meaning: "fetches must match the lockfile" },
-  { variable: "OWM_PORT", flag: "--port (bridge)", default: "8484", meaning: "the bridge's HTTP port" },
+  {
+    variable: "OWM_LOCKED",
+    flag: "--locked",
+    default: "off",
+    meaning: "fetches must match the lockfile",
+  },
+  {
+    variable: "OWM_PORT",
+    flag: "--port (bridge)",
+    default: "8484",
+    meaning: "the bridge's HTTP port",
+  },
   {
     variable: "OWM_ALLOW_LINK_LOCAL",
     flag: "--allow-link-local",

@@ -12,7 +12,9 @@
  *     bittorrent/                  content loaded by the BitTorrent loader
  *     translation/                 translation outputs (+ .locks/)
  *   uploads/                       the bridge's uploads (+ .incoming-*)
- *   bridge.json, bridge-jobs.json  the running bridge and its jobs
+ *   bridge.json, bridge.lock, bridge-jobs.json  the running bridge, its claim, its jobs
+ *   owm-lockfile.lock              serialises `owm lock` runs of this store
+ *   credentials.json, drive-token.json  Google Drive (drive: indexes)
  * ```
  *
  * @module
@@ -29,6 +31,10 @@ export const BITTORRENT_LOADER_KEY = "bittorrent";
 export const TRANSLATION_LOADER_KEY = "translation";
 /** The prefix of an upload still arriving, under `uploads/`. */
 export const INCOMING_PREFIX = ".incoming-";
+/** The Google Drive OAuth client's file in a store. */
+export const DRIVE_CREDENTIALS_NAME = "credentials.json";
+/** The Google Drive token's file in a store. */
+export const DRIVE_TOKEN_NAME = "drive-token.json";
 
 /**
  * The paths of one store.
@@ -112,6 +118,26 @@ export class StoreLayout {
   /** The running bridge's address and token. */
   get bridgeFile(): string {
     return join(this.home, "bridge.json");
+  }
+
+  /** The lock a starting bridge claims the store under. */
+  get bridgeLock(): string {
+    return join(this.home, "bridge.lock");
+  }
+
+  /** The lock serialising `owm lock` runs on this store. */
+  get lockfileLock(): string {
+    return join(this.home, "owm-lockfile.lock");
+  }
+
+  /** The Google Drive OAuth client. */
+  get driveCredentials(): string {
+    return join(this.home, DRIVE_CREDENTIALS_NAME);
+  }
+
+  /** The Google Drive token. */
+  get driveToken(): string {
+    return join(this.home, DRIVE_TOKEN_NAME);
   }
 
   /** The bridge's persisted jobs. */

@@ -40,7 +40,10 @@ import { TranslationDataSourceDirLoader } from "../translate/translation_loader.
  *
  * @throws {IndexSpecError} for a spec that is not an index.
  */
-export function stackIndexes(settings: Settings, options: { withOwn?: boolean } = {}): TorrentIndex[] {
+export function stackIndexes(
+  settings: Settings,
+  options: { withOwn?: boolean } = {},
+): TorrentIndex[] {
   const layout = new StoreLayout(settings.home);
   const own = () => new LocalFolderIndex(layout.torrents);
   if (settings.indexes.length === 0) return [own()];

@@ -8,6 +8,10 @@ import { join } from "node:path";
 import { BitTorrentDataSourceDirLoader } from "../../lib/loader/bittorrent_loader.ts";
 import { HttpIndex } from "../../lib/index/http_index.ts";
 import { OfflineError } from "../../lib/loader/offline.ts";
+import { DataSourceRepository } from "../../lib/datasource/repository.ts";
+import { envFrom } from "../../lib/settings/env.ts";
+import { readSettings } from "../../lib/settings/settings.ts";
+import { openStack } from "../../lib/stack/stack.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_assert.ts";
 import { assertSameTree, withTempDir } from "../torrent/_fixtures.ts";
 import { damage, details, project, startSeeder } from "./_stores.ts";
@@ -121,26 +125,31 @@ Deno.test("offline: indexes that need the network are not asked; recorded hashes
   });
 });
 
-Deno.test("the loader is offline with OWM_OFFLINE=1 and has no cache with OWM_CACHE=0", () => {
-  const saved = ["OWM_OFFLINE", "OWM_CACHE", "OWM_CACHE_DIR"].map((n) => [n, Deno.env.get(n)]);
-  try {
-    Deno.env.set("OWM_OFFLINE", "1");
-    Deno.env.set("OWM_CACHE", "0");
+Deno.test("the stack's loader is offline with OWM_OFFLINE=1 and has no cache with OWM_CACHE=0", async () => {
+  await withTempDir(async (tmp) => {
+    const repository = await DataSourceRepository.open({ home: join(tmp, "store"), create: true });
+    const stackFor = (vars: Record<string, string>) =>
+      openStack({
+        settings: readSettings({ home: repository.store.home }, envFrom(vars)),
+        repository,
+      });
+    await using off = stackFor({ OWM_OFFLINE: "1", OWM_CACHE: "0", OWM_CACHE_DIR: join(tmp, "c") });
+    assertEquals([off.bittorrent.offline, off.bittorrent.cache, off.cache], [
+      true,
+      undefined,
+      undefined,
+    ]);
+    await using on = stackFor({ OWM_OFFLINE: "0", OWM_CACHE: "1", OWM_CACHE_DIR: join(tmp, "c") });
+    assertEquals([on.bittorrent.offline, on.bittorrent.cache?.dir], [false, join(tmp, "c")]);
+    // The loader itself reads no environment: what it is given, else online and no cache.
     const session = () => Promise.reject(new Error("no session"));
-    const off = new BitTorrentDataSourceDirLoader("/tmp/x", { session });
-    assertEquals([off.offline, off.cache], [true, undefined]);
-    Deno.env.set("OWM_OFFLINE", "0");
-    Deno.env.set("OWM_CACHE", "1");
-    Deno.env.set("OWM_CACHE_DIR", "/tmp/owm-cache-env-test");
-    const on = new BitTorrentDataSourceDirLoader("/tmp/x", { session });
-    assertEquals([on.offline, on.cache?.dir], [false, "/tmp/owm-cache-env-test"]);
+    const bare = new BitTorrentDataSourceDirLoader("/tmp/x", { session });
+    assertEquals([bare.offline, bare.cache], [false, undefined]);
     const explicit = new BitTorrentDataSourceDirLoader("/tmp/x", {
       session,
       offline: true,
       cache: false,
     });
     assert(explicit.offline && explicit.cache === undefined);
-  } finally {
-    for (const [n, v] of saved) v === undefined ? Deno.env.delete(n!) : Deno.env.set(n!, v);
-  }
+  });
 });
