@@ -2,9 +2,20 @@
  * owmeta-torrent: publish, find, fetch and verify research datasets over
  * BitTorrent, with every dataset described as a DataSource in an RDF graph.
  *
- * This module is the public API. It holds the DataSource model (typed RDF
- * resources with Informational fields), the graph store they are saved in, and
- * the pieces of the `owm` command line that other programs may reuse.
+ * This module is the SDK a notebook or a script needs: the DataSource model
+ * (typed RDF resources with Informational fields) and its repository,
+ * `require()` and the lockfile, the fetch stack and its settings, the bridge
+ * client, publishing, verifying, the translators, SPARQL queries, notebook
+ * display helpers and the main error classes (every one an `OwmError` with a
+ * stable `code`).
+ *
+ * The rest is reachable through subpath exports, one per part:
+ * `owmeta-torrent/torrent` (bencode, `.torrent` parsing and creation,
+ * magnets, the torrent session), `/graph` (the graph store and backends),
+ * `/index` (torrent indexes), `/integrity` (hashes, folder digests),
+ * `/loader`, `/cache`, `/lock`, `/translate`, `/bridge` (the client and
+ * its wire types), `/notebook`, `/archive` (zip), `/csv`, `/tracker`,
+ * `/fs` (path confinement, atomic writes, the file lock) and `/errors`.
  *
  * @example Define a DataSource kind, save one, read it back
  * ```ts ignore
@@ -85,20 +96,6 @@ export {
 
 // The graph store.
 export {
-  GraphStore,
-  type GraphStoreOptions,
-  GraphTransaction,
-  type QuadPattern,
-  resolveStoreHome,
-  type UpdateSummary,
-} from "./lib/graph/store.ts";
-export {
-  StoreCorruptError,
-  StoreFormatError,
-  StoreNotFoundError,
-  StoreWriteError,
-} from "./lib/graph/errors.ts";
-export {
   type BlankNode,
   type DefaultGraph,
   type Literal,
@@ -117,66 +114,11 @@ export {
 } from "./lib/graph/rdf.ts";
 
 // Torrent files: parsing with path safety, creation, magnet links, piece verification.
-export {
-  type BencodeDictionary,
-  BencodeError,
-  type BencodeInput,
-  type BencodeInteger,
-  type BencodeList,
-  type BencodeNode,
-  type BencodeRange,
-  type BencodeString,
-  decodeBencode,
-  type DecodeBencodeOptions,
-  encodeBencode,
-} from "./lib/torrent/bencode.ts";
-export {
-  MAX_PIECE_LENGTH,
-  type Metainfo,
-  parseMetainfo,
-  type ParseMetainfoOptions,
-  type TorrentFile,
-} from "./lib/torrent/metainfo.ts";
 export { MetainfoError, type MetainfoErrorCode } from "./lib/torrent/metainfo_error.ts";
-export {
-  MAX_COMPONENT_BYTES,
-  resolveCollisions,
-  type ResolveCollisionsOptions,
-  sanitizePathComponent,
-  sanitizeTorrentPath,
-} from "./lib/torrent/paths.ts";
-export {
-  assertInside,
-  checkRelativeName,
-  confinedFieldPath,
-  confinedJoin,
-  confinedPath,
-  confinedRealPath,
-  LinkEscapeError,
-  PathEscapeError,
-  relativeNameProblem,
-  UnsafeFieldPathError,
-} from "./lib/fs/confine.ts";
 export { checkContentNames, ownerName } from "./lib/datasource/content_names.ts";
-export {
-  choosePieceLength,
-  type CreatedTorrent,
-  createTorrent,
-  CreateTorrentError,
-  type CreateTorrentOptions,
-  NameCollisionError,
-  UnsupportedFileError,
-} from "./lib/torrent/create.ts";
-export {
-  type AddressResolver,
-  checkUrls,
-  refusedAddressReason,
-  RefusedUrlError,
-  type UrlKind,
-  type UrlPolicyOptions,
-  urlRefusal,
-} from "./lib/torrent/url_policy.ts";
 export { InvalidInputError } from "./lib/errors/invalid_input.ts";
+export { StoreNotFoundError } from "./lib/graph/errors.ts";
+export { TorrentNotFoundError } from "./lib/index/torrent_index.ts";
 export {
   errorCode,
   OwmError,
@@ -185,48 +127,8 @@ export {
   OwmSyntaxError,
   OwmTypeError,
 } from "./lib/errors/owm_error.ts";
-export {
-  isPeerAddress,
-  isUsableUrl,
-  type Magnet,
-  MagnetError,
-  magnetLink,
-  type MagnetLinkOptions,
-  parseMagnet,
-} from "./lib/torrent/magnet.ts";
-export {
-  verifyPieces,
-  type VerifyPiecesOptions,
-  type VerifyPiecesProgress,
-  type VerifyPiecesReport,
-} from "./lib/torrent/verify_pieces.ts";
 
 // Integrity: streaming hashes, the folder digest, the legacy MD5 scheme, verify reports.
-export {
-  DEFAULT_BUFFER_SIZE,
-  type Digests,
-  type FileDigests,
-  HASH_ALGORITHMS,
-  type HashAlgorithm,
-  hashFile,
-  type HashOptions,
-  type HashProgress,
-  hashStream,
-  hashTree,
-} from "./lib/integrity/hash.ts";
-export {
-  listTree,
-  type ListTreeOptions,
-  type TreeEntry,
-  TreeEntryError,
-} from "./lib/integrity/tree.ts";
-export {
-  ContentChangedError,
-  type ContentDigests,
-  digestContent,
-  folderDigest,
-} from "./lib/integrity/content_digest.ts";
-export { legacyMd5, legacyNameOf, legacyTorrentFileName } from "./lib/integrity/legacy.ts";
 export {
   assertVerified,
   CHECK_KINDS,
@@ -241,112 +143,22 @@ export {
   type VerifyOptions,
   type VerifyReport,
 } from "./lib/integrity/verify.ts";
-export { recordedIntegrity } from "./lib/integrity/recorded.ts";
-export {
-  isNamedAsTorrent,
-  torrentPiecesCheck,
-  type TorrentPiecesCheckOptions,
-} from "./lib/integrity/torrent_pieces.ts";
 
 // Torrent indexes: a local folder, an HTTP index, Google Drive.
-export {
-  DEFAULT_MAX_TORRENT_BYTES,
-  type FetchOptions,
-  type FindOptions,
-  IndexAuthError,
-  type IndexAuthReason,
-  type IndexEntry,
-  IndexError,
-  type IndexRef,
-  isTorrentFileName,
-  type PublishOptions,
-  TORRENT_MIME_TYPE,
-  TorrentExistsError,
-  type TorrentIndex,
-  TorrentNotFoundError,
-  validateTorrentFileName,
-} from "./lib/index/torrent_index.ts";
-export { LocalFolderIndex } from "./lib/index/local_folder_index.ts";
-export { HttpIndex, type HttpIndexOptions } from "./lib/index/http_index.ts";
-export {
-  type HttpIndexListing,
-  type HttpIndexListingEntry,
-  parseHttpIndexListing,
-} from "./lib/index/http_index_format.ts";
-export {
-  type HttpIndexServer,
-  type HttpIndexServerOptions,
-  serveHttpIndex,
-} from "./lib/index/http_index_server.ts";
-export { DriveIndex, type DriveIndexOptions } from "./lib/index/drive_index.ts";
-export {
-  DRIVE_FILE_SCOPE,
-  DRIVE_READONLY_SCOPE,
-  type DriveAccess,
-  type DriveAuthClient,
-  driveScopes,
-  type DriveToken,
-} from "./lib/index/drive_credentials.ts";
-export { authorizeDrive, type AuthorizeDriveOptions } from "./lib/index/drive_auth.ts";
-export {
-  type FetchedTorrent,
-  fetchTorrent,
-  findTorrent,
-  resolveIndexes,
-  type ResolveIndexesOptions,
-  type TorrentHit,
-  TorrentLookupError,
-} from "./lib/index/config.ts";
 
 // Loaders.
-export {
-  DataSourceDirLoader,
-  type LoadedContent,
-  type LoadOptions,
-  type LoadOrigin,
-  type LoadProgress,
-  type LoadResult,
-} from "./lib/loader/dir_loader.ts";
 export { LoadFailedError, NoLoaderError } from "./lib/loader/errors.ts";
 export { type LoadedEntry, LoaderRegistry } from "./lib/loader/registry.ts";
-export {
-  BitTorrentDataSourceDirLoader,
-  type BitTorrentLoaderOptions,
-  type TorrentLoadOptions,
-} from "./lib/loader/bittorrent_loader.ts";
 export { OfflineError, type OfflineErrorInit, type OfflineReason } from "./lib/loader/offline.ts";
 
 // Offline mode and the shared content cache.
-export {
-  type CacheAddOptions,
-  type CachedContent,
-  CacheError,
-  ContentCache,
-  type ContentCacheOptions,
-  type GcOptions,
-  type GcReport,
-} from "./lib/cache/content_cache.ts";
-export { type CacheEntryRecord, CacheRecordError } from "./lib/cache/entry.ts";
-export { type GcPlan, type GcPolicy, planGc } from "./lib/cache/gc.ts";
-export { cacheLinksFromEnv, defaultCacheDir, offlineFromEnv } from "./lib/cache/env.ts";
-export {
-  type Rejected,
-  type Served,
-  serveFromCache,
-  type ServeOptions,
-} from "./lib/cache/serve.ts";
-export { type PlaceOptions, type PlaceReport } from "./lib/cache/link.ts";
 export {
   defaultIndexes,
   type DefaultRegistry,
   defaultRegistry,
   type DefaultRegistryOptions,
 } from "./lib/stack/defaults.ts";
-export {
-  openStack,
-  type Stack,
-  type StackOptions,
-} from "./lib/stack/stack.ts";
+export { openStack, type Stack, type StackOptions } from "./lib/stack/stack.ts";
 export {
   readSettings,
   SettingError,
@@ -390,13 +202,6 @@ export {
   lockEntryFor,
   type LockOptions,
 } from "./lib/lock/lock_sources.ts";
-export { compareContent, compareRecorded, contentPresent } from "./lib/lock/compare.ts";
-export { type ContentFile, listContent, snapshotContent } from "./lib/lock/content_files.ts";
-export {
-  loadLocked,
-  type LockedLoadOptions,
-  type LockedLoadResult,
-} from "./lib/lock/locked_load.ts";
 
 // Translators and provenance.
 export {
@@ -408,7 +213,6 @@ export {
   type TranslationInputProblem,
   type TranslationResult,
 } from "./lib/translate/translator.ts";
-export { translationRunJson, translatorJson } from "./lib/bridge/translation_json.ts";
 export { TranslatorRegistry } from "./lib/translate/registry.ts";
 export { builtinTranslators } from "./lib/translate/builtins.ts";
 export {
@@ -465,36 +269,8 @@ export {
 export { CSV_COLUMN_TYPES, type CsvColumnType } from "./lib/translate/csv_columns.ts";
 
 // Zip archives: safe extraction and deterministic creation.
-export {
-  type ExtractedZip,
-  extractZip,
-  type ExtractZipOptions,
-  type ZipLimits,
-  ZipRefusedError,
-} from "./lib/archive/zip_extract.ts";
-export {
-  type CreatedZip,
-  createZip,
-  type CreateZipOptions,
-  ZipSourceError,
-} from "./lib/archive/zip_create.ts";
 
 // The torrent engine: one session over webtorrent, behind our own interface.
-export {
-  type AddOptions,
-  DEFAULT_PORT,
-  type SeedOptions,
-  TorrentSession,
-  type TorrentSessionOptions,
-} from "./lib/torrent/session.ts";
-export {
-  type DoneOptions,
-  type RemoveOptions,
-  TorrentHandle,
-  type TorrentHandleEventMap,
-  type TorrentState,
-  type TorrentStatus,
-} from "./lib/torrent/handle.ts";
 export { TorrentError, type TorrentErrorCode } from "./lib/torrent/errors.ts";
 
 // Publishing.
@@ -517,7 +293,6 @@ export {
 export { BridgeError, type BridgeErrorOptions } from "./lib/bridge/errors.ts";
 export type { BridgeStartOptions } from "./lib/bridge/start.ts";
 export type { MultipartBody, UploadFile } from "./lib/bridge/multipart.ts";
-export { EventSourceParserStream, type ServerSentEvent } from "./lib/bridge/sse.ts";
 export type {
   ApiError,
   BridgeEvent,
@@ -589,18 +364,3 @@ export {
 export { readCsvFile, type ReadCsvFileOptions, type ReadCsvFileResult } from "./lib/csv/read.ts";
 
 // The tracker.
-export {
-  graphAllowlist,
-  type GraphAllowlistOptions,
-  graphInfoHashes,
-} from "./lib/tracker/graph_allowlist.ts";
-export {
-  startTracker,
-  TorrentNotAllowedError,
-  type TorrentStats,
-  type Tracker,
-  type TrackerAllowlist,
-  type TrackerOptions,
-  TrackerStartError,
-  type TrackerStats,
-} from "./lib/tracker/tracker.ts";

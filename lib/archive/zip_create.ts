@@ -59,7 +59,7 @@ export interface CreatedZip {
  *
  * @example Name the offending path
  * ```ts
- * import { ZipSourceError } from "../../mod.ts";
+ * import { ZipSourceError } from "./mod.ts";
  * const error = new ZipSourceError("data", "link", "symlink");
  * console.log(error.path, error.message.includes("link")); // "link" true
  * ```

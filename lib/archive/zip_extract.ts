@@ -69,7 +69,7 @@ const RATIO_FLOOR_BYTES = 1 << 20;
  *
  * @example Tell a hostile zip from a damaged one
  * ```ts
- * import { ZipRefusedError } from "../../mod.ts";
+ * import { ZipRefusedError } from "./mod.ts";
  * const error = new ZipRefusedError("zip-unsafe", 'Entry "../x" climbs out with \'..\'', {
  *   entry: "../x",
  * });

@@ -82,7 +82,8 @@ export interface LoadProgress {
  *
  * @example A loader for content already on disk
  * ```ts
- * import { type DataSource, DataSourceDirLoader } from "../../mod.ts";
+ * import { type DataSource } from "../../mod.ts";
+ * import { DataSourceDirLoader } from "./mod.ts";
  * class LocalLoader extends DataSourceDirLoader {
  *   override canLoad(ds: DataSource) { return ds.key !== undefined; }
  *   protected override loadDirectory(ds: DataSource) { return Promise.resolve(ds.key!); }

@@ -1,4 +1,5 @@
-import { CSVDataSource, DataSourceRepository, fieldsOf, GraphStore } from "../../mod.ts";
+import { CSVDataSource, DataSourceRepository, fieldsOf } from "../../mod.ts";
+import { GraphStore } from "../../lib/graph/mod.ts";
 import { tempPrefix } from "../../lib/fs/atomic_write.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import { kill, spawnWorker } from "./_child.ts";

@@ -11,7 +11,7 @@ import {
   relativeNameProblem,
   UnsafeFieldPathError,
 } from "../../lib/fs/confine.ts";
-import * as mod from "../../mod.ts";
+import * as fsMod from "../../lib/fs/mod.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
 
 /** A folder `root/set` (the confining folder) beside `root/outside/canary.txt`. */
@@ -27,9 +27,9 @@ async function layout(): Promise<{ root: string; set: string; outside: string; c
   return { root, set, outside, canary };
 }
 
-Deno.test("mod.ts gives the same confinement as lib/fs/confine.ts", () => {
-  assert(mod.confinedJoin === confinedJoin);
-  assert(mod.PathEscapeError === PathEscapeError);
+Deno.test("the ./fs subpath (lib/fs/mod.ts) gives the same confinement as lib/fs/confine.ts", () => {
+  assert(fsMod.confinedJoin === confinedJoin);
+  assert(fsMod.PathEscapeError === PathEscapeError);
 });
 
 Deno.test("relativeNameProblem() accepts plain relative names and refuses every trick", () => {
