@@ -353,7 +353,7 @@ export class BridgeState {
 
   /** Verifies the content of `ds` where it was fetched or published. */
   async verify(ds: DataSource): Promise<VerifyReport> {
-    const located = await locateContent(this.repo.store.home, ds, this.indexes);
+    const located = await locateContent(this.repo.store.home, ds, this.indexes, this.repo.store);
     if (!located) {
       throw new ApiHttpError(
         409,
@@ -408,7 +408,7 @@ export class BridgeState {
     const torrentPath = this.stack.layout.publishedTorrent(result.infoHash);
     await Deno.writeFile(torrentPath, result.torrent);
     const parent = join(contentPath, "..");
-    await this.#registry.remember(result.dataSource, "published", parent);
+    await this.#registry.remember(result.dataSource, "published", parent, contentPath);
     await this.#jobs.put({
       kind: "seed",
       id: result.dataSource.identifier,
@@ -443,7 +443,12 @@ export class BridgeState {
         } else {
           const ds = await this.repo.get(`<${job.id}>`);
           if (job.done) {
-            const located = await locateContent(this.repo.store.home, ds, this.indexes);
+            const located = await locateContent(
+              this.repo.store.home,
+              ds,
+              this.indexes,
+              this.repo.store,
+            );
             const torrent = this.stack.layout.sessionTorrent(job.infoHash);
             // Content placed from the shared cache never was in this session: nothing to seed.
             const bytes = await Deno.readFile(torrent).catch(() => undefined);

@@ -101,7 +101,7 @@ export async function reverifyReplaced(
   const id = await state.curie(ds);
   let reason: string;
   try {
-    const located = await locateContent(home, ds, state.indexes);
+    const located = await locateContent(home, ds, state.indexes, state.repo.store);
     if (located) {
       const report = await verifyLocated(ds, located);
       state.events.publish({

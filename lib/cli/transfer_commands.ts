@@ -13,9 +13,8 @@ import { fetchTorrent } from "../index/config.ts";
 import type { LoadProgress, LoadResult } from "../loader/dir_loader.ts";
 import { LoadFailedError } from "../loader/errors.ts";
 import { locateContent } from "../loader/located_content.ts";
-import { LoaderRegistry } from "../loader/registry.ts";
 import { publish } from "../publish/publish.ts";
-import { StoreLayout } from "../settings/store_layout.ts";
+import { storeRegistry } from "../stack/stack.ts";
 import { createTorrent } from "../torrent/create.ts";
 import type { TorrentHandle } from "../torrent/handle.ts";
 import { magnetLink } from "../torrent/magnet.ts";
@@ -304,8 +303,8 @@ export async function publishCommand(
       });
     }
     // So that `owm seed <id>` later finds the content where it was published from.
-    await new LoaderRegistry(new StoreLayout(repo.store.home).loadedIndex)
-      .remember(result.dataSource, "published", dirname(resolve(content)));
+    await storeRegistry(repo)
+      .remember(result.dataSource, "published", dirname(resolve(content)), resolve(content));
     const id = toCurie(result.dataSource.identifier, await repo.store.prefixes());
     const summary = {
       id,
@@ -431,7 +430,7 @@ async function seedSourceOf(
   const fetched = await fetchTorrent(configuredIndexes(repo.store.home, options.index), fileName);
   const meta = parseMetainfo(fetched.bytes);
   // Where the last load or publish put it, else where the loader would.
-  const located = await locateContent(repo.store.home, ds, [fetched.index]);
+  const located = await locateContent(repo.store.home, ds, [fetched.index], repo.store);
   const dir = located?.directory ?? loader.directoryFor(ds);
   // Never seed through a link out of the folder: peers would be served what lies outside.
   return { torrent: fetched.bytes, content: await confinedPath(dir, meta.name) };

@@ -209,6 +209,7 @@ export async function verifyCommand(
         repo.store.home,
         ds,
         configuredIndexes(repo.store.home, options.index, isOffline(options)),
+        repo.store,
       );
       if (!found) {
         io.err(

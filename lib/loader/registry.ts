@@ -22,6 +22,15 @@ export interface LoadedEntry {
   loadedAt: string;
 }
 
+/** Options of {@linkcode LoaderRegistry}. */
+export interface LoaderRegistryOptions {
+  /**
+   * Records where a load (or a publish) put the content of a DataSource, in
+   * the graph (the stack passes `recordContentLocation` over its store).
+   */
+  recordLocation?: (iri: string, contentPath: string) => Promise<void>;
+}
+
 /**
  * Loaders in order of preference, and the index of loaded directories.
  *
@@ -36,10 +45,12 @@ export class LoaderRegistry {
   /** The JSON file remembering loaded directories. */
   readonly indexPath: string;
   #loaders: DataSourceDirLoader[] = [];
+  #recordLocation: LoaderRegistryOptions["recordLocation"];
 
-  /** Creates a registry that remembers loads in `indexPath`. */
-  constructor(indexPath: string) {
+  /** Creates a registry that remembers loads in `indexPath` (and, given how, records where content is). */
+  constructor(indexPath: string, options: LoaderRegistryOptions = {}) {
     this.indexPath = indexPath;
+    this.#recordLocation = options.recordLocation;
   }
 
   /** Adds a loader; earlier loaders are preferred. */
@@ -77,18 +88,26 @@ export class LoaderRegistry {
         loadedAt: new Date().toISOString(),
       };
     });
+    if (result.contentPath) await this.#recordLocation?.(ds.identifier, result.contentPath);
     return result;
   }
 
   /**
    * Remembers that `ds`'s content is in `directory` without loading it (e.g.
-   * content just published from there), under the loader key `loader`.
+   * content just published from there), under the loader key `loader`; and,
+   * given `contentPath`, records where the content itself is.
    */
-  async remember(ds: DataSource | string, loader: string, directory: string): Promise<void> {
+  async remember(
+    ds: DataSource | string,
+    loader: string,
+    directory: string,
+    contentPath?: string,
+  ): Promise<void> {
     const id = typeof ds === "string" ? ds : ds.identifier;
     await this.#update((index) => {
       index[id] = { loader, directory, loadedAt: new Date().toISOString() };
     });
+    if (contentPath !== undefined) await this.#recordLocation?.(id, contentPath);
   }
 
   /** The remembered directory of `ds`, if it was loaded and still exists. */

@@ -133,7 +133,7 @@ export async function lockEntryFor(
   options: LockOptions,
 ): Promise<LockEntry> {
   const id = toCurie(ds.identifier, await repo.store.prefixes());
-  const located = await locateContent(repo.store.home, ds, options.indexes);
+  const located = await locateContent(repo.store.home, ds, options.indexes, repo.store);
   if (!located) {
     throw new NotLockableError(
       id,
@@ -179,7 +179,7 @@ export async function lockDataSources(
   }
   for (const summary of await repo.list()) {
     const ds = await repo.get(`<${summary.iri}>`);
-    const located = await locateContent(repo.store.home, ds, options.indexes);
+    const located = await locateContent(repo.store.home, ds, options.indexes, repo.store);
     if (!located || !await listContent(located.contentPath)) {
       skipped.push({ id: summary.id, reason: "not present here" });
       continue;

@@ -18,6 +18,7 @@ import {
   type TorrentLoadOptions,
 } from "../loader/bittorrent_loader.ts";
 import type { LoadResult } from "../loader/dir_loader.ts";
+import { recordContentLocation } from "../loader/content_location.ts";
 import { LoaderRegistry } from "../loader/registry.ts";
 import type { Settings } from "../settings/settings.ts";
 import { StoreLayout } from "../settings/store_layout.ts";
@@ -130,6 +131,24 @@ export async function openSessionFor(
   defaultPort?: number,
 ): Promise<TorrentSession> {
   return await TorrentSession.open(sessionOptionsFor(settings, extra, defaultPort));
+}
+
+/**
+ * The store's registry of loads, with no loaders yet: it remembers where
+ * loads (and publishes) put content, in `<store>/data_source_data/index.json`
+ * and as a content location in the store's own graph.
+ *
+ * @example
+ * ```ts ignore
+ * await storeRegistry(repo).remember(ds, "published", dirname(path), path);
+ * ```
+ */
+export function storeRegistry(repository: DataSourceRepository): LoaderRegistry {
+  const home = repository.store.home;
+  return new LoaderRegistry(new StoreLayout(home).loadedIndex, {
+    recordLocation: (iri, contentPath) =>
+      recordContentLocation(repository.store, home, iri, contentPath),
+  });
 }
 
 /** Options of {@linkcode openStack}. */
@@ -248,7 +267,7 @@ export function openStack(options: StackOptions): Stack {
     repair: settings.repair,
     afterLoad: contentTranslatorHook(repository, translators),
   });
-  const registry = new LoaderRegistry(layout.loadedIndex).add(bittorrent);
+  const registry = storeRegistry(repository).add(bittorrent);
   registry.add(
     new TranslationDataSourceDirLoader(layout.translation, {
       repository,

@@ -164,13 +164,13 @@ async function locateInput(
   translator: string,
 ): Promise<TranslationInput> {
   const home = repo.store.home;
-  let located = await locateContent(home, ds, options.indexes ?? []);
+  let located = await locateContent(home, ds, options.indexes ?? [], repo.store);
   if (!located && options.loaders?.loaderFor(ds)) {
     const { directory } = await options.loaders.load(
       ds,
       options.signal ? { signal: options.signal } : {},
     );
-    located = await locateContent(home, ds, options.indexes ?? []);
+    located = await locateContent(home, ds, options.indexes ?? [], repo.store);
     if (!located) return { source: ds, directory, contentPath: directory };
   }
   if (!located) {
