@@ -30,7 +30,6 @@ const ON = ["1", "true", "yes", "on", "ON", "Yes"];
 const SWITCHES = [
   "OWM_OFFLINE",
   "OWM_CACHE",
-  "OWM_CACHE_LINK",
   "OWM_DHT",
   "OWM_LSD",
   "OWM_LOCKED",
@@ -71,7 +70,7 @@ Deno.test("readSettings: flags over variables over defaults", () => {
   assertEquals(fromEnv.home, "/env-home");
   assertEquals(fromEnv.indexes, ["dir:/a", "https://i.example/"]);
   assertEquals([fromEnv.indexToken, fromEnv.driveRootUrl], ["t", "http://127.0.0.1:9/"]);
-  assertEquals([fromEnv.bridgePort, fromEnv.cacheDir, fromEnv.cacheLinks], [9000, "/c", true]);
+  assertEquals([fromEnv.bridgePort, fromEnv.cacheDir, fromEnv.cacheMode], [9000, "/c", "clone"]);
   assertEquals(fromEnv.lockFile, "/locks/owm.lock", "OWM_LOCK from the user's directory");
   assertEquals([fromEnv.dht, fromEnv.lsd, fromEnv.offline], [true, true, false]);
   const flagged = readSettings({
