@@ -70,7 +70,7 @@ Deno.test("readSettings: flags over variables over defaults", () => {
   assertEquals(fromEnv.home, "/env-home");
   assertEquals(fromEnv.indexes, ["dir:/a", "https://i.example/"]);
   assertEquals([fromEnv.indexToken, fromEnv.driveRootUrl], ["t", "http://127.0.0.1:9/"]);
-  assertEquals([fromEnv.bridgePort, fromEnv.cacheDir, fromEnv.cacheMode], [9000, "/c", "clone"]);
+  assertEquals([fromEnv.bridgePort, fromEnv.cacheDir], [9000, "/c"]);
   assertEquals(fromEnv.lockFile, "/locks/owm.lock", "OWM_LOCK from the user's directory");
   assertEquals([fromEnv.dht, fromEnv.lsd, fromEnv.offline], [true, true, false]);
   const flagged = readSettings({
