@@ -26,6 +26,7 @@ import {
 } from "./store.ts";
 import { SparqlGraphBackend } from "./sparql_backend.ts";
 import { credentialsFromEnv } from "./sparql_http.ts";
+import { processEnv } from "../settings/env.ts";
 
 /** The environment variable naming the graph backend. */
 export const GRAPH_ENV = "OWM_GRAPH";
@@ -147,15 +148,8 @@ export function parseGraphSetting(value: string): GraphSetting {
  * ```
  */
 export function resolveGraphSetting(explicit?: string): GraphSetting {
-  let value = explicit;
-  if (value === undefined) {
-    try {
-      value = Deno.env.get(GRAPH_ENV);
-    } catch {
-      value = undefined; // no --allow-env for it: the default
-    }
-  }
-  return parseGraphSetting(value ?? "");
+  // Unset, or no --allow-env for it: the default.
+  return parseGraphSetting(explicit ?? processEnv(GRAPH_ENV) ?? "");
 }
 
 /** Options of {@linkcode openGraphBackend}. */

@@ -8,6 +8,7 @@
  */
 import { blankNode, literal, namedNode, type Term, vocab } from "./rdf.ts";
 import { OwmError } from "../errors/owm_error.ts";
+import { processEnv } from "../settings/env.ts";
 
 /** Options of a {@linkcode SparqlClient}. */
 export interface SparqlClientOptions {
@@ -79,11 +80,7 @@ export function credentialsFromEnv(
 }
 
 function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined; // no --allow-env for it
-  }
+  return processEnv(name); // unset, empty, or no --allow-env for it: undefined
 }
 
 /** The protocol's dataset of a query (`default-graph-uri`, `named-graph-uri`). */
