@@ -18,8 +18,11 @@
  *
  * @module
  */
-import { Hono } from "hono";
 import type { Context } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { apiRouter } from "../api_route.ts";
+import { ERROR_ANSWERS, errorAnswer } from "../openapi.ts";
 import type { BridgeState } from "../bridge_state.ts";
 import { ApiHttpError } from "../http_errors.ts";
 import { type InflightBodies, requestBounds, type RequestLimits } from "../request_limits.ts";
@@ -54,6 +57,7 @@ interface ProtocolRequest {
   graph?: string | "default";
 }
 
+// deno-lint-ignore no-control-regex
 const IRI = /^[a-z][a-z0-9+.-]*:[^\u0000-\u0020<>"{}|^`\\]*$/i;
 
 function checkIri(value: string, name: string): string {
@@ -162,6 +166,77 @@ function mediaTypeOf(c: Context): string {
   return (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
 }
 
+const QUERY_PARAMS = z.object({
+  query: z.string().optional().describe("A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE)"),
+  "default-graph-uri": z.string().optional().describe(
+    "A graph merged into the default graph (repeatable); default: the union of all graphs",
+  ),
+  "named-graph-uri": z.string().optional().describe("A graph GRAPH may see (repeatable)"),
+  graph: z.string().optional().describe("Graph Store Protocol: the graph to read"),
+  default: z.string().optional().describe("Graph Store Protocol: read the default graph"),
+});
+
+const text = (description: string) => ({ schema: z.string().describe(description) });
+
+/** The answers of a query, by media type. */
+const QUERY_ANSWERS = {
+  200: {
+    description: "The answer, in the media type Accept prefers",
+    content: {
+      "application/sparql-results+json": { schema: z.unknown() },
+      "application/sparql-results+xml": text("SPARQL XML results"),
+      "text/csv": text("SPARQL CSV results"),
+      "text/tab-separated-values": text("SPARQL TSV results"),
+      "text/turtle": text("A graph (CONSTRUCT, DESCRIBE, a graph read)"),
+      "application/n-quads": text("A graph"),
+      "application/ld+json": { schema: z.unknown() },
+      "application/n-triples": text("A graph"),
+      "application/rdf+xml": text("A graph"),
+    },
+  },
+  ...ERROR_ANSWERS,
+  "406": errorAnswer("No media type in Accept fits the answer"),
+} as const;
+
+/** Documents `/sparql` (and `/rdf-graph-store`) in `app`'s OpenAPI registry. */
+function document(app: OpenAPIHono, graphStoreOnly: boolean): void {
+  const registry = app.openAPIRegistry;
+  registry.registerPath({
+    method: "get",
+    path: "/",
+    summary: graphStoreOnly
+      ? "Read one graph (Graph Store Protocol): ?graph=<iri> or ?default"
+      : "Run a SPARQL 1.1 query (?query=), or read one graph (?graph=<iri> or ?default)",
+    description:
+      "The default graph of a query is the union of the store's named graphs. Bearer token as for /api.",
+    request: { query: QUERY_PARAMS },
+    responses: QUERY_ANSWERS,
+  });
+  if (graphStoreOnly) return;
+  registry.registerPath({
+    method: "post",
+    path: "/",
+    summary: "Run a SPARQL 1.1 query, or an update when the bridge runs with --sparql-update",
+    description:
+      "application/sparql-query (the query as the body), application/x-www-form-urlencoded (query= or update=, default-graph-uri, named-graph-uri) or application/sparql-update (403 sparql-update-disabled unless --sparql-update). An update answers {ok, quads, added, removed}.",
+    request: {
+      query: QUERY_PARAMS.pick({ "default-graph-uri": true, "named-graph-uri": true }),
+      body: {
+        required: true,
+        content: {
+          "application/sparql-query": text("A SPARQL 1.1 query"),
+          "application/sparql-update": text("A SPARQL 1.1 update"),
+          "application/x-www-form-urlencoded": text("query=… or update=…"),
+        },
+      },
+    },
+    responses: {
+      ...QUERY_ANSWERS,
+      "415": errorAnswer("Not one of the three content types"),
+    },
+  });
+}
+
 /**
  * The `/sparql` routes (mount at `/sparql`), with the bearer token and body
  * bounds of `/api`; the Host and Origin guards are the app's.
@@ -171,7 +246,7 @@ function mediaTypeOf(c: Context): string {
  * app.route("/sparql", sparqlRoutes(state, { token, sparqlUpdate: false }));
  * ```
  */
-export function sparqlRoutes(state: BridgeState, options: SparqlRouteOptions): Hono {
+export function sparqlRoutes(state: BridgeState, options: SparqlRouteOptions): OpenAPIHono {
   let service: Promise<SparqlService> | undefined;
   const sparql = () => service ??= sparqlServiceFor(state.repo.store);
   const update = async (c: Context, text: string) => {
@@ -179,7 +254,9 @@ export function sparqlRoutes(state: BridgeState, options: SparqlRouteOptions): H
     const summary = await (await sparql()).update(text);
     return c.json({ ok: true, ...summary });
   };
-  return new Hono()
+  const app = apiRouter();
+  document(app, false);
+  app
     .use("*", bearerGuard(options))
     .use("*", requestBounds(options.limits, options.inflight))
     .get("/", async (c) => {
@@ -231,15 +308,18 @@ export function sparqlRoutes(state: BridgeState, options: SparqlRouteOptions): H
         }`,
       );
     });
+  return app;
 }
 
 /**
  * The Graph Store Protocol's read (mount at `/rdf-graph-store`):
  * `GET ?graph=<iri>` or `GET ?default`, read-only.
  */
-export function graphStoreRoutes(state: BridgeState, options: SparqlRouteOptions): Hono {
+export function graphStoreRoutes(state: BridgeState, options: SparqlRouteOptions): OpenAPIHono {
   let service: Promise<SparqlService> | undefined;
-  return new Hono()
+  const app = apiRouter();
+  document(app, true);
+  app
     .use("*", bearerGuard(options))
     .get("/", async (c) => {
       const request = protocolRequest(new URL(c.req.url).searchParams);
@@ -249,4 +329,5 @@ export function graphStoreRoutes(state: BridgeState, options: SparqlRouteOptions
       service ??= sparqlServiceFor(state.repo.store);
       return await answerGraph(c, await service, request.graph);
     });
+  return app;
 }

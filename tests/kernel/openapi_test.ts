@@ -16,12 +16,13 @@ interface Doc {
   components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
 }
 
-/** The `/api` routes `app` serves, as `[method, "/api/x/{name}"]`, each once. */
+/** The `/api` (and `/sparql`) routes `app` serves, as `[method, "/api/x/{name}"]`, each once. */
 function apiRoutes(app: { routes: { method: string; path: string }[] }): [string, string][] {
   const seen = new Set<string>();
   const out: [string, string][] = [];
   for (const r of app.routes) {
-    if (r.method === "ALL" || !r.path.startsWith("/api/")) continue;
+    const sparql = r.path === "/sparql" || r.path === "/rdf-graph-store"; // SPARQL 1.1 Protocol
+    if (r.method === "ALL" || !(r.path.startsWith("/api/") || sparql)) continue;
     const route: [string, string] = [r.method.toLowerCase(), r.path.replace(/:(\w+)/g, "{$1}")];
     if (seen.has(route.join(" "))) continue;
     seen.add(route.join(" "));
