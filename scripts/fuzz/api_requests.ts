@@ -47,19 +47,43 @@ export interface Route {
   /** The OpenAPI path, e.g. `/api/datasources/{id}`. */
   path: string;
   /** Path and query parameters. */
-  params: { name: string; in: string; schema?: Schema }[];
+  params: { name: string; in: string; required?: boolean; schema?: Schema }[];
   /** The JSON body's schema, if it takes one. */
   json?: Schema;
   /** The multipart body's schema, if it takes one. */
   multipart?: Schema;
+  /** A text body's media type (e.g. `application/sparql-query`), if it takes one. */
+  text?: string;
   /** `METHOD /path`. */
   name: string;
 }
 
-/** The routes of an OpenAPI document, sorted. */
+/**
+ * Routes the bridge serves beside its OpenAPI document (the SPARQL 1.1
+ * Protocol and the Graph Store Protocol's read), fuzzed too when the
+ * document does not list them.
+ */
+export const EXTRA_PATHS: Schema = {
+  "/sparql": {
+    get: {
+      parameters: [{ name: "query", in: "query", required: true, schema: { type: "string" } }],
+    },
+    post: {
+      requestBody: { content: { "application/sparql-query": { schema: { type: "string" } } } },
+    },
+  },
+  "/rdf-graph-store": {
+    get: {
+      parameters: [{ name: "graph", in: "query", required: true, schema: { type: "string" } }],
+    },
+  },
+};
+
+/** The routes of an OpenAPI document (with {@linkcode EXTRA_PATHS} it lacks), sorted. */
 export function routesOf(doc: Schema): Route[] {
   const routes: Route[] = [];
-  for (const [path, item] of Object.entries(doc.paths ?? {}) as [string, Schema][]) {
+  const paths = { ...EXTRA_PATHS, ...(doc.paths ?? {}) };
+  for (const [path, item] of Object.entries(paths) as [string, Schema][]) {
     for (const method of ["get", "post", "put", "patch", "delete"]) {
       const op = item[method];
       if (!op) continue;
@@ -72,6 +96,7 @@ export function routesOf(doc: Schema): Route[] {
         ...(content["multipart/form-data"]
           ? { multipart: content["multipart/form-data"].schema }
           : {}),
+        ...(content["application/sparql-query"] ? { text: "application/sparql-query" } : {}),
         name: `${method.toUpperCase()} ${path}`,
       });
     }
@@ -200,6 +225,41 @@ function deref(doc: Schema, schema: Schema | undefined): Schema {
   return s;
 }
 
+/** Valid SPARQL queries over the store. */
+const SPARQL_QUERIES = [
+  "SELECT * WHERE { ?s ?p ?o } LIMIT 5",
+  "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+  "ASK { ?s a ?type }",
+  "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3",
+  "DESCRIBE <http://data.openworm.org/data_sources/CSVDataSource#fuzz-upload>",
+];
+
+/** SPARQL that names files or addresses outside, or costs without bound. */
+function sparqlTricks(random: Random, targets: Targets): string[] {
+  const files = targets.tricks.filter((t) => t.includes("canary") || t.includes("passwd"));
+  const absolute = files.find((t) => t.startsWith("/")) ?? "/etc/passwd";
+  return [
+    `SELECT * FROM <file://${absolute}> WHERE { ?s ?p ?o }`,
+    `SELECT * FROM NAMED <file://${absolute}> WHERE { GRAPH ?g { ?s ?p ?o } }`,
+    `SELECT * FROM <${pick(random, files.length ? files : ["../x"])}> WHERE { ?s ?p ?o }`,
+    `LOAD <file://${absolute}>`,
+    `LOAD <file://${absolute}> INTO GRAPH <urn:x>`,
+    "CLEAR ALL",
+    "DROP ALL",
+    `INSERT DATA { <urn:a> <urn:b> "c" }`,
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+    `DESCRIBE <file://${absolute}>`,
+    "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+    "SELECT * WHERE { " + "{ ".repeat(1000) + "?s ?p ?o" + " }".repeat(1000) + " }",
+    "SELECT * WHERE { ?s ?p ?o FILTER(" + "(".repeat(1000) + "1" + ")".repeat(1000) + ") }",
+    "SELECT * WHERE { ?s (<urn:p>|!<urn:q>)* ?o }",
+    `SELECT * WHERE { BIND(REPLACE("${"a".repeat(10_000)}", "(a+)+$", "b") AS ?x) }`,
+    "SELECT",
+    "",
+    "\u0000",
+  ];
+}
+
 /** Translator options the built-in translators read (their values are strings). */
 const OPTION_NAMES = [
   "header",
@@ -272,9 +332,18 @@ export class RequestFactory {
     };
     for (const param of route.params) {
       if (param.in === "path") draft.pathValues[param.name] = this.#pathValue(route, param.name);
-      if (param.in === "query" && random() < 0.6) {
+      // Optional parameters now and then; of `graph` and `default` (one or the other) only one.
+      const alternative = param.name === "default" &&
+        draft.query.some(([name]) => name === "graph");
+      if (param.in === "query" && !alternative && (param.required || random() < 0.3)) {
         const value = param.name === "kind"
           ? pick(random, t.kinds.length ? t.kinds : ["DataSource"])
+          : param.name === "query"
+          ? pick(random, SPARQL_QUERIES)
+          : param.name === "graph" || param.name.endsWith("-uri")
+          ? pick(random, ["http://data.openworm.org/data", "urn:owm:fuzz:none"])
+          : param.name === "default"
+          ? ""
           : param.schema?.type === "boolean"
           ? pick(random, ["true", "false"])
           : "x";
@@ -285,6 +354,10 @@ export class RequestFactory {
       draft.json = this.#value(deref(this.#doc, route.json), "", route);
       this.#aim(route, draft.json as Record<string, unknown>);
       draft.contentType = "application/json";
+    }
+    if (route.text) {
+      draft.body = enc.encode(pick(random, SPARQL_QUERIES));
+      draft.contentType = route.text;
     }
     if (route.multipart) {
       const publishable = t.publishable.length ? t.publishable : ["CSVDataSource"];
@@ -870,6 +943,23 @@ const MUTATIONS: [string, (r: Route) => boolean, number, Mutate][] = [
     const all = random() < 0.3;
     const chosen = all ? paths : [pick(random, paths)];
     for (const path of chosen) setAt(body, path, pick(random, tricks));
+  }],
+  ["sparql", (r) => r.text !== undefined || r.params.some((p) => p.name === "query"), 6, (
+    draft,
+    random,
+    targets,
+  ) => {
+    const query = pick(random, sparqlTricks(random, targets));
+    if (draft.route.text && random() < 0.5) {
+      draft.body = enc.encode(query);
+      draft.contentType = pick(random, [draft.route.text, "application/sparql-update"]);
+    } else if (draft.route.text) {
+      draft.body = enc.encode(`update=${encodeURIComponent(query)}`);
+      draft.contentType = "application/x-www-form-urlencoded";
+    } else {
+      draft.query = [["query", query]];
+      if (random() < 0.3) draft.query.push(["default-graph-uri", `file:///etc/passwd`]);
+    }
   }],
   ["field-path-trick", (r) => r.name === "POST /api/datasources", 4, (draft, random, targets) => {
     // A DataSource saved again with a file name (or hash, torrent…) pointing out, said to be
