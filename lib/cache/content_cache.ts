@@ -10,11 +10,18 @@
  * ```text
  * v1/entries/<infohash>/entry.json       the record (CacheEntryRecord)
  * v1/entries/<infohash>/meta.torrent     the torrent (piece hashes, names)
- * v1/entries/<infohash>/content/<name>   the content, files read-only
+ * v1/entries/<infohash>/content/<name>   the content, files read-only (mode 0444)
  * v1/sha256/<sha256>                     the infohash of the entry with that SHA-256
  * v1/tmp/                                entries being written (each held by a lock)
  * v1/locks/<infohash>.lock               serialises changes to one entry
  * ```
+ *
+ * Files go into and out of the cache as {@linkcode ContentCacheOptions.mode}
+ * says: copy-on-write clones where the file system offers them, else copies
+ * (the default, `clone`), so a write to one project's copy changes neither the
+ * cache nor any other project's, whoever makes it; or, opted into, hard links
+ * (`hardlink`: one file shared by all, protected only by its read-only mode,
+ * which does not stop root).
  *
  * An entry is built in `tmp/` and renamed into `entries/` in one step, under
  * the entry's lock, so readers see a whole entry or none and two processes
@@ -29,7 +36,7 @@ import { join } from "node:path";
 import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { withFileLock } from "../fs/file_lock.ts";
 import { type Metainfo, parseMetainfo } from "../torrent/metainfo.ts";
-import { cacheLinksFromEnv, defaultCacheDir } from "./env.ts";
+import { cacheModeFromEnv, defaultCacheDir } from "./env.ts";
 import {
   CACHE_FORMAT_VERSION,
   type CacheEntryRecord,
@@ -37,7 +44,7 @@ import {
   withHome,
 } from "./entry.ts";
 import { type GcPolicy, planGc } from "./gc.ts";
-import { makeReadOnly, type PlaceReport, placeTree } from "./link.ts";
+import { makeReadOnly, type PlaceMode, type PlaceReport, placeTree } from "./link.ts";
 import { pathExists } from "../fs/exists.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
 import { OwmError } from "../errors/owm_error.ts";
@@ -56,8 +63,14 @@ export interface CachedContent {
 
 /** Options for {@linkcode ContentCache}. */
 export interface ContentCacheOptions {
-  /** Hard-link content in and out when on one file system (else copy). @default true */
-  link?: boolean;
+  /**
+   * How content goes in and out: `clone` (copy-on-write clones where the file
+   * system offers them, else copies), `copy` (copies through the process), or
+   * `hardlink` (hard links when on one file system, else clones: one file
+   * shared by the cache and every store using it, so a write to any changes
+   * all; its read-only mode does not stop root). @default "clone"
+   */
+  mode?: PlaceMode;
 }
 
 /** Options for {@linkcode ContentCache.add}. */
@@ -131,14 +144,14 @@ const encoder = new TextEncoder();
 export class ContentCache {
   /** The cache folder. */
   readonly dir: string;
-  /** Whether content is hard-linked when it can be. */
-  readonly link: boolean;
+  /** How content goes in and out: `clone`, `copy` or `hardlink`. */
+  readonly mode: PlaceMode;
   readonly #root: string;
 
   /** A cache in `dir` (created on first write). */
   constructor(dir: string, options: ContentCacheOptions = {}) {
     this.dir = dir;
-    this.link = options.link ?? true;
+    this.mode = options.mode ?? "clone";
     this.#root = join(dir, `v${CACHE_FORMAT_VERSION}`);
   }
 
@@ -149,7 +162,7 @@ export class ContentCache {
    */
   static fromEnv(): ContentCache | undefined {
     const dir = defaultCacheDir();
-    return dir === undefined ? undefined : new ContentCache(dir, { link: cacheLinksFromEnv() });
+    return dir === undefined ? undefined : new ContentCache(dir, { mode: cacheModeFromEnv() });
   }
 
   get #entries(): string {
@@ -262,8 +275,8 @@ export class ContentCache {
 
   /**
    * Adds verified content (`contentPath`, named as `meta` names it) to the
-   * cache, or marks the existing entry used. Files are hard-linked when the
-   * cache is on the same file system (else copied) and made read-only.
+   * cache, or marks the existing entry used. Files are cloned (else copied),
+   * or hard-linked in mode `hardlink`, and made read-only.
    * Safe to run in several processes at once: one entry results.
    *
    * @throws {CacheError} when the cache folder cannot be written.
@@ -297,7 +310,7 @@ export class ContentCache {
     try {
       const content = confinedJoin(join(work, "content"), meta.name);
       await Deno.mkdir(join(work, "content"), { recursive: true });
-      const placed = await placeTree(contentPath, content, { link: this.link, copyMode: 0o444 });
+      const placed = await placeTree(contentPath, content, { mode: this.mode, copyMode: 0o444 });
       await makeReadOnly(content);
       await Deno.writeFile(join(work, "meta.torrent"), meta.bytes, { mode: 0o444 });
       const now = new Date().toISOString();
@@ -342,17 +355,18 @@ export class ContentCache {
   }
 
   /**
-   * Places the entry's content at `target` (which must not exist): hard links
-   * when on the same file system (read-only files shared with the cache), else
-   * writable copies. Holds the entry's lock, so a collection cannot remove it
-   * meanwhile. Verify the result before using it.
+   * Places the entry's content at `target` (which must not exist): private,
+   * writable clones or copies (modes `clone`, `copy`), or hard links (mode
+   * `hardlink`: read-only files shared with the cache). Holds the entry's
+   * lock, so a collection cannot remove it meanwhile. Verify the result
+   * before using it.
    */
   async materialize(entry: CachedContent, target: string): Promise<PlaceReport> {
     return await withFileLock(this.#lockPath(entry.record.infoHash), async () => {
       if (!(await pathExists(entry.contentPath))) {
         throw new CacheError(this.dir, `entry ${entry.record.infoHash} was removed`);
       }
-      return await placeTree(entry.contentPath, target, { link: this.link });
+      return await placeTree(entry.contentPath, target, { mode: this.mode });
     });
   }
 

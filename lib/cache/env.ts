@@ -8,12 +8,13 @@
  * - `OWM_CACHE`: off turns the shared cache off.
  * - `OWM_CACHE_DIR`: where the shared cache is; else
  *   `$XDG_CACHE_HOME/owmeta-torrent`, else `$HOME/.cache/owmeta-torrent`.
- * - `OWM_CACHE_LINK`: off copies instead of hard-linking.
+ * - `OWM_CACHE_LINK`: how files are placed: `clone` (the default), `copy`,
+ *   or `hardlink` (an opt-in: shared files, see `link.ts` for the risk).
  *
  * @module
  */
 import { processEnv } from "../settings/env.ts";
-import { cacheDirFrom, envSwitch } from "../settings/settings.ts";
+import { cacheDirFrom, type CacheMode, cacheModeFrom, envSwitch } from "../settings/settings.ts";
 
 /**
  * An environment variable, or `undefined` when it is unset, empty, or the
@@ -64,17 +65,18 @@ export function defaultCacheDir(): string | undefined {
 }
 
 /**
- * Whether the shared cache may hard-link (`OWM_CACHE_LINK`, default on;
- * off makes it copy instead).
+ * How the shared cache places files (`OWM_CACHE_LINK`): `clone` (the
+ * default: copy-on-write clones where the file system offers them, else
+ * copies), `copy`, or `hardlink` (only when asked for by name).
  *
  * @example
  * ```ts
- * import { cacheLinksFromEnv } from "./env.ts";
- * console.log(cacheLinksFromEnv() ? "hard links" : "copies");
+ * import { cacheModeFromEnv } from "./env.ts";
+ * console.log(cacheModeFromEnv()); // "clone" unless OWM_CACHE_LINK says otherwise
  * ```
  *
- * @throws {SettingError} when `OWM_CACHE_LINK` is neither on nor off.
+ * @throws {SettingError} when `OWM_CACHE_LINK` is none of these.
  */
-export function cacheLinksFromEnv(): boolean {
-  return envSwitch(processEnv, "OWM_CACHE_LINK") ?? true;
+export function cacheModeFromEnv(): CacheMode {
+  return cacheModeFrom(processEnv);
 }

@@ -32,7 +32,7 @@ export const ENV_NAMES: Readonly<Record<string, string>> = {
   OWM_OFFLINE: "offline mode",
   OWM_CACHE: "the shared cache on or off",
   OWM_CACHE_DIR: "where the shared cache is",
-  OWM_CACHE_LINK: "hard links or copies into the cache",
+  OWM_CACHE_LINK: "how the shared cache places files: clone (default), copy or hardlink",
   OWM_LOCK: "the lockfile",
   OWM_LOCKED: "locked fetches",
   OWM_DEBUG: "stack traces of unexpected errors",

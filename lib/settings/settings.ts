@@ -149,6 +149,42 @@ export function cacheDirFrom(env: EnvReader): string | undefined {
   return home && isAbsolute(home) ? join(home, ".cache", "owmeta-torrent") : undefined;
 }
 
+/**
+ * How the shared cache places content into stores (and stores' content into
+ * the cache): `clone` (copy-on-write clones where the file system offers them,
+ * else copies: the default), `copy` (copies through the process) or
+ * `hardlink` (one file shared by the cache and every store: an explicit
+ * opt-in, as a write to any of them changes all of them).
+ */
+export type CacheMode = "clone" | "copy" | "hardlink";
+
+const CACHE_MODE_VALUES =
+  "clone (the default: copy-on-write clones where the file system offers them, else copies), copy, or hardlink (shared files: a write to one project's copy changes the cache and every other project's copy, root's writes included)";
+
+/**
+ * `OWM_CACHE_LINK`: how the shared cache places files. Unset, `clone` (or an
+ * off spelling: `0`, `false`, `no`, `off`) is `clone`; `copy` is `copy`;
+ * `hardlink` is `hardlink`. An on spelling (`1`, `true`, `yes`, `on`) is
+ * refused: hard links are only ever taken by name.
+ *
+ * @example
+ * ```ts
+ * import { envFrom } from "./env.ts";
+ * import { cacheModeFrom } from "./settings.ts";
+ * console.log(cacheModeFrom(envFrom({}))); // "clone"
+ * console.log(cacheModeFrom(envFrom({ OWM_CACHE_LINK: "hardlink" }))); // "hardlink"
+ * ```
+ *
+ * @throws {SettingError} for any other value.
+ */
+export function cacheModeFrom(env: EnvReader): CacheMode {
+  const raw = env("OWM_CACHE_LINK");
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === "" || value === "clone" || OFF.has(value)) return "clone";
+  if (value === "copy" || value === "hardlink") return value;
+  throw new SettingError("OWM_CACHE_LINK", raw!, CACHE_MODE_VALUES);
+}
+
 /** What a caller sets explicitly; anything left out comes from the environment or its default. */
 export interface SettingsFlags {
   /** `--home`: the store. */
@@ -197,8 +233,8 @@ export interface Settings {
   readonly offline: boolean;
   /** The shared cache's folder, or `undefined` when it is off (`OWM_CACHE`, `OWM_CACHE_DIR`, …). */
   readonly cacheDir: string | undefined;
-  /** `OWM_CACHE_LINK`: hard links (on) or copies (off) between the cache and stores. */
-  readonly cacheLinks: boolean;
+  /** `OWM_CACHE_LINK`: how files go between the cache and stores: `clone` (default), `copy`, `hardlink`. */
+  readonly cacheMode: CacheMode;
   /** DHT: `--no-dht` or `OWM_DHT`; never offline. */
   readonly dht: boolean;
   /** Local service discovery: `--no-lsd` or `OWM_LSD`; never offline. */
@@ -257,7 +293,7 @@ export function readSettings(flags: SettingsFlags = {}, env: EnvReader = process
   const dht = flags.dht ?? envSwitch(env, "OWM_DHT") ?? true;
   const lsd = flags.lsd ?? envSwitch(env, "OWM_LSD") ?? true;
   const userCwd = userCwdFrom(env);
-  const cacheLinks = envSwitch(env, "OWM_CACHE_LINK") ?? true;
+  const cacheMode = cacheModeFrom(env);
   const locked = flags.locked || (envSwitch(env, "OWM_LOCKED") ?? false);
   const allowLinkLocal = flags.allowLinkLocal || (envSwitch(env, "OWM_ALLOW_LINK_LOCAL") ?? false);
   const debug = envSwitch(env, "OWM_DEBUG") ?? false;
@@ -270,7 +306,7 @@ export function readSettings(flags: SettingsFlags = {}, env: EnvReader = process
     driveRootUrl: env("OWM_DRIVE_ROOT_URL"),
     offline,
     cacheDir: cacheDirFrom(env),
-    cacheLinks,
+    cacheMode,
     dht: dht && !offline,
     lsd: lsd && !offline,
     torrentPort: flags.torrentPort,
@@ -343,7 +379,12 @@ export const SETTINGS_TABLE: readonly {
     default: "$XDG_CACHE_HOME/owmeta-torrent, else $HOME/.cache/owmeta-torrent",
     meaning: "where the shared cache is",
   },
-  { variable: "OWM_CACHE_LINK", default: "on", meaning: "hard links (on) or copies (off)" },
+  {
+    variable: "OWM_CACHE_LINK",
+    default: "clone",
+    meaning:
+      "clone (copy-on-write where the file system can, else copy), copy, or hardlink (opt-in: shared files, so a write to one project's copy changes the cache and every project's, root's included)",
+  },
   { variable: "OWM_DHT", flag: "--no-dht", default: "on", meaning: "DHT peer discovery" },
   { variable: "OWM_LSD", flag: "--no-lsd", default: "on", meaning: "local service discovery" },
   {

@@ -89,7 +89,7 @@ export function reachableIndexes(
 export function stackCache(settings: Settings): ContentCache | undefined {
   return settings.cacheDir === undefined
     ? undefined
-    : new ContentCache(settings.cacheDir, { link: settings.cacheLinks });
+    : new ContentCache(settings.cacheDir, { mode: settings.cacheMode });
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The shared content cache on real files: adding (hard links, read-only,
- * the record), lookups by infohash and SHA-256, damaged entries, placing
+ * The shared content cache on real files: adding (clones by default, hard
+ * links when opted into, read-only, the record), lookups by infohash and SHA-256, damaged entries, placing
  * content into a store, concurrent adds from two processes, and collection
  * by size, age and all, around folders being written.
  */
@@ -42,7 +42,7 @@ async function tmpNames(cacheDir: string): Promise<string[]> {
   return out.sort();
 }
 
-Deno.test("ContentCache.add keeps content once, hard-linked and read-only, with its record", async () => {
+Deno.test("ContentCache.add keeps content once, cloned (a file of its own) and read-only, with its record", async () => {
   await withTempDir(async (tmp) => {
     const { path, sha256 } = await dataset(tmp);
     const { metainfo } = await torrentOf(path);
@@ -61,7 +61,8 @@ Deno.test("ContentCache.add keeps content once, hard-linked and read-only, with 
     await assertSameTree(entry.contentPath, path);
     const cached = await Deno.stat(join(entry.contentPath, "nested", "deeper", "b.bin"));
     assertEquals(cached.mode! & 0o777, 0o444, "cache files are read-only");
-    assertEquals(cached.nlink, 2, "hard-linked with the source: no second copy on disk");
+    assertEquals(cached.nlink, 1, "its own file: the source is not linked to it");
+    assertEquals(cache.mode, "clone", "clones by default");
     const record = JSON.parse(
       await Deno.readTextFile(join(cache.dir, "v1", "entries", metainfo.infoHash, "entry.json")),
     );
@@ -203,26 +204,35 @@ Deno.test("an entry whose record or torrent is damaged is dropped, not served", 
   });
 });
 
-Deno.test("materialize hard-links within a file system, and makes writable copies with links off", async () => {
+Deno.test("materialize: private writable clones by default, copies in mode copy, hard links only in mode hardlink", async () => {
   await withTempDir(async (tmp) => {
     const { path } = await dataset(tmp);
     const { metainfo } = await torrentOf(path);
-    const linked = new ContentCache(join(tmp, "cache"));
+    const cloning = new ContentCache(join(tmp, "cache0"));
+    const entry0 = await cloning.add(path, metainfo);
+    const cloned = await cloning.materialize(entry0, join(tmp, "store-0", "dataset"));
+    assertEquals([cloned.linked, cloned.cloned, cloned.copied], [0, 4, 0]);
+    const clone = await Deno.stat(join(tmp, "store-0", "dataset", "nested", "deeper", "b.bin"));
+    assertEquals([clone.nlink, clone.mode! & 0o777], [1, 0o644], "a private, writable file");
+    await assertSameTree(join(tmp, "store-0", "dataset"), path);
+
+    const linked = new ContentCache(join(tmp, "cache"), { mode: "hardlink" });
     const entry = await linked.add(path, metainfo);
+    assertEquals((await Deno.stat(join(entry.contentPath, "a.bin"))).nlink, 2, "linked in");
     const placed = await linked.materialize(entry, join(tmp, "store-a", "dataset"));
-    assertEquals([placed.linked, placed.copied], [4, 0]);
+    assertEquals([placed.linked, placed.cloned, placed.copied], [4, 0, 0]);
     await assertSameTree(join(tmp, "store-a", "dataset"), path);
     await assertRejects(
       () => linked.materialize(entry, join(tmp, "store-a", "dataset")),
       Deno.errors.AlreadyExists,
     );
 
-    const copying = new ContentCache(join(tmp, "cache2"), { link: false });
+    const copying = new ContentCache(join(tmp, "cache2"), { mode: "copy" });
     const entry2 = await copying.add(join(tmp, "store-a", "dataset"), metainfo);
     const b = join(entry2.contentPath, "nested", "deeper", "b.bin");
     assertEquals((await Deno.stat(b)).nlink, 1, "copied into the cache");
     const report = await copying.materialize(entry2, join(tmp, "store-b", "dataset"));
-    assertEquals([report.linked, report.copied], [0, 4]);
+    assertEquals([report.linked, report.cloned, report.copied], [0, 0, 4]);
     const copy = await Deno.stat(join(tmp, "store-b", "dataset", "nested", "deeper", "b.bin"));
     assertEquals([copy.nlink, copy.mode! & 0o777], [1, 0o644], "a private, writable copy");
     await assertSameTree(join(tmp, "store-b", "dataset"), path);
@@ -232,7 +242,7 @@ Deno.test("materialize hard-links within a file system, and makes writable copie
 Deno.test("unshareTree gives shared and read-only files private writable copies, same bytes and mtime", async () => {
   await withTempDir(async (tmp) => {
     const { path } = await dataset(tmp);
-    await placeTree(path, join(tmp, "copy"));
+    await placeTree(path, join(tmp, "copy"), { mode: "hardlink" });
     const shared = join(tmp, "copy", "a.bin");
     await Deno.chmod(shared, 0o444);
     const before = await Deno.stat(shared);
@@ -304,8 +314,8 @@ Deno.test("gc by size, age and all removes least recently used first; a dry run 
     );
     assertEquals(bySize.removedBytes, bySize.removed[0]!.size);
     assert(
-      bySize.freedBytes > 0 && bySize.freedBytes < bySize.removedBytes,
-      "its sources still link its files",
+      bySize.freedBytes >= bySize.removedBytes,
+      "its own files (clones, no store links them): all freed, its torrent and record too",
     );
     assertEquals(bySize.kept, 2);
     assertEquals(await cache.get(metas[1]!.infoHash), undefined);

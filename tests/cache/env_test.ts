@@ -5,8 +5,9 @@
  */
 import { join, resolve } from "node:path";
 import { ContentCache } from "../../lib/cache/content_cache.ts";
-import { cacheLinksFromEnv, defaultCacheDir, offlineFromEnv } from "../../lib/cache/env.ts";
-import { assertEquals } from "../_assert.ts";
+import { cacheModeFromEnv, defaultCacheDir, offlineFromEnv } from "../../lib/cache/env.ts";
+import { SettingError } from "../../lib/settings/errors.ts";
+import { assertEquals, assertStringIncludes, assertThrows } from "../_assert.ts";
 
 const NAMES = [
   "OWM_CACHE",
@@ -50,7 +51,7 @@ Deno.test("the cache is OWM_CACHE_DIR, else $XDG_CACHE_HOME/owmeta-torrent, else
   withEnv({}, () => assertEquals(defaultCacheDir(), undefined, "nowhere to put it: off"));
 });
 
-Deno.test("OWM_CACHE=0 (or false/no/off) turns the cache off; OWM_CACHE_LINK=0 copies", () => {
+Deno.test("OWM_CACHE=0 (or false/no/off) turns the cache off; OWM_CACHE_LINK: clone by default, hardlink only by name", () => {
   for (const off of ["0", "false", "no", "off", "OFF"]) {
     withEnv({ OWM_CACHE: off, OWM_CACHE_DIR: "/c" }, () => {
       assertEquals(defaultCacheDir(), undefined, off);
@@ -59,12 +60,27 @@ Deno.test("OWM_CACHE=0 (or false/no/off) turns the cache off; OWM_CACHE_LINK=0 c
   }
   withEnv({ OWM_CACHE: "1", OWM_CACHE_DIR: "/c" }, () => assertEquals(defaultCacheDir(), "/c"));
   withEnv({ OWM_CACHE_DIR: "/c" }, () => {
-    assertEquals(cacheLinksFromEnv(), true);
-    assertEquals(ContentCache.fromEnv()?.link, true);
+    assertEquals(cacheModeFromEnv(), "clone");
+    assertEquals(ContentCache.fromEnv()?.mode, "clone");
   });
-  withEnv({ OWM_CACHE_DIR: "/c", OWM_CACHE_LINK: "0" }, () => {
-    assertEquals(ContentCache.fromEnv()?.link, false);
-  });
+  for (const [value, mode] of [["clone", "clone"], ["copy", "copy"], ["HardLink", "hardlink"]]) {
+    withEnv({ OWM_CACHE_DIR: "/c", OWM_CACHE_LINK: value! }, () => {
+      assertEquals(ContentCache.fromEnv()?.mode, mode, value);
+    });
+  }
+  for (const off of ["0", "false", "no", "off"]) {
+    withEnv({ OWM_CACHE_DIR: "/c", OWM_CACHE_LINK: off }, () => {
+      assertEquals(ContentCache.fromEnv()?.mode, "clone", `${off}: no hard links`);
+    });
+  }
+  // Hard links are an explicit opt-in: an on spelling (once the default) does not take them.
+  for (const on of ["1", "true", "yes", "on", "maybe"]) {
+    withEnv({ OWM_CACHE_DIR: "/c", OWM_CACHE_LINK: on }, () => {
+      const error = assertThrows(() => cacheModeFromEnv(), SettingError);
+      assertEquals([error.setting, error.value], ["OWM_CACHE_LINK", on]);
+      assertStringIncludes(error.message, "hardlink (shared files");
+    });
+  }
 });
 
 Deno.test("OWM_OFFLINE=1, true or yes is offline; unset, empty, 0, false or no is not", () => {

@@ -2,8 +2,8 @@
  * The BitTorrent loader with the shared cache, against a real seeder on
  * loopback: a second project gets the same DataSource from the cache with no
  * peer and no torrent session; a damaged cache entry is detected, dropped
- * and downloaded again; content is found by its recorded SHA-256; and a
- * repair never writes through a hard link into the cache.
+ * and downloaded again; content is found by its recorded SHA-256; and, with
+ * hard links opted into, a repair never writes through a link into the cache.
  */
 import { join } from "node:path";
 import { ContentCache } from "../../lib/cache/content_cache.ts";
@@ -33,7 +33,7 @@ Deno.test("the cache serves a second project the same DataSource without any pee
       (await digestContent(seeder.content, ["sha256"])).digests.sha256,
     );
     assertEquals(entry.record.homes, [a.home]);
-    assertEquals((await Deno.stat(join(dirA, "dataset", "a.bin"))).nlink, 2, "linked, not copied");
+    assertEquals((await Deno.stat(join(dirA, "dataset", "a.bin"))).nlink, 1, "cloned, not linked");
     await seeder[Symbol.asyncDispose](); // no peer from now on
 
     await using b = await project(join(tmp, "b"), join(tmp, "shared"), { fields, cache });
@@ -137,9 +137,9 @@ Deno.test("content in the cache is found by the DataSource's recorded SHA-256 al
   });
 });
 
-Deno.test("repairing content hard-linked with the cache never writes into the cache", async () => {
+Deno.test("repairing content hard-linked with the cache (OWM_CACHE_LINK=hardlink) never writes into the cache", async () => {
   await withTempDir(async (tmp) => {
-    const cache = new ContentCache(join(tmp, "cache"));
+    const cache = new ContentCache(join(tmp, "cache"), { mode: "hardlink" });
     await using seeder = await startSeeder(join(tmp, "seeder"), join(tmp, "shared"));
     const fields = { torrentFileName: seeder.torrentFileName };
     const peers = [seeder.peer];
