@@ -3,8 +3,6 @@
  *
  * @module
  */
-import { processEnv } from "../settings/env.ts";
-import { envSwitch } from "../settings/settings.ts";
 import type { DataSource } from "../datasource/data_source.ts";
 import { toCurie } from "../datasource/identifier.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
@@ -52,11 +50,6 @@ export interface LockedFetchOptions {
  */
 function lockFileOption(option: string | undefined): string {
   return option === undefined ? resolveLockPath(undefined, userCwd()) : userOutputPath(option);
-}
-
-/** Whether `owm fetch` runs locked: `--locked`, or `OWM_LOCKED` on (`1`, `true`, `yes`, `on`). */
-export function fetchIsLocked(options: LockedFetchOptions): boolean {
-  return options.locked === true || (envSwitch(processEnv, "OWM_LOCKED") ?? false);
 }
 
 /**
