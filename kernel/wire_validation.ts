@@ -47,6 +47,13 @@ function kindOf(value: unknown): string {
   return typeof value;
 }
 
+/** The kind an `invalid_type` message says was received (`undefined` when none was). */
+function receivedKind(message: string): string | undefined {
+  const word = / received (\w+)$/.exec(message)?.[1];
+  if (word === undefined || word === "undefined") return undefined;
+  return KINDS[word] ?? word;
+}
+
 /** How the schema library's own (English) messages begin. */
 const ZOD_DEFAULT = /^(Invalid|Too (big|small)|Unrecognized)/;
 
@@ -62,7 +69,7 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
       // The input is in the issue when parsed with `reportInput`; else the message names its type.
       const received = "input" in issue
         ? (issue.input === undefined ? undefined : kindOf(issue.input))
-        : / received (\w+)$/.exec(own)?.[1]?.replace("undefined", "") || undefined;
+        : receivedKind(own);
       if (received === undefined) return `Give '${path}' (${want})`;
       return `'${path}' must be ${want}, not ${received}`;
     }

@@ -167,3 +167,29 @@ Deno.test("a route declared with its own media types is validated, negotiated an
   assert(op.responses!["201"] && op.responses!["401"], "201 and the shared answers documented");
   assertEquals(jsonContent(Item)["application/json"].schema, Item);
 });
+
+Deno.test("a route served by OpenAPIHono's own validators answers through the same hook", async () => {
+  const app = apiRouter();
+  const route = createRoute({
+    method: "post",
+    path: "/items",
+    request: { body: { required: true, content: jsonContent(Item) } },
+    responses: { 201: answer("Saved", Item), ...ERROR_ANSWERS },
+  });
+  app.openapi(route, (c) => c.json(c.req.valid("json"), 201));
+  app.onError(onError);
+  const send = (body: unknown) =>
+    app.request("/items", {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+    });
+  const bad = await send({ name: 7 });
+  const body = await bad.json() as ApiError;
+  assertEquals([bad.status, body.error.code], [400, "bad-request"]);
+  assertEquals(body.error.message, "'name' must be a string, not a number");
+  const missing = await send({});
+  assertEquals((await missing.json() as ApiError).error.message, "Give 'name' (a string)");
+  const good = await send({ name: "n" });
+  assertEquals([good.status, await good.json()], [201, { name: "n" }]);
+});
