@@ -6,6 +6,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { InvalidInputError } from "../lib/errors/invalid_input.ts";
 import { resolveStoreHome } from "../lib/graph/store.ts";
 import { graphAllowlist } from "../lib/tracker/graph_allowlist.ts";
 import { startTracker, type Tracker } from "../lib/tracker/tracker.ts";
@@ -20,6 +21,7 @@ import {
 import { BridgeState, type BridgeStateOptions } from "./bridge_state.ts";
 import { parseByteSize } from "../lib/fs/byte_size.ts";
 import { SERVER_USAGE } from "./server_usage.ts";
+import { closeSparql } from "./routes/sparql.ts";
 import { InflightBodies, type RequestLimits } from "./request_limits.ts";
 import { readSettings, SettingError, type Settings } from "../lib/settings/settings.ts";
 
@@ -48,6 +50,8 @@ export interface StartBridgeOptions extends Omit<BridgeStateOptions, "home"> {
   limits?: Partial<RequestLimits>;
   /** Accept SPARQL 1.1 Update at `/sparql` (`--sparql-update`). @default false */
   sparqlUpdate?: boolean;
+  /** The deadline of one SPARQL query or update, in ms (`--sparql-timeout`). @default 30 s */
+  sparqlTimeoutMs?: number;
 }
 
 /** A running bridge. */
@@ -113,6 +117,7 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Run
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.sparqlUpdate ? { sparqlUpdate: true } : {}),
+    ...(options.sparqlTimeoutMs ? { sparqlTimeoutMs: options.sparqlTimeoutMs } : {}),
     inflight,
   });
   let server: Deno.HttpServer<Deno.NetAddr>;
@@ -155,6 +160,7 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Run
           );
         }
         await tracker?.close();
+        await closeSparql(state);
         if (!await settleWithin(state.close(), STOP_GRACE_MS)) {
           console.error(
             `bridge: the torrent session did not close within ${STOP_GRACE_MS / 1000} s`,
@@ -165,6 +171,17 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Run
       }
     })();
   return { url, token, port, state, tracker, close, [Symbol.asyncDispose]: close };
+}
+
+/** `--sparql-timeout S`: seconds, more than 0. */
+function sparqlTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new InvalidInputError(
+      `--sparql-timeout takes a number of seconds above 0, got ${JSON.stringify(value)}`,
+    );
+  }
+  return seconds * 1000;
 }
 
 /** `deno task start`: parses flags, starts, prints `listening on …`, stops on a signal. */
@@ -188,6 +205,7 @@ export async function main(args: string[]): Promise<number> {
       "max-upload": { type: "string" },
       "max-json": { type: "string" },
       "sparql-update": { type: "boolean" },
+      "sparql-timeout": { type: "string" },
       tracker: { type: "boolean" },
       "tracker-port": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -220,6 +238,9 @@ export async function main(args: string[]): Promise<number> {
     ...(values.hostname ? { hostname: values.hostname } : {}),
     allowRemote: values["allow-remote"] ?? false,
     ...(values["sparql-update"] ? { sparqlUpdate: true } : {}),
+    ...(values["sparql-timeout"]
+      ? { sparqlTimeoutMs: sparqlTimeout(values["sparql-timeout"]) }
+      : {}),
     allowedHosts: values["allow-host"] ?? [],
     allowedOrigins: values["cors-origin"] ?? [],
     indexes: settings.indexes,

@@ -28,7 +28,7 @@ import { ApiHttpError } from "../http_errors.ts";
 import { type InflightBodies, requestBounds, type RequestLimits } from "../request_limits.ts";
 import { bearerGuard, type SecurityOptions } from "../security.ts";
 import type { QueryDataset } from "../../lib/sparql/engine.ts";
-import { SparqlUpdateDisabledError } from "../../lib/sparql/errors.ts";
+import { SparqlTimeoutError, SparqlUpdateDisabledError } from "../../lib/sparql/errors.ts";
 import {
   contentTypeOf,
   GRAPH_MEDIA_TYPES,
@@ -47,6 +47,36 @@ export interface SparqlRouteOptions extends SecurityOptions {
   limits?: Partial<RequestLimits>;
   /** Where bodies still arriving are registered. */
   inflight?: InflightBodies;
+  /** The deadline of one query or update, in ms (`--sparql-timeout`). @default 30 s */
+  sparqlTimeoutMs?: number;
+}
+
+/** One SPARQL service per bridge: its engine runs in a worker, loaded once. */
+const SERVICES = new WeakMap<BridgeState, Promise<SparqlService>>();
+
+function serviceOf(state: BridgeState, options: SparqlRouteOptions): Promise<SparqlService> {
+  let service = SERVICES.get(state);
+  if (!service) {
+    service = sparqlServiceFor(state.repo.store, {
+      worker: { timeoutMs: options.sparqlTimeoutMs },
+    });
+    SERVICES.set(state, service);
+  }
+  return service;
+}
+
+/**
+ * Stops the bridge's SPARQL engine (its worker), if it started one.
+ *
+ * @example
+ * ```ts ignore
+ * await closeSparql(state); // when the bridge stops
+ * ```
+ */
+export async function closeSparql(state: BridgeState): Promise<void> {
+  const service = SERVICES.get(state);
+  SERVICES.delete(state);
+  (await service?.catch(() => undefined))?.close?.();
 }
 
 /** The request parameters of the protocol, from the URL's query and a form body. */
@@ -113,6 +143,16 @@ function notAcceptable(graph: boolean): ApiHttpError {
   );
 }
 
+/** A deadline passed: 503, naming the deadline and what to do. */
+async function deadline<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof SparqlTimeoutError) throw new ApiHttpError(503, error.code, error.message);
+    throw error;
+  }
+}
+
 async function answerQuery(
   c: Context,
   service: SparqlService,
@@ -121,7 +161,7 @@ async function answerQuery(
 ): Promise<Response> {
   const form = queryForm(sparql);
   if (form === undefined) {
-    await service.query(sparql, { dataset }); // throws the engine's parse error
+    await deadline(service.query(sparql, { dataset })); // throws the engine's parse error
     throw new ApiHttpError(
       400,
       "sparql-syntax",
@@ -130,7 +170,7 @@ async function answerQuery(
   }
   const type = negotiate(c.req.header("accept"), form);
   if (type === undefined) throw notAcceptable(form === "CONSTRUCT" || form === "DESCRIBE");
-  const text = await service.queryText(sparql, type, { dataset });
+  const text = await deadline(service.queryText(sparql, type, { dataset }));
   return c.body(text, 200, { "content-type": contentTypeOf(type), vary: "Accept" });
 }
 
@@ -143,7 +183,7 @@ async function answerGraph(
   if (type === undefined) throw notAcceptable(true);
   // The IRI was checked (checkIri): nothing in it can end the IRI token.
   if (graph !== "default") {
-    const exists = await service.query(`ASK { GRAPH <${graph}> { ?s ?p ?o } }`);
+    const exists = await deadline(service.query(`ASK { GRAPH <${graph}> { ?s ?p ?o } }`));
     if (exists.type === "boolean" && !exists.value) {
       throw new ApiHttpError(404, "not-found", `The store has no graph <${graph}>`);
     }
@@ -151,7 +191,7 @@ async function answerGraph(
   const sparql = graph === "default"
     ? "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     : `CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <${graph}> { ?s ?p ?o } }`;
-  const text = await service.queryText(sparql, type);
+  const text = await deadline(service.queryText(sparql, type));
   return c.body(text, 200, { "content-type": contentTypeOf(type), vary: "Accept" });
 }
 
@@ -247,11 +287,10 @@ function document(app: OpenAPIHono, graphStoreOnly: boolean): void {
  * ```
  */
 export function sparqlRoutes(state: BridgeState, options: SparqlRouteOptions): OpenAPIHono {
-  let service: Promise<SparqlService> | undefined;
-  const sparql = () => service ??= sparqlServiceFor(state.repo.store);
+  const sparql = () => serviceOf(state, options);
   const update = async (c: Context, text: string) => {
     if (!options.sparqlUpdate) throw new SparqlUpdateDisabledError();
-    const summary = await (await sparql()).update(text);
+    const summary = await deadline((await sparql()).update(text));
     return c.json({ ok: true, ...summary });
   };
   const app = apiRouter();
@@ -316,7 +355,6 @@ export function sparqlRoutes(state: BridgeState, options: SparqlRouteOptions): O
  * `GET ?graph=<iri>` or `GET ?default`, read-only.
  */
 export function graphStoreRoutes(state: BridgeState, options: SparqlRouteOptions): OpenAPIHono {
-  let service: Promise<SparqlService> | undefined;
   const app = apiRouter();
   document(app, true);
   app
@@ -326,8 +364,7 @@ export function graphStoreRoutes(state: BridgeState, options: SparqlRouteOptions
       if (request.graph === undefined) {
         throw new ApiHttpError(400, "bad-request", "Name a graph: ?graph=<iri> or ?default");
       }
-      service ??= sparqlServiceFor(state.repo.store);
-      return await answerGraph(c, await service, request.graph);
+      return await answerGraph(c, await serviceOf(state, options), request.graph);
     });
   return app;
 }

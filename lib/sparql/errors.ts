@@ -97,3 +97,31 @@ export class SparqlEvaluationError extends InvalidInputError {
     this.detail = detail;
   }
 }
+
+/**
+ * A query that ran past the bridge's deadline (`--sparql-timeout`): the
+ * engine was stopped, and the graph is loaded again for the next query.
+ * Answered 503 with code `sparql-timeout`.
+ *
+ * @example
+ * ```ts
+ * import { SparqlTimeoutError } from "./errors.ts";
+ * console.log(new SparqlTimeoutError(30_000).message);
+ * ```
+ */
+export class SparqlTimeoutError extends Error {
+  /** The deadline, in ms. */
+  readonly ms: number;
+  /** The error code in the bridge's answer. */
+  readonly code = "sparql-timeout";
+  /** Creates the error. */
+  constructor(ms: number) {
+    super(
+      `The SPARQL request ran for more than ${
+        ms / 1000
+      } s and was stopped: narrow the query (a LIMIT, fewer unbound patterns), or start the bridge with a longer --sparql-timeout`,
+    );
+    this.name = "SparqlTimeoutError";
+    this.ms = ms;
+  }
+}

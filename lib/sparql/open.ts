@@ -1,12 +1,22 @@
 /**
  * The SPARQL service of a graph backend: the backend's own when it answers
- * SPARQL (a SPARQL server), else an in-memory engine over the graph file.
+ * SPARQL (a SPARQL server), else an engine over the graph file, in this
+ * thread or (for the bridge) in a worker with a deadline per request.
  *
  * @module
  */
 import type { GraphStore } from "../graph/store.ts";
 import { isSparqlCapable, type SparqlService } from "./service.ts";
-import { SparqlGraphBackend } from "../graph/sparql_backend.ts";
+
+/** Options of {@linkcode sparqlServiceFor}. */
+export interface SparqlServiceOptions {
+  /**
+   * Run the engine of a graph file in a worker, each request ended after
+   * `timeoutMs` (default 30 s): for a server, whose event loop a long query
+   * or the load of a large graph must not block.
+   */
+  worker?: { timeoutMs?: number | undefined };
+}
 
 /**
  * The {@linkcode SparqlService} for `backend`. The engine's code (WebAssembly)
@@ -20,15 +30,22 @@ import { SparqlGraphBackend } from "../graph/sparql_backend.ts";
  *
  * @throws {TypeError} for a backend that neither answers SPARQL nor has a graph file.
  */
-export async function sparqlServiceFor(backend: unknown): Promise<SparqlService> {
+export async function sparqlServiceFor(
+  backend: unknown,
+  options: SparqlServiceOptions = {},
+): Promise<SparqlService> {
   if (isSparqlCapable(backend)) return backend.sparqlService();
-  if (backend instanceof SparqlGraphBackend) {
-    const { RemoteSparqlService } = await import("./remote_engine.ts");
-    return new RemoteSparqlService(backend); // the server answers: nothing is loaded here
-  }
-  const file = backend as Partial<Pick<GraphStore, "path" | "update">>;
+  const file = backend as Partial<Pick<GraphStore, "path" | "update" | "home">>;
   if (typeof file.path !== "string" || typeof file.update !== "function") {
     throw new TypeError("This graph backend answers no SPARQL: it has neither a file nor a server");
+  }
+  if (options.worker && typeof file.home === "string") {
+    const { WorkerGraphSparql } = await import("./worker_graph_sparql.ts");
+    return new WorkerGraphSparql({
+      home: file.home,
+      path: file.path,
+      ...(options.worker.timeoutMs === undefined ? {} : { timeoutMs: options.worker.timeoutMs }),
+    });
   }
   const { FileGraphSparql } = await import("./file_graph_sparql.ts");
   return new FileGraphSparql(file as Pick<GraphStore, "path" | "update">);

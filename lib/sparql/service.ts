@@ -24,6 +24,8 @@ export interface SparqlService {
   queryText(sparql: string, mediaType: string, options?: QueryOptions): Promise<string>;
   /** Applies a SPARQL 1.1 Update as one atomic write. */
   update(sparql: string): Promise<UpdateSummary>;
+  /** Releases what it holds (a worker); optional. */
+  close?(): void;
 }
 
 /** A graph backend that answers SPARQL itself (e.g. one kept in a SPARQL server). */

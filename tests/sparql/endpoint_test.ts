@@ -288,3 +288,22 @@ Deno.test("/sparql: a write by owm in another process is seen by the bridge's ne
   });
   assertEquals((await res.json()).boolean, true);
 });
+
+Deno.test("/sparql: a query past --sparql-timeout is stopped (503) while the API keeps answering; the next query works", async () => {
+  const { home } = await makeSparqlStore();
+  await using bridge = await startTestBridge({ home, sparqlTimeoutMs: 1000 });
+  assertEquals(await count(bridge), 2); // the graph is loaded
+  // Four unbound patterns over ~180 statements: about 10⁹ rows to count.
+  const endless = get(bridge, {
+    query: "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+  });
+  const health = await bridge.api("/api/health");
+  assertEquals(health.status, 200, "the API answers while the query runs in the worker");
+  await health.body?.cancel();
+  const stopped = await endless;
+  assertEquals(stopped.status, 503);
+  const body = await stopped.json();
+  assertEquals(body.error.code, "sparql-timeout");
+  assertStringIncludes(body.error.message, "--sparql-timeout");
+  assertEquals(await count(bridge), 2);
+});

@@ -1,0 +1,166 @@
+/**
+ * SPARQL over the graph file in a worker (lib/sparql/sparql_worker.ts), for
+ * the bridge: loading the graph, queries and updates run off the event loop,
+ * so the API stays responsive while a large graph loads, and every request
+ * has a deadline: past it the worker is terminated (the request fails with
+ * {@linkcode SparqlTimeoutError}) and a new one loads the graph for the next
+ * request. The worker keeps the graph loaded and in step with the file like
+ * {@linkcode FileGraphSparql}.
+ *
+ * @module
+ */
+import { InvalidInputError } from "../errors/invalid_input.ts";
+import type { UpdateSummary } from "../graph/store.ts";
+import type { QueryOptions, SparqlResults } from "./engine.ts";
+import { SparqlEvaluationError, SparqlSyntaxError, SparqlTimeoutError } from "./errors.ts";
+import { queryForm } from "./query_form.ts";
+import { parseResultsJson } from "./results_json.ts";
+import type { SparqlService } from "./service.ts";
+import type { WorkerError, WorkerReply, WorkerRequest } from "./worker_protocol.ts";
+
+/** The default deadline of one request, in ms. */
+export const DEFAULT_SPARQL_TIMEOUT_MS = 30_000;
+
+/** Options of {@linkcode WorkerGraphSparql}. */
+export interface WorkerGraphSparqlOptions {
+  /** The store directory. */
+  home: string;
+  /** The graph file. */
+  path: string;
+  /** The deadline of each request (its wait in the queue included), in ms. @default 30 s */
+  timeoutMs?: number;
+}
+
+/** A request without its id (each member of the union). */
+type RequestBody = WorkerRequest extends infer R ? R extends WorkerRequest ? Omit<R, "id"> : never
+  : never;
+
+type Pending = {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+};
+
+/** The error a worker reported, as the class it was thrown as (by name for the rest). */
+function revive(error: WorkerError): Error {
+  if (error.name === "SparqlSyntaxError") {
+    return new SparqlSyntaxError(error.kind ?? "query", error.detail ?? error.message);
+  }
+  if (error.name === "SparqlEvaluationError") {
+    return new SparqlEvaluationError(error.kind ?? "query", error.detail ?? error.message);
+  }
+  if (error.status !== undefined && error.code !== undefined) {
+    const revived = new InvalidInputError(error.message, {
+      status: error.status as InvalidInputError["status"],
+      code: error.code,
+    });
+    revived.name = error.name;
+    return revived;
+  }
+  const revived = new Error(error.message);
+  revived.name = error.name; // the bridge answers store errors by their name
+  return revived;
+}
+
+/**
+ * A {@linkcode SparqlService} whose engine runs in a worker.
+ *
+ * @example
+ * ```ts ignore
+ * const sparql = new WorkerGraphSparql({ home: store.home, path: store.path, timeoutMs: 10_000 });
+ * console.log(await sparql.queryText("ASK { ?s ?p ?o }", "application/sparql-results+json"));
+ * sparql.close();
+ * ```
+ */
+export class WorkerGraphSparql implements SparqlService {
+  readonly #options: WorkerGraphSparqlOptions;
+  readonly #timeoutMs: number;
+  #worker: Worker | undefined;
+  #opened: Promise<unknown> | undefined;
+  #next = 0;
+  #pending = new Map<number, Pending>();
+
+  /** Over the graph file of the store in `options.home`. */
+  constructor(options: WorkerGraphSparqlOptions) {
+    this.#options = options;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_SPARQL_TIMEOUT_MS;
+  }
+
+  #spawn(): Worker {
+    const worker = new Worker(new URL("./sparql_worker.ts", import.meta.url), { type: "module" });
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      const reply = event.data;
+      const pending = this.#pending.get(reply.id);
+      if (!pending) return;
+      this.#pending.delete(reply.id);
+      clearTimeout(pending.timer);
+      if (reply.ok) pending.resolve(reply.value);
+      else pending.reject(revive(reply.error));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.#reset(new Error(`The SPARQL worker failed: ${event.message}`));
+    };
+    return worker;
+  }
+
+  /** Ends the worker and fails what it was doing with `error`. */
+  #reset(error: Error): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    this.#opened = undefined;
+    for (const pending of this.#pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
+    this.#pending.clear();
+  }
+
+  #send(request: RequestBody): Promise<unknown> {
+    this.#worker ??= this.#spawn();
+    const worker = this.#worker;
+    const id = ++this.#next;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this.#worker === worker) this.#reset(new SparqlTimeoutError(this.#timeoutMs));
+      }, this.#timeoutMs);
+      this.#pending.set(id, { resolve, reject, timer });
+      worker.postMessage({ ...request, id } as WorkerRequest);
+    });
+  }
+
+  async #ready(): Promise<void> {
+    this.#opened ??= this.#send({ op: "open", path: this.#options.path, home: this.#options.home });
+    await this.#opened;
+  }
+
+  /** Runs a query; its answer serialised in `mediaType`. */
+  async queryText(sparql: string, mediaType: string, options: QueryOptions = {}): Promise<string> {
+    await this.#ready();
+    return await this.#send({ op: "queryText", sparql, mediaType, options }) as string;
+  }
+
+  /** Runs a query; typed results (read from the worker's JSON or N-Quads answer). */
+  async query(sparql: string, options: QueryOptions = {}): Promise<SparqlResults> {
+    const form = queryForm(sparql);
+    if (form === "CONSTRUCT" || form === "DESCRIBE") {
+      const text = await this.queryText(sparql, "application/n-quads", options);
+      const { parseNQuads } = await import("../graph/n3_parse.ts");
+      return { type: "quads", quads: parseNQuads(text) };
+    }
+    return parseResultsJson(
+      await this.queryText(sparql, "application/sparql-results+json", options),
+    );
+  }
+
+  /** Applies a SPARQL 1.1 Update through the store's locked, atomic write. */
+  async update(sparql: string): Promise<UpdateSummary> {
+    await this.#ready();
+    return await this.#send({ op: "update", sparql }) as UpdateSummary;
+  }
+
+  /** Ends the worker (a later request starts a new one). */
+  close(): void {
+    this.#reset(new Error("The SPARQL service was closed"));
+  }
+}
