@@ -20,6 +20,7 @@ import {
   bearerGuard,
   corsHeaders,
   hostGuard,
+  methodGuard,
   originGuard,
   type SecurityOptions,
 } from "./security.ts";
@@ -58,6 +59,7 @@ export function createApp(state: BridgeState, options: AppOptions): OpenAPIHono 
   const app = apiRouter();
   app
     .use("*", requestId())
+    .use("*", methodGuard())
     .use("*", hostGuard(options))
     .use("*", corsHeaders(options))
     .use("*", originGuard(options))

@@ -180,6 +180,13 @@ function isDiskFull(error: Error): boolean {
   return code === "ENOSPC" || code === "EDQUOT" || /\(os error (28|122)\)/.test(error.message);
 }
 
+/** A request body that could not be read to its end: the client went away or broke it off. */
+function isCutBody(error: Error): boolean {
+  return (error instanceof Deno.errors.BadResource && /read body/i.test(error.message)) ||
+    error instanceof Deno.errors.UnexpectedEof ||
+    (error instanceof Deno.errors.Http && /body/i.test(error.message));
+}
+
 /** An answer for what the machine refused (permissions, a full disk), looking through `cause`s. */
 function environmentAnswer(error: Error): [ContentfulStatusCode, string, string] | undefined {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
@@ -199,6 +206,15 @@ function environmentAnswer(error: Error): [ContentfulStatusCode, string, string]
         `The bridge was refused access by the system (${
           firstLine(e.message)
         }): check the permissions of the store and the content`,
+      ];
+    }
+    if (isCutBody(e)) {
+      return [
+        400,
+        "body-incomplete",
+        `The request body ended before it was complete (${
+          firstLine(e.message)
+        }): the client closed or broke the connection; send the whole body again`,
       ];
     }
     if (isDiskFull(e)) {

@@ -164,3 +164,39 @@ export function bearerGuard(options: SecurityOptions): MiddlewareHandler {
     await next();
   };
 }
+
+/** The methods the bridge answers; anything else (TRACE, CONNECT, TRACK, …) is 405. */
+export const ALLOWED_METHODS: readonly string[] = [
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "PATCH",
+  "DELETE",
+  "OPTIONS",
+];
+
+/**
+ * Refuses methods the bridge does not serve (405 with `Allow`) before anything
+ * else looks at the request: TRACE and CONNECT, which a `Request` cannot even
+ * be built with, and methods no route declares.
+ *
+ * @example
+ * ```ts ignore
+ * app.use("*", methodGuard());
+ * ```
+ */
+export function methodGuard(): MiddlewareHandler {
+  const allowed = new Set(ALLOWED_METHODS);
+  return async (c, next) => {
+    if (!allowed.has(c.req.method.toUpperCase())) {
+      c.header("allow", ALLOWED_METHODS.join(", "));
+      throw new ApiHttpError(
+        405,
+        "method-not-allowed",
+        `Method '${c.req.method}' is not served here: use one of ${ALLOWED_METHODS.join(", ")}`,
+      );
+    }
+    await next();
+  };
+}

@@ -82,6 +82,8 @@ export function termToken(term: Term): string {
 
 // deno-lint-ignore no-control-regex
 const IRI_FORBIDDEN = /[\u0000-\u0020<>"{}|^`\\]/;
+// An absolute IRI begins with a scheme (RFC 3987): N-Quads readers refuse relative ones.
+const IRI_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 const PN_CHARS_BASE = "A-Za-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D" +
   "\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF" +
   "\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}";
@@ -98,6 +100,12 @@ const BLANK_LABEL = new RegExp(
  * and a blank node label must follow the N-Quads grammar.
  */
 function checkWritable(term: Term): void {
+  if (term.termType === "NamedNode" && !IRI_SCHEME.test(term.value)) {
+    throw new InvalidInputError(
+      `Cannot store the IRI ${JSON.stringify(term.value)}: it is not absolute; ` +
+        "an IRI starts with a scheme, e.g. http://example.org/x or urn:x",
+    );
+  }
   if (term.termType === "NamedNode" && IRI_FORBIDDEN.test(term.value)) {
     throw new InvalidInputError(
       `Cannot store the IRI ${JSON.stringify(term.value)}: IRIs may not contain spaces, ` +
