@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { VerifyReport } from "../integrity/verify.ts";
 import { type CachedContent, CacheError, type ContentCache } from "./content_cache.ts";
 import type { PlaceReport } from "./link.ts";
@@ -22,6 +22,12 @@ export interface ServeOptions {
   home?: string | undefined;
   /** The content's SHA-256, if the caller knows it (recorded on the entry if it had none). */
   sha256?: string | undefined;
+  /**
+   * Entries of the content already in `dir` that the torrent does not list,
+   * as paths relative to `dir` (`<name>/…`): moved into the served content,
+   * so that replacing a damaged copy leaves them where they were.
+   */
+  keep?: readonly string[] | undefined;
 }
 
 /** Content served from the cache. */
@@ -44,8 +50,9 @@ export interface Rejected {
  * Places `entry`'s content at `<dir>/<name>` if it verifies: it is placed in
  * a staging folder inside `dir` (hard links, else copies), verified with
  * `options.verify`, then renamed over `<dir>/<name>` (content already there,
- * e.g. a damaged copy, is replaced). On failure the entry is dropped from the
- * cache and `dir` is left as it was.
+ * e.g. a damaged copy, is replaced; the entries named in `options.keep`, which
+ * the torrent does not list, are moved over first). On failure the entry is
+ * dropped from the cache and `dir` is left as it was.
  *
  * @example
  * ```ts ignore
@@ -87,16 +94,57 @@ export async function serveFromCache(
       return { reason: report };
     }
     const contentPath = confinedJoin(dir, options.name);
-    if (await pathExists(contentPath)) {
-      const old = join(dir, `.owm-replaced-${crypto.randomUUID().slice(0, 8)}`);
-      await Deno.rename(contentPath, old);
-      await Deno.remove(old, { recursive: true }).catch(() => {});
+    const putBack = await carryOver(dir, stage, options.keep ?? []);
+    const old = join(dir, `.owm-replaced-${crypto.randomUUID().slice(0, 8)}`);
+    const replacing = await pathExists(contentPath);
+    try {
+      if (replacing) await Deno.rename(contentPath, old);
+      await Deno.rename(staged, contentPath);
+    } catch (error) {
+      if (replacing && !(await pathExists(contentPath))) {
+        await Deno.rename(old, contentPath).catch(() => {});
+      }
+      await putBack();
+      throw error;
     }
-    await Deno.rename(staged, contentPath);
+    if (replacing) await Deno.remove(old, { recursive: true }).catch(() => {});
     await cache.touch(entry.record.infoHash, { home: options.home, sha256: options.sha256 })
       .catch(() => {});
     return { contentPath, report: { ...report, target: contentPath }, placed };
   } finally {
     await Deno.remove(stage, { recursive: true }).catch(() => {});
   }
+}
+
+/**
+ * Moves each of `paths` (relative to `from`) to the same place below `to`;
+ * if one cannot be moved, those moved are put back and the error is thrown.
+ *
+ * @returns A function that puts them back.
+ */
+async function carryOver(
+  from: string,
+  to: string,
+  paths: readonly string[],
+): Promise<() => Promise<void>> {
+  const moved: string[] = [];
+  const putBack = async () => {
+    for (const rel of moved) {
+      await Deno.mkdir(dirname(confinedJoin(from, rel)), { recursive: true }).catch(() => {});
+      await Deno.rename(confinedJoin(to, rel), confinedJoin(from, rel)).catch(() => {});
+    }
+  };
+  try {
+    for (const rel of paths) {
+      const target = confinedJoin(to, rel);
+      if (await pathExists(target)) continue;
+      await Deno.mkdir(dirname(target), { recursive: true });
+      await Deno.rename(confinedJoin(from, rel), target);
+      moved.push(rel);
+    }
+  } catch (error) {
+    await putBack();
+    throw error;
+  }
+  return putBack;
 }

@@ -200,11 +200,12 @@ function printTorrentFetch(result: LoadResult, global: GlobalOptions, io: CliIo)
       alreadyPresent: result.origin === "present",
       fromCache,
       ...(result.notes.length > 0 ? { cacheNote: result.notes.join("; ") } : {}),
+      notes: result.notes,
       checks: result.report?.checks ?? [],
     });
   } else {
     if (fromCache) io.err("owm: from the shared cache");
-    for (const note of result.notes) io.err(`owm: cache: ${note}`);
+    for (const note of result.notes) io.err(`owm: ${note}`);
     io.out(result.directory);
   }
   return 0;
@@ -246,11 +247,12 @@ async function printDataSourceFetch(
       alreadyPresent: result.origin === "present",
       fromCache: result.origin === "cache",
       ...(cacheNote ? { cacheNote } : {}),
+      notes: result.notes,
       checks,
     });
   } else {
     if (result.origin === "cache") io.err("owm: from the shared cache");
-    if (cacheNote) io.err(`owm: cache: ${cacheNote}`);
+    for (const note of result.notes) io.err(`owm: ${note}`);
     for (const check of checks) io.err(`owm: verified ${check.kind}`);
     io.out(result.directory);
   }

@@ -50,6 +50,7 @@ import { OfflineError, type OfflineReason } from "./offline.ts";
 import { pathExists } from "../fs/exists.ts";
 import { assertInside, confinedJoin, confinedPath } from "../fs/confine.ts";
 import { checkContentNames } from "../datasource/content_names.ts";
+import { trimExtendedFiles, unlistedEntries } from "./repair.ts";
 
 /** Options for {@linkcode BitTorrentDataSourceDirLoader}. */
 export interface BitTorrentLoaderOptions {
@@ -300,13 +301,19 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
         ? await this.#cacheBySha256(attempt, attempt.recordedSha)
         : undefined;
       if (cached) {
-        const served = await this.#serve(attempt, cached, meta);
+        // A damaged copy is replaced whole: what the torrent does not list is carried over.
+        const keep = damaged && meta ? await unlistedEntries(meta, attempt.dir) : [];
+        const served = await this.#serve(attempt, cached, meta, keep);
+        if (served && keep.length > 0 && meta && recordsFolderDigest(attempt.expected)) {
+          // Mended from the cache, but the folder still holds what the DataSource's digest does not.
+          throw this.#unlistedError(attempt, meta, keep, true);
+        }
         if (served) return served;
       }
     }
     if (this.offline) throw this.#offlineError(attempt, "missing");
     if (source.torrent === undefined) throw source.error;
-    return await this.#download(attempt, source.torrent, damaged);
+    return await this.#download(attempt, source.torrent, damaged, meta);
   }
 
   /**
@@ -328,6 +335,8 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
         origin: "present",
       });
     }
+    // Every listed file is right, and only a whole-folder digest fails: files the torrent does not list.
+    await this.#refuseUnlisted(attempt, meta, report, false);
     if (this.offline) throw this.#offlineError(attempt, "unverified", failures(report));
     if (!attempt.repair && !(await (await this.#openSession()).hasUnfinished(meta.infoHash))) {
       throw new LoadFailedError(
@@ -340,15 +349,22 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     return present;
   }
 
-  /** Downloads with the session (mending `damaged` in place), verifies and records. */
+  /**
+   * Downloads with the session (mending `damaged` in place: bad pieces
+   * downloaded again, files cut back to the torrent's length), verifies and
+   * records.
+   */
   async #download(
     attempt: Attempt,
     torrent: Uint8Array | string,
     damaged: string | undefined,
+    meta: Metainfo | undefined,
   ): Promise<LoadedContent> {
+    const { dir, options } = attempt;
     // The session writes into what is there: never through a hard link into the cache.
     if (damaged) await unshareTree(damaged);
-    const { dir, options } = attempt;
+    // Bytes appended pass every piece check: cut them off, or no download mends them.
+    if (damaged && meta && attempt.repair) await this.#trim(attempt, meta);
     const session = await this.#openSession();
     const handle = await session.add(torrent, {
       dir,
@@ -380,7 +396,12 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
       bytesTotal: downloaded.length,
       phase: "verifying",
     });
-    const report = await this.#verify(attempt, contentPath, downloaded);
+    let report = await this.#verify(attempt, contentPath, downloaded);
+    // The torrent was not known before (a magnet link): files too long are cut back now.
+    if (!report.ok && attempt.repair && (await this.#trim(attempt, downloaded)) > 0) {
+      report = await this.#verify(attempt, contentPath, downloaded);
+    }
+    await this.#refuseUnlisted(attempt, downloaded, report, damaged !== undefined);
     if (!report.ok) {
       throw new LoadFailedError(
         attempt.id,
@@ -411,6 +432,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     attempt: Attempt,
     cached: CachedContent,
     dsMeta: Metainfo | undefined,
+    keep: readonly string[],
   ): Promise<LoadedContent | undefined> {
     const { recordedHash, options } = attempt;
     const ownTorrent = dsMeta !== undefined || recordedHash === cached.record.infoHash;
@@ -427,6 +449,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
         }, signal ? { signal } : {}),
       home: this.#home,
       sha256: attempt.recordedSha,
+      keep,
     });
     if (!("contentPath" in served)) {
       const why = served.reason instanceof Error ? served.reason.message : failures(served.reason);
@@ -483,6 +506,14 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
 
   /** Records what the load learnt, adds a download to the cache, applies `afterLoad`. */
   async #finish(attempt: Attempt, outcome: Outcome): Promise<LoadedContent> {
+    if (attempt.repair && outcome.meta) {
+      const unlisted = await unlistedEntries(outcome.meta, attempt.dir);
+      if (unlisted.length > 0) {
+        attempt.notes.push(
+          `not in the torrent, left alone: ${unlisted.join(", ")} (in ${attempt.dir})`,
+        );
+      }
+    }
     const sha256 = await this.#learn(attempt, outcome);
     if (this.cache && outcome.meta && outcome.origin !== "cache") {
       try {
@@ -530,6 +561,57 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
       await this.#options.repository.record(ds, learnt);
     }
     return sha256;
+  }
+
+  /**
+   * Throws {@linkcode LoadFailedError} when `report` fails only because the
+   * content folder holds files the torrent does not list: its piece hashes
+   * pass, and the failing checks are digests of the whole folder.
+   */
+  async #refuseUnlisted(
+    attempt: Attempt,
+    meta: Metainfo,
+    report: VerifyReport,
+    mended: boolean,
+  ): Promise<void> {
+    if (report.ok) return;
+    const pieces = report.checks.find((c) => c.kind === "pieces");
+    if (!pieces?.ok || report.checks.some((c) => !c.ok && !FOLDER_DIGESTS.has(c.kind))) return;
+    const unlisted = await unlistedEntries(meta, attempt.dir);
+    if (unlisted.length > 0) throw this.#unlistedError(attempt, meta, unlisted, mended);
+  }
+
+  #unlistedError(
+    attempt: Attempt,
+    meta: Metainfo,
+    unlisted: readonly string[],
+    mended: boolean,
+  ): LoadFailedError {
+    const content = confinedJoin(attempt.dir, meta.name);
+    const kinds = [...FOLDER_DIGESTS].filter((k) =>
+      k === "legacy-md5" ? attempt.expected.legacyTorrentName : attempt.expected[k as "md5"]
+    ).join(", ");
+    return new LoadFailedError(
+      attempt.id,
+      `${content} holds files the torrent does not list, left alone: ${
+        unlisted.join(", ")
+      }. Every file the torrent lists ${
+        mended ? "was mended and " : ""
+      }verifies against its piece hashes, but the DataSource records a digest of the whole folder (${kinds}), which those files change: move them out of ${content} (or delete them) and fetch again`,
+    );
+  }
+
+  /** Cuts files longer than `meta` says back to its lengths, noting each; returns how many. */
+  async #trim(attempt: Attempt, meta: Metainfo): Promise<number> {
+    const trimmed = await trimExtendedFiles(meta, attempt.dir);
+    for (const t of trimmed) {
+      attempt.notes.push(
+        `${t.path} had ${t.had} bytes, the torrent says ${t.length}: the ${
+          t.had - t.length
+        } bytes after them were cut off`,
+      );
+    }
+    return trimmed.length;
   }
 
   async #verify(attempt: Attempt, contentPath: string, meta: Metainfo): Promise<VerifyReport> {
@@ -624,6 +706,16 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
       ),
     };
   }
+}
+
+/** The checks that digest a whole folder: a file the torrent does not list changes them. */
+const FOLDER_DIGESTS: ReadonlySet<string> = new Set(["md5", "sha256", "sha512", "legacy-md5"]);
+
+/** Whether `expected` holds a digest of the whole content (of every file in a folder). */
+function recordsFolderDigest(expected: ExpectedIntegrity): boolean {
+  return [expected.md5, expected.sha256, expected.sha512, expected.legacyTorrentName].some((v) =>
+    v !== undefined
+  );
 }
 
 /** The torrent found must be the one recorded (or given). */
