@@ -188,6 +188,9 @@ Deno.test("fuzz:api run against a deliberately broken bridge reports its 5xx, ha
   for (const kind of ["5xx", "hang", "canary", "graph"]) assert(kinds.has(kind as never), kind);
   const fivexx = report.findings.find((f) => f.kind === "5xx")!;
   assertEquals(fivexx.requests[0]?.route, "GET /api/torrents");
+  assert(report.dir !== undefined, "a run with findings keeps its folder for a look");
+  assert((await Deno.stat(join(report.dir, "bridge.log"))).isFile);
+  await Deno.remove(report.dir, { recursive: true });
 });
 
 Deno.test("deno task fuzz:api: a short run against the real bridge finds no 5xx, hang or read outside", async () => {
