@@ -17,3 +17,4 @@ export {
   ZipRefusedError,
 } from "./zip_extract.ts";
 export { type CreatedZip, createZip, type CreateZipOptions, ZipSourceError } from "./zip_create.ts";
+export type { OwmError } from "../errors/owm_error.ts";

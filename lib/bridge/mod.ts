@@ -41,3 +41,40 @@ export type {
   TranslationJson,
   TranslatorJson,
 } from "./api_types.ts";
+export type { OwmError } from "../errors/owm_error.ts";
+export type { VerifyReport } from "../integrity/verify.ts";
+export type { SparqlResults } from "../sparql/engine.ts";
+export type { TranslationRun } from "../translate/run.ts";
+export type { DataTranslator } from "../translate/translator.ts";
+export type { DataSource, DataSourceClass } from "../datasource/data_source.ts";
+export type { IntegrityCheck } from "../integrity/verify.ts";
+export type { BooleanResult, GraphResult, SelectResults } from "../sparql/engine.ts";
+export type { TranslationRecord } from "../translate/provenance.ts";
+export type {
+  TranslationContext,
+  TranslationInput,
+  TranslationResult,
+} from "../translate/translator.ts";
+export type { DataSourceInit } from "../datasource/data_source.ts";
+export type { FieldDeclarations, FieldValue, Informational } from "../datasource/informational.ts";
+export type { DataSourceRepository } from "../datasource/repository.ts";
+export type { Quad } from "../graph/rdf.ts";
+export type { CheckKind } from "../integrity/verify.ts";
+export type { Bindings } from "../sparql/engine.ts";
+export type {
+  FieldDatatype,
+  InformationalOptions,
+  PropertyType,
+} from "../datasource/informational.ts";
+export type { DataSourceSummary, KindSummary, SaveOptions } from "../datasource/repository.ts";
+export type { GraphBackend } from "../graph/backend.ts";
+export type { QuadGraph, QuadObject, QuadPredicate, QuadSubject, Term } from "../graph/rdf.ts";
+export type { UpdateSummary } from "../graph/store.ts";
+export type { CHECK_KINDS } from "../integrity/verify.ts";
+export type { QueryOptions } from "../sparql/engine.ts";
+export type { UpdateOptions } from "../graph/backend.ts";
+export type { BlankNode, DefaultGraph, Literal, NamedNode, Variable } from "../graph/rdf.ts";
+export type { GraphTransaction, QuadPattern } from "../graph/store.ts";
+export type { QueryDataset } from "../sparql/engine.ts";
+export type { ChainNode, ChainStep } from "../translate/chain.ts";
+export type { GraphChanges } from "../graph/store.ts";

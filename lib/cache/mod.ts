@@ -27,7 +27,6 @@ export { type PlaceMode, type PlaceOptions, type PlaceReport } from "./link.ts";
 export type { CacheMode } from "../settings/settings.ts";
 export type { OwmError } from "../errors/owm_error.ts";
 export type { VerifyReport } from "../integrity/verify.ts";
-export type { CacheMode } from "../settings/settings.ts";
 export type { Metainfo } from "../torrent/metainfo.ts";
 export type { IntegrityCheck } from "../integrity/verify.ts";
 export type { TorrentFile } from "../torrent/metainfo.ts";

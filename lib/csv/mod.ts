@@ -18,3 +18,4 @@ export {
   type ParseCsvOptions,
 } from "./parser.ts";
 export { readCsvFile, type ReadCsvFileOptions, type ReadCsvFileResult } from "./read.ts";
+export type { OwmSyntaxError } from "../errors/owm_error.ts";

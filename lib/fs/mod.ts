@@ -31,3 +31,4 @@ export {
 export { type FileLockOptions, withFileLock } from "./file_lock.ts";
 export { parseByteSize, type ParseByteSizeOptions } from "./byte_size.ts";
 export { pathExists } from "./exists.ts";
+export type { OwmError } from "../errors/owm_error.ts";

@@ -55,3 +55,6 @@ export {
   resolveGraphSetting,
   type UpdateOptions,
 } from "./backend.ts";
+export type { InvalidInputError } from "../errors/invalid_input.ts";
+export type { OwmError, OwmSyntaxError } from "../errors/owm_error.ts";
+export type { OwmTypeError } from "../errors/owm_error.ts";

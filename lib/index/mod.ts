@@ -59,3 +59,9 @@ export {
   type TorrentHit,
   TorrentLookupError,
 } from "./config.ts";
+export type { OwmError } from "../errors/owm_error.ts";
+export type { DataSourceRecord, PutRecordOptions, RecordListing } from "./record.ts";
+export type { Quad } from "../graph/rdf.ts";
+export type { RefusedRecord } from "./record.ts";
+export type { QuadGraph, QuadObject, QuadPredicate, QuadSubject, Term } from "../graph/rdf.ts";
+export type { BlankNode, DefaultGraph, Literal, NamedNode, Variable } from "../graph/rdf.ts";

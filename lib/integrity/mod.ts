@@ -51,3 +51,9 @@ export {
   torrentPiecesCheck,
   type TorrentPiecesCheckOptions,
 } from "./torrent_pieces.ts";
+export type { DataSource } from "../datasource/data_source.ts";
+export type { OwmError } from "../errors/owm_error.ts";
+export type { Metainfo } from "../torrent/metainfo.ts";
+export type { FieldValue, Informational } from "../datasource/informational.ts";
+export type { TorrentFile } from "../torrent/metainfo.ts";
+export type { FieldDatatype, PropertyType } from "../datasource/informational.ts";

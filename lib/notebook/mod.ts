@@ -33,3 +33,20 @@ export {
   torrentStatusView,
   verifyReportView,
 } from "./display.ts";
+export type { DataSource } from "../datasource/data_source.ts";
+export type { VerifyReport } from "../integrity/verify.ts";
+export type { SparqlResults } from "../sparql/engine.ts";
+export type { TorrentStatus } from "../torrent/handle.ts";
+export type { FieldValue, Informational } from "../datasource/informational.ts";
+export type { IntegrityCheck } from "../integrity/verify.ts";
+export type { BooleanResult, GraphResult, SelectResults } from "../sparql/engine.ts";
+export type { TorrentState } from "../torrent/handle.ts";
+export type { FieldDatatype, PropertyType } from "../datasource/informational.ts";
+export type { Quad } from "../graph/rdf.ts";
+export type { CheckKind } from "../integrity/verify.ts";
+export type { Bindings } from "../sparql/engine.ts";
+export type { QuadGraph, QuadObject, QuadPredicate, QuadSubject, Term } from "../graph/rdf.ts";
+export type { CHECK_KINDS } from "../integrity/verify.ts";
+export type { BlankNode, DefaultGraph, Literal, NamedNode, Variable } from "../graph/rdf.ts";
+export type { DataSourceDetail, PublishedJson, TorrentStatusJson } from "../bridge/api_types.ts";
+export type { ChainNode, ChainStep } from "../translate/chain.ts";

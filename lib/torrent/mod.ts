@@ -89,3 +89,6 @@ export {
   type TorrentStatus,
 } from "./handle.ts";
 export { TorrentError, type TorrentErrorCode } from "./errors.ts";
+export type { InvalidInputError } from "../errors/invalid_input.ts";
+export type { OwmError, OwmSyntaxError } from "../errors/owm_error.ts";
+export type { OwmTypeError } from "../errors/owm_error.ts";
