@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { InvalidInputError } from "../errors/invalid_input.ts";
 import type { GraphStore } from "../graph/store.ts";
 import { isSparqlCapable, type SparqlService } from "./service.ts";
 
@@ -28,7 +29,8 @@ export interface SparqlServiceOptions {
  * console.log(await sparql.query("ASK { ?s ?p ?o }"));
  * ```
  *
- * @throws {TypeError} for a backend that neither answers SPARQL nor has a graph file.
+ * @throws {InvalidInputError} (`sparql-unavailable`) for a backend that neither answers
+ * SPARQL itself (`sparqlService()`) nor has a graph file.
  */
 export async function sparqlServiceFor(
   backend: unknown,
@@ -37,7 +39,13 @@ export async function sparqlServiceFor(
   if (isSparqlCapable(backend)) return backend.sparqlService();
   const file = backend as Partial<Pick<GraphStore, "path" | "update" | "home">>;
   if (typeof file.path !== "string" || typeof file.update !== "function") {
-    throw new TypeError("This graph backend answers no SPARQL: it has neither a file nor a server");
+    const where = (backend as { location?: unknown } | null)?.location;
+    throw new InvalidInputError(
+      `SPARQL queries run here over the store's graph file, and this graph is kept elsewhere${
+        typeof where === "string" ? ` (${where})` : ""
+      }: send the query to that SPARQL server directly`,
+      { code: "sparql-unavailable", status: 409 },
+    );
   }
   if (options.worker && typeof file.home === "string") {
     const { WorkerGraphSparql } = await import("./worker_graph_sparql.ts");

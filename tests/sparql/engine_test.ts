@@ -4,7 +4,13 @@
  * query form, `Accept` negotiation (q values, client order, aliases, 406), and
  * the Oxigraph engine's answers in every media type.
  */
-import { assert, assertEquals, assertStringIncludes, assertThrows } from "../_assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+  assertThrows,
+} from "../_assert.ts";
 import { queryForm } from "../../lib/sparql/query_form.ts";
 import { hasDatasetClause, OxigraphEngine } from "../../lib/sparql/oxigraph_engine.ts";
 import { mediaTypeOfFormat, negotiate } from "../../lib/sparql/formats.ts";
@@ -92,4 +98,13 @@ Deno.test("the Oxigraph engine serialises every result format", () => {
   const ld = JSON.parse(engine.queryText(construct, "application/ld+json"));
   assertEquals(ld[0]["@id"], "http://ex.org/a");
   assertThrows(() => engine.query("SELECT ?s WHERE { ?s ?p }"), SparqlSyntaxError);
+});
+
+Deno.test("a graph kept elsewhere without its own SPARQL service is refused by name (409 sparql-unavailable)", async () => {
+  const { sparqlServiceFor } = await import("../../lib/sparql/open.ts");
+  const { InvalidInputError } = await import("../../lib/errors/invalid_input.ts");
+  const elsewhere = { home: "/tmp/x", location: "http://127.0.0.1:8890/sparql" };
+  const error = await assertRejects(() => sparqlServiceFor(elsewhere), InvalidInputError);
+  assertEquals([error.status, error.code], [409, "sparql-unavailable"]);
+  assertStringIncludes(error.message, "http://127.0.0.1:8890/sparql");
 });
