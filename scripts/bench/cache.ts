@@ -1,38 +1,78 @@
 /**
- * The shared cache against a download, in one run: a 256 MiB DataSource
- * (four files) is seeded on loopback by a torrent session in this process,
- * and fresh projects (stores) run the real `owm fetch ClassName:key`:
+ * The shared cache's placement modes against a download, in one run, with
+ * their time and disk cost: a DataSource of `--mib` MiB (four files) is
+ * seeded on loopback by a torrent session in this process, and fresh projects
+ * (stores) run the real `owm fetch ClassName:key`:
  *
  * - **download**: the cache off (`OWM_CACHE=0`): download from the seeder, verify;
- * - **download + add**: the cache on and empty: the same, then added to the cache;
- * - **from the cache, hard links**: another project, the cache on: placed and verified;
- * - **from the cache, copies**: the same with `OWM_CACHE_LINK=0` (as across file systems).
+ * - **download + add, clone** / **hardlink**: the cache on and empty: the
+ *   same, then added to the cache (cloned, or hard-linked, from the project);
+ * - **from the cache, clone** (the default), **copy**, **hardlink**
+ *   (`OWM_CACHE_LINK=…`): another project: placed and verified.
  *
  * Every run verifies what it gets (piece hashes and the legacy MD5 name) and
- * learns the SHA-256, as a real fetch does. Reports wall seconds per run and
- * the ratio download / from the cache.
+ * learns the SHA-256, as a real fetch does. Disk cost: the file system's free
+ * space before and after each fetch (statfs, after `sync`), and `du` of the
+ * project's folder (which counts a clone's or a link's blocks as its own).
+ * Then the bare placement of the same 256 MiB (`placeTree` in each mode, and
+ * node:fs `copyFile` with `COPYFILE_FICLONE`), timed, with the same free-space
+ * delta. Reports wall seconds per run and ratios to the download and to clone.
  *
- * Usage: deno task bench:cache [--mib 256] [--rounds 3]
+ * Usage: deno task bench:cache [--mib 256] [--rounds 3] [--dir PATH]
+ * (`--dir`: where the run's files go, i.e. which file system is measured; a
+ * reflink file system such as XFS or Btrfs shows clones costing no disk.)
  *
  * @module
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { constants as fsConstants } from "node:fs";
+import { copyFile as nodeCopyFile, statfs } from "node:fs/promises";
 import { CSVDataSource } from "../../lib/datasource/csv_data_source.ts";
 import { DataSourceRepository } from "../../lib/datasource/repository.ts";
 import { LocalFolderIndex } from "../../lib/index/local_folder_index.ts";
 import { publish } from "../../lib/publish/publish.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
 import { processEnv } from "../../lib/settings/env.ts";
+import { type PlaceMode, placeTree } from "../../lib/cache/link.ts";
 
 const { values } = parseArgs({
   args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
-  options: { mib: { type: "string", default: "256" }, rounds: { type: "string", default: "3" } },
+  options: {
+    mib: { type: "string", default: "256" },
+    rounds: { type: "string", default: "3" },
+    dir: { type: "string" },
+  },
 });
 const MIB = Number(values.mib);
 const ROUNDS = Number(values.rounds);
 const root = new URL("../../", import.meta.url).pathname;
-const tmp = await Deno.makeTempDir({ prefix: "owm-bench-cache-" });
+const tmp = await Deno.makeTempDir({
+  prefix: "owm-bench-cache-",
+  ...(values.dir ? { dir: values.dir } : {}),
+});
+
+/** Free bytes of the file system holding `tmp`, once written data is on disk. */
+async function freeBytes(): Promise<number> {
+  await new Deno.Command("sync").output().catch(() => {});
+  const fs = await statfs(tmp);
+  return Number(fs.bavail) * Number(fs.bsize);
+}
+
+/** `du`'s disk usage of `path` in bytes (allocated blocks; a clone's or a link's count as its own). */
+async function du(path: string): Promise<number> {
+  const out = await new Deno.Command("du", { args: ["-s", "-B1", path] }).output();
+  return Number(new TextDecoder().decode(out.stdout).split(/\s/)[0]);
+}
+
+/** A run: its time, the free space it took, and `du` of what it made. */
+interface Cost {
+  seconds: number;
+  /** Free space consumed (before − after), bytes. */
+  used: number;
+  /** `du` of the project (or the placed tree), bytes. */
+  du: number;
+}
 
 async function makeFile(path: string, mib: number, seed: number): Promise<void> {
   using file = await Deno.open(path, { write: true, create: true, truncate: true });
@@ -52,7 +92,8 @@ async function fetchOnce(
   env: Record<string, string>,
   peer: string,
   fromCache = false,
-): Promise<number> {
+): Promise<Cost> {
+  const before = await freeBytes();
   const start = performance.now();
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -84,7 +125,8 @@ async function fetchOnce(
   if (result.fromCache !== fromCache) {
     throw new Error(`expected fromCache ${fromCache}, got ${result.fromCache}`);
   }
-  return seconds;
+  const used = before - await freeBytes();
+  return { seconds, used, du: await du(home) };
 }
 
 let project = 0;
@@ -117,52 +159,124 @@ const published = await publish(content, {
 });
 const peer = `127.0.0.1:${session.port}`;
 const cacheDir = join(tmp, "cache");
-const rows: [string, number[]][] = [
+const linkCacheDir = join(tmp, "cache-hardlink");
+const fetchRows: [string, Cost[]][] = [
   ["download (cache off)", []],
-  ["download + add to the cache", []],
-  ["from the cache, hard links", []],
-  ["from the cache, copies", []],
+  ["download + add to the cache, clone", []],
+  ["download + add to the cache, hardlink", []],
+  ["from the cache, clone (default)", []],
+  ["from the cache, copy", []],
+  ["from the cache, hardlink (opt-in)", []],
 ];
+const placeRows: [string, Cost[]][] = [
+  ["placeTree clone (Deno.copyFile: copy_file_range)", []],
+  ["node:fs copyFile COPYFILE_FICLONE", []],
+  ["placeTree copy (read/write through the process)", []],
+  ["placeTree hardlink", []],
+];
+
+/** Fetches into a new project, records the cost, and removes the project again. */
+async function measure(row: Cost[], env: Record<string, string>, fromCache: boolean) {
+  const home = await newProject(published.torrentFileName);
+  row.push(await fetchOnce(home, env, peer, fromCache));
+  await Deno.remove(home, { recursive: true });
+}
+
+/** Places the dataset with `place`, records the cost, and removes the copy. */
+async function measurePlace(row: Cost[], place: (target: string) => Promise<void>) {
+  const target = join(tmp, `placed-${crypto.randomUUID().slice(0, 8)}`);
+  const before = await freeBytes();
+  const start = performance.now();
+  await place(target);
+  const seconds = (performance.now() - start) / 1000;
+  row.push({ seconds, used: before - await freeBytes(), du: await du(target) });
+  await Deno.remove(target, { recursive: true });
+}
+
+async function nodeClone(target: string): Promise<void> {
+  await Deno.mkdir(target);
+  for await (const entry of Deno.readDir(content)) {
+    await nodeCopyFile(
+      join(content, entry.name),
+      join(target, entry.name),
+      fsConstants.COPYFILE_FICLONE,
+    );
+  }
+}
+
 try {
   for (let round = 0; round < ROUNDS; round++) {
     console.error(`round ${round + 1} of ${ROUNDS}…`);
-    rows[0]![1].push(
-      await fetchOnce(await newProject(published.torrentFileName), { OWM_CACHE: "0" }, peer),
-    );
+    const rows = fetchRows.map(([, costs]) => costs);
+    await measure(rows[0]!, { OWM_CACHE: "0" }, false);
     await Deno.remove(cacheDir, { recursive: true }).catch(() => {});
-    const on = { OWM_CACHE: "1", OWM_CACHE_DIR: cacheDir };
-    rows[1]![1].push(await fetchOnce(await newProject(published.torrentFileName), on, peer));
-    rows[2]![1].push(
-      await fetchOnce(await newProject(published.torrentFileName), on, peer, true),
-    );
-    rows[3]![1].push(
-      await fetchOnce(
-        await newProject(published.torrentFileName),
-        { ...on, OWM_CACHE_LINK: "0" },
-        peer,
-        true,
-      ),
-    );
+    await Deno.remove(linkCacheDir, { recursive: true }).catch(() => {});
+    const clone = { OWM_CACHE: "1", OWM_CACHE_DIR: cacheDir };
+    const link = { OWM_CACHE: "1", OWM_CACHE_DIR: linkCacheDir, OWM_CACHE_LINK: "hardlink" };
+    await measure(rows[1]!, clone, false);
+    await measure(rows[2]!, link, false);
+    await measure(rows[3]!, clone, true);
+    await measure(rows[4]!, { ...clone, OWM_CACHE_LINK: "copy" }, true);
+    await measure(rows[5]!, link, true);
+    const place = placeRows.map(([, costs]) => costs);
+    const placeIn = (mode: PlaceMode) => async (target: string) => {
+      await placeTree(content, target, { mode });
+    };
+    await measurePlace(place[0]!, placeIn("clone"));
+    await measurePlace(place[1]!, nodeClone);
+    await measurePlace(place[2]!, placeIn("copy"));
+    await measurePlace(place[3]!, placeIn("hardlink"));
   }
 } finally {
   await session.close();
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
 }
 
+const fsType = await new Deno.Command("df", { args: ["--output=fstype", values.dir ?? "/tmp"] })
+  .output().then((o) => new TextDecoder().decode(o.stdout).split("\n")[1]?.trim() ?? "?")
+  .catch(() => "?");
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-console.log(`\n${MIB} MiB DataSource (4 files), owm fetch into a new project, ${ROUNDS} rounds:`);
-console.log("| fetch | mean wall s | runs (s) | MiB/s |");
-console.log("| --- | ---: | --- | ---: |");
-for (const [name, xs] of rows) {
+const mib = (bytes: number) => (bytes / (1 << 20)).toFixed(1);
+
+function table(title: string, rows: [string, Cost[]][], base: number, baseName: string) {
+  console.log(`\n${title}`);
   console.log(
-    `| ${name} | ${mean(xs).toFixed(2)} | ${xs.map((x) => x.toFixed(2)).join(", ")} | ${
-      (MIB / mean(xs)).toFixed(0)
-    } |`,
+    `| ${
+      title.startsWith("owm") ? "fetch" : "placement"
+    } | mean wall s | runs (s) | MiB/s | ${baseName} / this | free space used, MiB | du, MiB |`,
   );
+  console.log("| --- | ---: | --- | ---: | ---: | ---: | ---: |");
+  for (const [name, costs] of rows) {
+    const s = mean(costs.map((c) => c.seconds));
+    console.log(
+      `| ${name} | ${s.toFixed(2)} | ${costs.map((c) => c.seconds.toFixed(2)).join(", ")} | ${
+        (MIB / s).toFixed(0)
+      } | ${(base / s).toFixed(2)}x | ${mib(mean(costs.map((c) => c.used)))} | ${
+        mib(mean(costs.map((c) => c.du)))
+      } |`,
+    );
+  }
 }
-const download = mean(rows[0]![1]);
+
+const seconds = (rows: [string, Cost[]][], i: number) => mean(rows[i]![1].map((c) => c.seconds));
+console.log(`\nfile system: ${fsType} (${values.dir ?? "the system's temporary folder"})`);
+table(
+  `owm fetch of a ${MIB} MiB DataSource (4 files) into a new project, ${ROUNDS} rounds:`,
+  fetchRows,
+  seconds(fetchRows, 0),
+  "download",
+);
+table(
+  `Placing the same ${MIB} MiB (4 files) in one file system, ${ROUNDS} rounds:`,
+  placeRows,
+  seconds(placeRows, 0),
+  "clone",
+);
+const fromClone = seconds(fetchRows, 3);
 console.log(
-  `download / from the cache: ${(download / mean(rows[2]![1])).toFixed(2)}x (hard links), ${
-    (download / mean(rows[3]![1])).toFixed(2)
-  }x (copies); adding to the cache costs ${(mean(rows[1]![1]) - download).toFixed(2)} s`,
+  `\nfrom the cache: clone / hardlink time ${
+    (fromClone / seconds(fetchRows, 5)).toFixed(2)
+  }x, copy / clone ${(seconds(fetchRows, 4) / fromClone).toFixed(2)}x; adding to the cache costs ${
+    (seconds(fetchRows, 1) - seconds(fetchRows, 0)).toFixed(2)
+  } s (clone), ${(seconds(fetchRows, 2) - seconds(fetchRows, 0)).toFixed(2)} s (hardlink)`,
 );
