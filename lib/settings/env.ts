@@ -45,7 +45,7 @@ export function processEnv(name: string): string | undefined {
  * @example
  * ```ts
  * import { rawEnv } from "./env.ts";
- * console.log(rawEnv("PATH") !== undefined);
+ * console.log(rawEnv("OWM_HOME") ?? "(unset)");
  * ```
  */
 export function rawEnv(name: string): string | undefined {

@@ -256,8 +256,11 @@ Deno.test("every environment variable our code reads is in ENV_NAMES", async () 
   // lib/runtime is the launcher's (it reads DENO_DIR, LOCALAPPDATA…), not the launched program's.
   files.splice(0, files.length, ...files.filter((f) => !f.includes("/lib/runtime/")));
   await walk(join(PROJECT_DIR, "kernel"));
+  // Reads through lib/settings (processEnv, rawEnv, an env reader, envSwitch), and every
+  // OWM_ name written as a string or in backticks (a name in code, not an identifier such
+  // as a symbol's constant).
   const read =
-    /(?:Deno\.env\.get|readEnv|\benv|envOn|discovery\([^,]*,)\s*\(?\s*"([A-Z_][A-Z0-9_]*)"|\b(OWM_[A-Z0-9_]+)\b/g;
+    /(?:Deno\.env\.get|readEnv|processEnv|rawEnv|\benv|envSwitch\(\s*\w+\s*,)\s*\(?\s*"([A-Z_][A-Z0-9_]*)"|["'`](OWM_[A-Z0-9_]+)(?:=[^"'`]*)?["'`]/g;
   for (const file of files) {
     for (const m of (await Deno.readTextFile(file)).matchAll(read)) names.add(m[1] ?? m[2]!);
   }
