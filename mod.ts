@@ -364,3 +364,54 @@ export {
 export { readCsvFile, type ReadCsvFileOptions, type ReadCsvFileResult } from "./lib/csv/read.ts";
 
 // The tracker.
+
+// Types the SDK's signatures use, whose modules are subpaths (owmeta-torrent/<part>).
+export type { ZipLimits } from "./lib/archive/zip_extract.ts";
+export type { ContentCache } from "./lib/cache/content_cache.ts";
+export type { GraphBackend } from "./lib/graph/backend.ts";
+export type { GraphTransaction, UpdateSummary } from "./lib/graph/store.ts";
+export type { DataSourceRecord } from "./lib/index/record.ts";
+export type { IndexEntry, TorrentIndex } from "./lib/index/torrent_index.ts";
+export type { HashAlgorithm } from "./lib/integrity/hash.ts";
+export type {
+  BitTorrentDataSourceDirLoader,
+  TorrentLoadOptions,
+} from "./lib/loader/bittorrent_loader.ts";
+export type {
+  DataSourceDirLoader,
+  LoadedContent,
+  LoadOptions,
+  LoadProgress,
+  LoadResult,
+} from "./lib/loader/dir_loader.ts";
+export type { EnvReader } from "./lib/settings/env.ts";
+export type { CacheMode } from "./lib/settings/settings.ts";
+export type { TorrentHandle, TorrentStatus } from "./lib/torrent/handle.ts";
+export type { Metainfo } from "./lib/torrent/metainfo.ts";
+export type { TorrentSession, TorrentSessionOptions } from "./lib/torrent/session.ts";
+export type { UrlPolicyOptions } from "./lib/torrent/url_policy.ts";
+export type {
+  CacheAddOptions,
+  CachedContent,
+  GcOptions,
+  GcReport,
+} from "./lib/cache/content_cache.ts";
+export type { CacheEntryRecord } from "./lib/cache/entry.ts";
+export type { PlaceMode, PlaceReport } from "./lib/cache/link.ts";
+export type { UpdateOptions } from "./lib/graph/backend.ts";
+export type { GraphChanges, QuadPattern } from "./lib/graph/store.ts";
+export type { PutRecordOptions, RecordListing } from "./lib/index/record.ts";
+export type { FetchOptions, FindOptions, PublishOptions } from "./lib/index/torrent_index.ts";
+export { HASH_ALGORITHMS } from "./lib/integrity/hash.ts";
+export type { LoadOrigin } from "./lib/loader/dir_loader.ts";
+export type {
+  DoneOptions,
+  RemoveOptions,
+  TorrentHandleEventMap,
+  TorrentState,
+} from "./lib/torrent/handle.ts";
+export type { TorrentFile } from "./lib/torrent/metainfo.ts";
+export type { AddOptions, SeedOptions } from "./lib/torrent/session.ts";
+export type { AddressResolver } from "./lib/torrent/url_policy.ts";
+export type { GcPolicy } from "./lib/cache/gc.ts";
+export type { RefusedRecord } from "./lib/index/record.ts";
