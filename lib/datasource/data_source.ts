@@ -11,6 +11,7 @@ import {
   type Informational,
   resolveInformational,
 } from "./informational.ts";
+import { licenseProblem } from "./license.ts";
 import { SCHEMA_NS } from "./namespaces.ts";
 
 /** The fields every DataSource accepts at construction. */
@@ -27,6 +28,12 @@ export interface DataSourceInit {
   translation?: FieldValue | readonly FieldValue[];
   /** Free-text description. */
   description?: string | readonly string[];
+  /** A short human title of the dataset. */
+  title?: string;
+  /** The licence: an SPDX id or expression (e.g. `CC-BY-4.0`), or an http(s) URL. */
+  license?: string;
+  /** How to cite the dataset: text, BibTeX or a DOI. */
+  citation?: string | readonly string[];
 }
 
 /** Marks an init object that restores stored values verbatim (no `also`, no class values). */
@@ -150,6 +157,10 @@ function normalise(field: Informational, value: unknown): FieldValue[] {
   if (!field.multiple && out.length > 1) {
     throw new FieldError(`Field '${field.name}' takes one value, but ${out.length} were given`);
   }
+  for (const v of field.check ? out : []) {
+    const problem = field.check!(v);
+    if (problem) throw new FieldError(`Field '${field.name}': ${JSON.stringify(v)} ${problem}`);
+  }
   return out;
 }
 
@@ -192,6 +203,21 @@ export class DataSource {
     description: {
       displayName: "Description",
       description: "Free-text description of the data source",
+    },
+    title: {
+      displayName: "Title",
+      description: "A short human title of the dataset, as a catalogue lists it",
+      multiple: false,
+    },
+    license: {
+      displayName: "Licence",
+      description: "The licence the dataset is published under: an SPDX id (e.g. CC-BY-4.0) or URL",
+      multiple: false,
+      check: licenseProblem,
+    },
+    citation: {
+      displayName: "Citation",
+      description: "How to cite the dataset: text, BibTeX or a DOI",
     },
   };
 

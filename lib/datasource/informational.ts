@@ -40,6 +40,12 @@ export interface InformationalOptions {
   datatype?: FieldDatatype;
   /** The RDF name (last IRI segment). @default the field name in snake_case */
   rdfName?: string;
+  /**
+   * Checks one value given to the constructor or `set()`: returns what is
+   * wrong with it (e.g. "is not an SPDX licence id …"), or `undefined` when it
+   * is fine. Not recorded in the graph.
+   */
+  check?: (value: FieldValue) => string | undefined;
 }
 
 /** A field declarations table, keyed by the TypeScript field name. */
@@ -69,6 +75,8 @@ export interface Informational {
   readonly declaredBy: string;
   /** The property IRI: the declaring class's IRI, `/`, the RDF name. */
   readonly iri: string;
+  /** The value check, when the class declares one. */
+  readonly check?: (value: FieldValue) => string | undefined;
 }
 
 /** `csvFileName` → `csv_file_name`. */
@@ -103,5 +111,6 @@ export function resolveInformational(
     datatype: options.datatype ?? "auto",
     declaredBy,
     iri: `${classIri}/${rdfName}`,
+    ...(options.check ? { check: options.check } : {}),
   });
 }

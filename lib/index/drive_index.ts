@@ -30,6 +30,17 @@ import {
   validateTorrentFileName,
 } from "./torrent_index.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import {
+  type DataSourceRecord,
+  MAX_RECORD_BYTES,
+  parseRecord,
+  type PutRecordOptions,
+  RECORD_MIME_TYPE,
+  recordFileName,
+  type RecordListing,
+  recordWriteDecision,
+  torrentOfRecordFileName,
+} from "./record.ts";
 
 type GoogleAuthClient = NonNullable<drive_v3.Options["auth"]>;
 
@@ -65,7 +76,8 @@ export interface DriveIndexOptions {
  * the end); when several files share the name with different contents it
  * refuses to guess. `fetch` streams the file with a size limit and checks
  * Drive's MD5. `publish` uploads with a description (into the folder, if one
- * is set).
+ * is set). A torrent's DataSource record is a file named `<name>.torrent.ttl`
+ * (`text/turtle`) beside it.
  *
  * @example Find and fetch a torrent on Drive, with the store's credentials
  * ```ts ignore
@@ -245,6 +257,137 @@ export class DriveIndex implements TorrentIndex {
       .filter((f) => typeof f.name === "string" && isTorrentFileName(f.name))
       .map(toEntry)
       .sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  }
+
+  /** Uploads the record as `<name>.torrent.ttl` beside its torrent; see {@linkcode TorrentIndex.putRecord}. */
+  async putRecord(record: DataSourceRecord, options: PutRecordOptions = {}): Promise<void> {
+    const signal = options.signal ? { signal: options.signal } : {};
+    const torrent = await this.find(record.torrentFileName, signal);
+    if (!torrent) throw new TorrentNotFoundError(record.torrentFileName, [this.location]);
+    const name = recordFileName(record.torrentFileName);
+    const existing = await this.#recordFile(name, options.signal);
+    const bytes = new TextEncoder().encode(record.text);
+    const old = existing?.id ? await this.#download(existing, name, options.signal) : undefined;
+    const decision = await recordWriteDecision(this, record, old, options.replace ?? false);
+    if (decision === "same") return;
+    const media = {
+      mimeType: RECORD_MIME_TYPE,
+      body: Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)], {
+        objectMode: false,
+      }),
+    };
+    const file = await this.#call(async (api) => {
+      const res = existing?.id
+        ? await api.files.update(
+          { fileId: existing.id, media, fields: DRIVE_FILE_FIELDS },
+          this.#callOptions(options.signal),
+        )
+        : await api.files.create(
+          {
+            requestBody: {
+              name,
+              mimeType: RECORD_MIME_TYPE,
+              ...(this.folderId === undefined ? {} : { parents: [this.folderId] }),
+            },
+            media,
+            fields: DRIVE_FILE_FIELDS,
+          },
+          this.#callOptions(options.signal),
+        );
+      return res.data;
+    }, options.signal);
+    if (typeof file.md5Checksum === "string" && file.md5Checksum.toLowerCase() !== md5Hex(bytes)) {
+      throw new IndexError(
+        this,
+        `Drive stored ${
+          JSON.stringify(name)
+        } (id ${file.id}) with a different MD5 than was sent: ` +
+          `the upload was corrupted; publish again`,
+      );
+    }
+  }
+
+  /** The record `<name>.torrent.ttl` beside `torrentFileName`, checked; `undefined` when there is none. */
+  async getRecord(
+    torrentFileName: string,
+    options: FindOptions = {},
+  ): Promise<DataSourceRecord | undefined> {
+    const name = recordFileName(torrentFileName);
+    const file = await this.#recordFile(name, options.signal);
+    if (!file?.id) return undefined;
+    const bytes = await this.#download(file, name, options.signal);
+    return await parseRecord(bytes, { torrentFileName, source: this.location });
+  }
+
+  /** Every record beside a torrent (in the folder, if set), checked. */
+  async listRecords(options: FindOptions = {}): Promise<RecordListing> {
+    const files = (await this.#search(driveListQuery(this), options.signal)).map(toEntry);
+    const torrents = new Set(files.filter((f) => isTorrentFileName(f.name)).map((f) => f.name));
+    const out: RecordListing = { records: [], refused: [] };
+    const names = [...new Set(files.map((f) => torrentOfRecordFileName(f.name)))]
+      .filter((t): t is string => t !== undefined && torrents.has(t)).sort();
+    for (const torrentFileName of names) {
+      try {
+        const record = await this.getRecord(torrentFileName, options);
+        if (record) out.records.push(record);
+      } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        out.refused.push({
+          torrentFileName,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** The one record file named `name`, refusing to guess between different ones. */
+  async #recordFile(
+    name: string,
+    signal: AbortSignal | undefined,
+  ): Promise<IndexEntry | undefined> {
+    const files = (await this.#search(driveNameQuery(name, this), signal))
+      .filter((f) => f.name === name);
+    if (files.length === 0) return undefined;
+    if (new Set(files.map((f) => f.md5Checksum ?? f.id)).size > 1) {
+      throw new IndexError(
+        this,
+        `${files.length} different files are named ${JSON.stringify(name)} (ids ${
+          files.map((f) => f.id).join(", ")
+        }): delete the wrong ones in Drive`,
+      );
+    }
+    return toEntry(files[0]!);
+  }
+
+  /** A record file's bytes, bounded (one byte over for parseRecord to refuse), checked against Drive's MD5. */
+  async #download(
+    entry: IndexEntry,
+    name: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Uint8Array> {
+    const limit = MAX_RECORD_BYTES + 1;
+    if (entry.size !== undefined && entry.size > MAX_RECORD_BYTES) return new Uint8Array(limit);
+    const bytes = await this.#call(async (api) => {
+      const res = await api.files.get(
+        { fileId: entry.id!, alt: "media" },
+        { responseType: "stream", ...this.#callOptions(signal) },
+      );
+      return await readLimited(res.data as unknown as Readable, limit).catch((error) => {
+        if (error instanceof TooLargeError) return new Uint8Array(limit);
+        throw error;
+      });
+    }, signal);
+    if (
+      bytes.byteLength <= MAX_RECORD_BYTES && entry.md5 !== undefined && md5Hex(bytes) !== entry.md5
+    ) {
+      throw new IndexError(
+        this,
+        `the download of ${JSON.stringify(name)} (id ${entry.id}) does not match Drive's MD5: ` +
+          `it was corrupted in transit or changed meanwhile; try again`,
+      );
+    }
+    return bytes;
   }
 
   async #search(q: string, signal: AbortSignal | undefined): Promise<drive_v3.Schema$File[]> {

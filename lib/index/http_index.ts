@@ -26,6 +26,17 @@ import {
   validateTorrentFileName,
 } from "./torrent_index.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import {
+  type DataSourceRecord,
+  MAX_RECORD_BYTES,
+  parseRecord,
+  type PutRecordOptions,
+  RECORD_MIME_TYPE,
+  RecordExistsError,
+  recordFileName,
+  type RecordListing,
+  RecordsUnsupportedError,
+} from "./record.ts";
 
 /** The largest `index.json` read unless told otherwise: 32 MiB. */
 export const DEFAULT_MAX_LISTING_BYTES: number = 32 * 1024 * 1024;
@@ -216,6 +227,121 @@ export class HttpIndex implements TorrentIndex {
     } catch {
       return fallback;
     }
+  }
+
+  /** Uploads the record with `PUT <base>/<name>.torrent.ttl`; see {@linkcode TorrentIndex.putRecord}. */
+  async putRecord(record: DataSourceRecord, options: PutRecordOptions = {}): Promise<void> {
+    const url = this.#fileUrl(recordFileName(record.torrentFileName));
+    const headers = new Headers({ "content-type": `${RECORD_MIME_TYPE}; charset=utf-8` });
+    if (!options.replace) headers.set("if-none-match", "*");
+    const res = await this.#request(url, {
+      method: "PUT",
+      headers,
+      body: new TextEncoder().encode(record.text),
+    }, options.signal);
+    if (res.ok) {
+      await res.body?.cancel();
+      return;
+    }
+    const answer = await res.json().catch(() => undefined) as
+      | { error?: { message?: unknown; existing?: unknown } }
+      | undefined;
+    if (res.status === 412) {
+      const existing = answer?.error?.existing;
+      throw new RecordExistsError(
+        this,
+        record.torrentFileName,
+        typeof existing === "string" ? existing : undefined,
+        { status: 412 },
+      );
+    }
+    if (res.status === 404 && (await this.find(record.torrentFileName, options)) === undefined) {
+      throw new TorrentNotFoundError(record.torrentFileName, [this.location]);
+    }
+    if ([404, 405, 501].includes(res.status)) {
+      throw new RecordsUnsupportedError(this, `${url.href} answered ${res.status} to a PUT`, {
+        status: res.status,
+      });
+    }
+    if (res.status === 400) {
+      const message = answer?.error?.message;
+      throw new IndexError(
+        this,
+        `it refused the record of ${record.id}: ${
+          typeof message === "string" ? message : "400 Bad Request"
+        }`,
+        { status: 400 },
+      );
+    }
+    throw this.#statusError(res, url);
+  }
+
+  /**
+   * The record beside `torrentFileName`: inline in the listing, else
+   * `GET <base>/<name>.torrent.ttl`; `undefined` when there is none.
+   */
+  async getRecord(
+    torrentFileName: string,
+    options: FindOptions = {},
+  ): Promise<DataSourceRecord | undefined> {
+    const name = recordFileName(torrentFileName);
+    const listing = await this.#listing(options.signal);
+    if (listing) {
+      const found = listing.torrents.find((t) => t.name === torrentFileName);
+      if (!found) return undefined;
+      if (found.record !== undefined) {
+        return await parseRecord(found.record, { torrentFileName, source: this.location });
+      }
+    }
+    const url = this.#fileUrl(name);
+    const res = await this.#request(url, { headers: { accept: RECORD_MIME_TYPE } }, options.signal);
+    if (res.status === 404 || res.status === 405) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw this.#statusError(res, url);
+    }
+    let bytes: Uint8Array;
+    try {
+      // One byte over the bound is enough for parseRecord to refuse it by size.
+      bytes = await readLimited(res.body ?? new ReadableStream(), MAX_RECORD_BYTES + 1);
+    } catch (error) {
+      if (!(error instanceof TooLargeError)) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        throw new IndexError(this, `reading ${url.href} failed: ${String(error)}`, {
+          cause: error,
+        });
+      }
+      bytes = new Uint8Array(MAX_RECORD_BYTES + 1);
+    }
+    return await parseRecord(bytes, { torrentFileName, source: this.location });
+  }
+
+  /** The records inline in `index.json`, checked; refused ones are listed with the reason. */
+  async listRecords(options: FindOptions = {}): Promise<RecordListing> {
+    const listing = await this.#listing(options.signal);
+    if (!listing) {
+      const detail = `${this.#listingUrl()} does not exist (404): the server lists no torrents`;
+      throw new IndexError(this, detail, { status: 404 });
+    }
+    const out: RecordListing = { records: [], refused: [] };
+    const torrents = [...listing.torrents].sort((a, b) => a.name < b.name ? -1 : 1);
+    for (const t of torrents) {
+      if (t.record === undefined) continue;
+      try {
+        out.records.push(
+          await parseRecord(t.record, { torrentFileName: t.name, source: this.location }),
+        );
+      } catch (error) {
+        out.refused.push({
+          torrentFileName: t.name,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    return out;
   }
 
   #listingUrl(): URL {

@@ -13,7 +13,8 @@
  *         "size": 1234,
  *         "sha256": "…64 lower-case hex digits…",
  *         "url": "files/d9da5ce947c6f1c127dfcdc2ede63320.torrent",
- *         "description": "C. elegans connectome, 2000 connections"
+ *         "description": "C. elegans connectome, 2000 connections",
+ *         "record": "# owmeta-torrent DataSource record for d9da….torrent\n@prefix …"
  *       }
  *     ]
  *   }
@@ -21,8 +22,11 @@
  *   `name` (a plain `*.torrent` file name, unique in the listing) and `size`
  *   (bytes) are required; `sha256` (checked by clients after download), `url`
  *   (relative to `index.json`, or absolute; `http:` or `https:` only; default
- *   `<base>/<name>`) and `description` are optional. `version` is optional and
- *   defaults to 1. Unknown fields are ignored, so later versions may add some.
+ *   `<base>/<name>`), `description` and `record` (the DataSource record that
+ *   sits beside the torrent, inline: Turtle text of at most 256 KiB, see
+ *   `record.ts`) are optional. `version` is optional and defaults to 1.
+ *   Unknown fields are ignored, so later versions may add some (`record` was
+ *   added this way: older readers ignore it).
  * - `GET <base>/<name>` (or the entry's `url`): the `.torrent` bytes.
  * - `PUT <base>/<name>` (optional, for publishing): the body is the `.torrent`
  *   bytes (`Content-Type: application/x-bittorrent`), with
@@ -33,6 +37,16 @@
  *   (created) or 200 (replaced or unchanged) with the new entry as JSON; 401 when
  *   a token is required but missing, 403 when the token is wrong, 413 when the
  *   body is too large.
+ *
+ * - `GET <base>/<name>.ttl` (optional): the record beside `<name>`
+ *   (`text/turtle`); clients read it when the listing has no inline `record`.
+ * - `PUT <base>/<name>.ttl` (optional, for publishing): the body is the
+ *   record (`Content-Type: text/turtle`, at most 256 KiB), same token rules
+ *   as a torrent's `PUT`. The torrent must be there (404 otherwise). With
+ *   `If-None-Match: *` the server refuses (412, `{"error": {…, "existing":
+ *   "Class:key"}}`) to replace a record of another DataSource; a record of
+ *   the same DataSource is replaced. 400 for a record that fails the checks.
+ *   Answers 201 or 200. A server without records answers 404 or 405.
  *
  * A static web server can serve an index read-only: write `index.json` beside
  * the `.torrent` files. {@linkcode serveHttpIndex} serves a folder with
@@ -63,6 +77,8 @@ export interface HttpIndexListingEntry {
   url?: string;
   /** A human description. */
   description?: string;
+  /** The DataSource record beside the torrent, inline (Turtle text; see `record.ts`). */
+  record?: string;
 }
 
 /** The `index.json` document. */
@@ -100,7 +116,7 @@ export function parseHttpIndexListing(json: unknown): HttpIndexListing {
   const torrents = json.torrents.map((item: unknown, i: number): HttpIndexListingEntry => {
     const at = `torrents[${i}]`;
     if (!isObject(item)) throw bad(`${at} is not an object`);
-    const { name, size, sha256, url, description } = item;
+    const { name, size, sha256, url, description, record } = item;
     if (typeof name !== "string" || !isTorrentFileName(name)) {
       throw bad(`${at}.name ${JSON.stringify(name)} is not a plain *.torrent file name`);
     }
@@ -123,6 +139,10 @@ export function parseHttpIndexListing(json: unknown): HttpIndexListing {
     if (description !== undefined) {
       if (typeof description !== "string") throw bad(`${at}.description is not a string`);
       entry.description = description;
+    }
+    if (record !== undefined) {
+      if (typeof record !== "string") throw bad(`${at}.record is not a string`);
+      entry.record = record;
     }
     return entry;
   });

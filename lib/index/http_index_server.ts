@@ -17,6 +17,14 @@ import {
 } from "./http_index_format.ts";
 import { LocalFolderIndex } from "./local_folder_index.ts";
 import {
+  MAX_RECORD_BYTES,
+  parseRecord,
+  RECORD_MIME_TYPE,
+  RecordError,
+  RecordExistsError,
+  torrentOfRecordFileName,
+} from "./record.ts";
+import {
   DEFAULT_MAX_TORRENT_BYTES,
   type IndexEntry,
   isTorrentFileName,
@@ -60,10 +68,11 @@ export interface HttpIndexServer extends AsyncDisposable {
 
 /**
  * Serves the folder `dir` as an HTTP torrent index: `GET /index.json` (built
- * from the folder on each request), `GET`/`HEAD /<name>.torrent`, and
- * `PUT /<name>.torrent` to publish (atomic write into the folder). Only plain
- * `*.torrent` names are served: nothing else in or outside the folder is
- * reachable.
+ * from the folder on each request, with each torrent's DataSource record
+ * inline), `GET`/`HEAD /<name>.torrent` and `/<name>.torrent.ttl` (its record),
+ * and `PUT` of either to publish (atomic write into the folder; a record is
+ * checked first). Only plain `*.torrent` names and their records are served:
+ * nothing else in or outside the folder is reachable.
  *
  * @example Serve a folder on loopback, then read it with HttpIndex
  * ```ts ignore
@@ -80,6 +89,7 @@ export function serveHttpIndex(dir: string, options: HttpIndexServerOptions = {}
   const folder = new LocalFolderIndex(dir);
   const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_TORRENT_BYTES;
   const hashes = new Map<string, { key: string; sha256: string }>();
+  const records = new Map<string, { key: string; text: string | undefined }>();
   const expected = options.token === undefined ? undefined : digest(options.token);
 
   function authorized(req: Request): Response | undefined {
@@ -108,9 +118,30 @@ export function serveHttpIndex(dir: string, options: HttpIndexServerOptions = {}
         cached = { key, sha256: sha256Hex(await Deno.readFile(path)) };
         hashes.set(entry.name, cached);
       }
-      torrents.push(toListingEntry(entry, cached.sha256));
+      const out = toListingEntry(entry, cached.sha256);
+      const record = await recordText(entry.name);
+      if (record !== undefined) out.record = record;
+      torrents.push(out);
     }
     return { version: HTTP_INDEX_FORMAT_VERSION, torrents };
+  }
+
+  /** The checked record beside `name`, remembered while its file is unchanged; refused ones are left out. */
+  async function recordText(name: string): Promise<string | undefined> {
+    let key: string;
+    try {
+      const info = await Deno.stat(join(folder.dir, name + ".ttl"));
+      key = `${info.size}:${info.mtime?.getTime()}`;
+    } catch {
+      return undefined;
+    }
+    let cached = records.get(name);
+    if (cached?.key !== key) {
+      const text = await folder.getRecord(name).then((r) => r?.text, () => undefined);
+      cached = { key, text };
+      records.set(name, cached);
+    }
+    return cached.text;
   }
 
   async function handle(req: Request): Promise<Response> {
@@ -129,6 +160,25 @@ export function serveHttpIndex(dir: string, options: HttpIndexServerOptions = {}
     if (name === HTTP_INDEX_LISTING) {
       if (!isRead) return methodNotAllowed("GET, HEAD");
       return Response.json(await listing());
+    }
+    const recordOf = torrentOfRecordFileName(name);
+    if (recordOf !== undefined) {
+      if (isRead) {
+        const text = await recordText(recordOf);
+        if (text === undefined) return jsonError(404, "no record beside this torrent");
+        const bytes = new TextEncoder().encode(text);
+        return new Response(req.method === "HEAD" ? null : bytes, {
+          headers: {
+            "content-type": `${RECORD_MIME_TYPE}; charset=utf-8`,
+            "content-length": String(bytes.byteLength),
+          },
+        });
+      }
+      if (req.method !== "PUT") return methodNotAllowed("GET, HEAD, PUT");
+      if (options.readOnly) return methodNotAllowed("GET, HEAD");
+      const refusal = authorized(req);
+      if (refusal) return refusal;
+      return await putRecord(req, recordOf);
     }
     if (!isTorrentFileName(name)) return jsonError(404, "no such torrent");
     if (isRead) {
@@ -150,6 +200,49 @@ export function serveHttpIndex(dir: string, options: HttpIndexServerOptions = {}
     const refusal = authorized(req);
     if (refusal) return refusal;
     return await put(req, name);
+  }
+
+  async function putRecord(req: Request, torrentFileName: string): Promise<Response> {
+    if (Number(req.headers.get("content-length") ?? 0) > MAX_RECORD_BYTES) {
+      return jsonError(413, `records are limited to ${MAX_RECORD_BYTES} bytes`);
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await readLimited(req.body ?? new ReadableStream(), MAX_RECORD_BYTES);
+    } catch (error) {
+      if (error instanceof TooLargeError) {
+        return jsonError(413, `records are limited to ${MAX_RECORD_BYTES} bytes`);
+      }
+      throw error;
+    }
+    const existed = await Deno.stat(join(folder.dir, torrentFileName + ".ttl")).then(
+      () => true,
+      () => false,
+    );
+    try {
+      const record = await parseRecord(bytes, { torrentFileName });
+      const replace = req.headers.get("if-none-match")?.trim() !== "*";
+      await folder.putRecord(record, { replace });
+      records.delete(torrentFileName);
+      return Response.json({ name: torrentFileName + ".ttl", id: record.id }, {
+        status: existed ? 200 : 201,
+      });
+    } catch (error) {
+      if (error instanceof RecordError) return jsonError(400, error.message);
+      if (error instanceof TorrentNotFoundError) {
+        return jsonError(404, "no such torrent: publish the torrent before its record");
+      }
+      if (error instanceof RecordExistsError) {
+        return Response.json({
+          error: {
+            code: 412,
+            message: "a record of another DataSource is already published beside this torrent",
+            ...(error.existing === undefined ? {} : { existing: error.existing }),
+          },
+        }, { status: 412 });
+      }
+      throw error;
+    }
   }
 
   async function put(req: Request, name: string): Promise<Response> {

@@ -1,7 +1,8 @@
 /**
  * A torrent index that is a folder of `.torrent` files on this machine (or a
  * mounted share). A description given at publication is kept beside the
- * torrent as `<name>.description` (UTF-8 text).
+ * torrent as `<name>.description` (UTF-8 text), the DataSource record as
+ * `<name>.ttl` (see `record.ts`).
  *
  * @module
  */
@@ -23,6 +24,16 @@ import {
   validateTorrentFileName,
 } from "./torrent_index.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import {
+  type DataSourceRecord,
+  MAX_RECORD_BYTES,
+  parseRecord,
+  type PutRecordOptions,
+  recordFileName,
+  type RecordListing,
+  recordWriteDecision,
+  torrentOfRecordFileName,
+} from "./record.ts";
 
 /** The suffix of the file holding a torrent's description, after the torrent's own name. */
 export const DESCRIPTION_SUFFIX = ".description";
@@ -159,6 +170,83 @@ export class LocalFolderIndex implements TorrentIndex {
       if (entry) entries.push(entry);
     }
     return entries;
+  }
+
+  /** Writes the record beside its torrent (atomically); see {@linkcode TorrentIndex.putRecord}. */
+  async putRecord(record: DataSourceRecord, options: PutRecordOptions = {}): Promise<void> {
+    const torrent = await this.find(record.torrentFileName);
+    if (!torrent) throw new TorrentNotFoundError(record.torrentFileName, [this.location]);
+    const path = await this.#path(recordFileName(record.torrentFileName));
+    const existing = await this.#readRecord(path);
+    const decision = await recordWriteDecision(this, record, existing, options.replace ?? false);
+    if (decision === "same") return;
+    try {
+      await atomicWriteFile(path, [new TextEncoder().encode(record.text)]);
+    } catch (error) {
+      throw this.#error(`cannot write ${path}`, error);
+    }
+  }
+
+  /** The record beside `torrentFileName`, checked; `undefined` when there is none. */
+  async getRecord(
+    torrentFileName: string,
+    _options: FindOptions = {},
+  ): Promise<DataSourceRecord | undefined> {
+    await this.#checkFolder();
+    const path = await this.#path(recordFileName(torrentFileName));
+    const bytes = await this.#readRecord(path);
+    if (bytes === undefined) return undefined;
+    return await parseRecord(bytes, { torrentFileName, source: this.location });
+  }
+
+  /** Every record in the folder beside a torrent it holds, checked. */
+  async listRecords(_options: FindOptions = {}): Promise<RecordListing> {
+    await this.#checkFolder();
+    const torrents = new Set((await this.list()).map((e) => e.name));
+    const listing: RecordListing = { records: [], refused: [] };
+    const names: string[] = [];
+    for await (const item of Deno.readDir(this.dir)) {
+      const torrent = torrentOfRecordFileName(item.name);
+      if (torrent !== undefined && torrents.has(torrent)) names.push(torrent);
+    }
+    for (const torrentFileName of names.sort()) {
+      try {
+        const record = await this.getRecord(torrentFileName);
+        if (record) listing.records.push(record);
+      } catch (error) {
+        listing.refused.push({
+          torrentFileName,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    return listing;
+  }
+
+  /** The record file's bytes (bounded), or `undefined` when absent. */
+  async #readRecord(path: string): Promise<Uint8Array | undefined> {
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw this.#error(`cannot read ${path}`, error);
+    }
+    try {
+      const info = await file.stat();
+      if (!info.isFile) return undefined;
+      // One byte over the bound is enough for parseRecord to refuse it by size.
+      return await readLimited(file.readable, MAX_RECORD_BYTES + 1).catch((error) => {
+        if (error instanceof TooLargeError) return new Uint8Array(MAX_RECORD_BYTES + 1);
+        throw error;
+      });
+    } finally {
+      try {
+        file.close();
+      } catch {
+        // Already closed by its readable.
+      }
+    }
   }
 
   async #entry(name: string, size: number): Promise<IndexEntry> {

@@ -29,6 +29,27 @@ export {
   validateTorrentFileName,
 } from "./torrent_index.ts";
 export { LocalFolderIndex } from "./local_folder_index.ts";
+export {
+  buildRecord,
+  type DataSourceRecord,
+  MAX_RECORD_BYTES,
+  MAX_RECORD_STATEMENTS,
+  parseRecord,
+  type ParseRecordOptions,
+  type PutRecordOptions,
+  RECORD_MIME_TYPE,
+  RECORD_SUFFIX,
+  recordDataSource,
+  RecordError,
+  RecordExistsError,
+  recordFileName,
+  type RecordListing,
+  recordQuads,
+  RecordsUnsupportedError,
+  recordWriteDecision,
+  type RefusedRecord,
+  torrentOfRecordFileName,
+} from "./record.ts";
 export { HttpIndex, type HttpIndexOptions } from "./http_index.ts";
 export {
   type HttpIndexListing,

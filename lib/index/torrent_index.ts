@@ -11,6 +11,7 @@
  */
 import { InvalidInputError } from "../errors/invalid_input.ts";
 import { OwmError } from "../errors/owm_error.ts";
+import type { DataSourceRecord, PutRecordOptions, RecordListing } from "./record.ts";
 
 /** The largest `.torrent` an index fetches unless told otherwise: 16 MiB. */
 export const DEFAULT_MAX_TORRENT_BYTES: number = 16 * 1024 * 1024;
@@ -112,6 +113,25 @@ export interface TorrentIndex {
   publish(fileName: string, bytes: Uint8Array, options?: PublishOptions): Promise<IndexEntry>;
   /** Lists every `.torrent` the index holds, sorted by name, when the index can list. */
   list?(options?: FindOptions): Promise<IndexEntry[]>;
+  /**
+   * Stores the DataSource record beside its `.torrent` (see `record.ts` for
+   * the format), which must already be published there.
+   *
+   * @throws {RecordExistsError} when a record of another DataSource is there and `replace` is not set
+   * @throws {TorrentNotFoundError} when the index does not hold the torrent
+   * @throws {IndexError} when the upload fails, or the index does not take records
+   */
+  putRecord(record: DataSourceRecord, options?: PutRecordOptions): Promise<void>;
+  /**
+   * The record beside `torrentFileName`, checked (see `parseRecord`), or
+   * `undefined` when there is none.
+   *
+   * @throws {RecordError} when the record is there but refused
+   * @throws {IndexError} when the index cannot be read
+   */
+  getRecord(torrentFileName: string, options?: FindOptions): Promise<DataSourceRecord | undefined>;
+  /** Every record the index holds, checked; refused ones are listed with the reason. */
+  listRecords(options?: FindOptions): Promise<RecordListing>;
 }
 
 /** The longest accepted torrent file name, in UTF-8 bytes (a common file-system limit). */
@@ -293,7 +313,8 @@ export class TorrentExistsError extends IndexError {
     super(
       index,
       `a different torrent is already published as ${JSON.stringify(fileName)}; ` +
-        `nothing was changed: publish with the replace option to overwrite it, or choose another name`,
+        `nothing was changed: publish again with replace (owm publish --replace, "replace": true ` +
+        `in the API) to overwrite it, or remove it from that index first`,
       options,
     );
     this.name = "TorrentExistsError";

@@ -2,17 +2,42 @@
  * Publishing: a file or folder (a `.zip` is published as the file it is)
  * becomes a torrent named by the legacy `<md5>.torrent` scheme, a DataSource
  * in the graph recording its torrent file name, infohash, magnet link and
- * hashes, a `.torrent` pushed to an index, and optionally a seed.
+ * hashes, a `.torrent` pushed to every index with the DataSource's record
+ * beside it (lib/index/record.ts), and optionally a seed.
+ *
+ * Name collisions have one rule: the `<md5>.torrent` name is the content's.
+ * The same content published again under the same DataSource id changes
+ * nothing (identical torrent) or, as a different torrent (other folder name,
+ * trackers, web seeds), needs `replace` (`owm publish --replace`,
+ * `"replace": true` in the API, the page's "Replace" box), which replaces the
+ * index's torrent and record. The same content under ANOTHER DataSource id is
+ * refused ({@linkcode AlreadyPublishedError}, 409) naming that id, with or
+ * without `replace`: use that id, or remove the torrent from the index first.
  *
  * @module
  */
 import { basename, resolve } from "node:path";
 import type { DataSource, DataSourceClass } from "../datasource/data_source.ts";
 import { DataSourceClassError } from "../datasource/errors.ts";
+import { toCurie } from "../datasource/identifier.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import { digestContent } from "../integrity/content_digest.ts";
 import { legacyTorrentFileName } from "../integrity/legacy.ts";
-import { type IndexEntry, TorrentExistsError, type TorrentIndex } from "../index/torrent_index.ts";
+import {
+  IndexAuthError,
+  type IndexEntry,
+  IndexError,
+  TorrentExistsError,
+  type TorrentIndex,
+} from "../index/torrent_index.ts";
+import {
+  buildRecord,
+  type DataSourceRecord,
+  RecordError,
+  RecordExistsError,
+  RecordsUnsupportedError,
+} from "../index/record.ts";
+import { checkPublishFields } from "./fields.ts";
 import { createTorrent } from "../torrent/create.ts";
 import { checkContentNames } from "../loader/located_content.ts";
 import type { TorrentHandle } from "../torrent/handle.ts";
@@ -43,29 +68,38 @@ export class AlreadyPublishedError extends OwmError {
   readonly torrentFileName: string;
   /** The DataSource that recorded the existing torrent (a CURIE), when this store has one. */
   readonly existing: string | undefined;
-  /** Creates the error. */
+  /** Whether `replace` would resolve it (the existing torrent is this DataSource's, or nobody's known). */
+  readonly replaceable: boolean;
+  /**
+   * Creates the error. `existing` is the DataSource that published the torrent
+   * (from the index's record, or this store); `sameId` says it is the very
+   * DataSource being published (then `replace` resolves it).
+   */
   constructor(
     torrentFileName: string,
     existing: { id: string; fileName: string | undefined } | undefined,
     fileName: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { sameId?: boolean },
   ) {
     const what = `The same content is already published as ${torrentFileName}`;
+    const how = existing?.fileName === undefined || existing.fileName === fileName
+      ? "other trackers, web seeds or piece size"
+      : `named '${existing.fileName}', not '${fileName}'`;
     super(
-      existing
+      existing && options?.sameId
+        ? `${what} by ${existing.id} itself, as a different torrent (${how}); nothing was changed: ` +
+          `publish again with --replace (replace: true) to replace it`
+        : existing
         ? `${what} by ${existing.id}${
           existing.fileName === undefined ? "" : ` (from '${existing.fileName}')`
-        }, as a different torrent (${
-          existing.fileName === undefined || existing.fileName === fileName
-            ? "other trackers, web seeds or piece size"
-            : `named '${existing.fileName}', not '${fileName}'`
-        }); nothing was changed: use ${existing.id}, or remove ${torrentFileName} from the index first`
-        : `${what} in the index, as a different torrent (another name, other trackers or web seeds); nothing was changed: fetch that torrent, or remove ${torrentFileName} from the index first`,
+        }, as a different torrent (${how}); nothing was changed: use ${existing.id}, or remove ${torrentFileName} from the index first`
+        : `${what} in the index, as a different torrent (another name, other trackers or web seeds); nothing was changed: fetch that torrent, or publish again with --replace (replace: true) to replace it`,
       options,
     );
     this.name = "AlreadyPublishedError";
     this.torrentFileName = torrentFileName;
     this.existing = existing?.id;
+    this.replaceable = !existing || options?.sameId === true;
   }
 }
 
@@ -126,8 +160,22 @@ export interface PublishDataOptions {
   trackers?: readonly string[];
   /** BEP 19 web seeds written into the torrent. */
   webSeeds?: readonly string[];
-  /** Where the `.torrent` is published, if anywhere. */
+  /** A short title of the dataset (the `title` field). */
+  title?: string;
+  /** The licence: an SPDX id or expression (e.g. `CC-BY-4.0`), or an http(s) URL (the `license` field). */
+  license?: string;
+  /** How to cite the dataset: text, BibTeX or a DOI (the `citation` field). */
+  citation?: string;
+  /** Where the `.torrent` (and the DataSource's record beside it) is published, if anywhere. */
   index?: TorrentIndex;
+  /** More indexes to publish to, after `index`. */
+  indexes?: readonly TorrentIndex[];
+  /**
+   * Replace a different torrent (and its record) already published under the
+   * same name for this same DataSource id. Content published under another
+   * DataSource id is refused even so. @default false
+   */
+  replace?: boolean;
   /** Seeds the content in this session when given. */
   session?: TorrentSession;
   /** Peers the seed dials, `host:port` (for peers that cannot dial in). */
@@ -156,8 +204,14 @@ export interface PublishResult {
   md5: string;
   /** Hex SHA-256 of the content (file bytes, or the owm folder digest). */
   sha256: string;
-  /** The index entry, when published to an index. */
+  /** The index entry, when published to an index (the first one). */
   indexEntry: IndexEntry | undefined;
+  /** The entry in each index published to, in order. */
+  indexEntries: IndexEntry[];
+  /** The DataSource's record, as put beside the `.torrent` in the indexes. */
+  record: DataSourceRecord;
+  /** Warnings worth showing (e.g. an index that takes no records). */
+  notes: string[];
   /** The seeding torrent, when a session was given. */
   seeding: TorrentHandle | undefined;
 }
@@ -168,8 +222,10 @@ export interface PublishResult {
  * @throws {UnsupportedFileError} For a pipe, device, link out of the folder or a name a fetcher
  *   would change (nothing is published).
  * @throws {NameCollisionError} For two names that differ only in case (nothing is published).
- * @throws {AlreadyPublishedError} When the index already holds a different torrent of the same
- *   content (nothing is published).
+ * @throws {AlreadyPublishedError} When an index already holds the same content under another
+ *   DataSource id, or a different torrent of it without `replace` (nothing is published).
+ * @throws {FieldError} For a field the class lacks, or a value it refuses (e.g. a licence that is
+ *   neither an SPDX id nor a URL).
  * @throws {RefusedUrlError} For a refused tracker or web seed URL.
  *
  * @example
@@ -207,8 +263,14 @@ export async function publish(path: string, options: PublishDataOptions): Promis
   const { digests } = await digestContent(content, ["md5", "sha256"], signal ? { signal } : {});
   const torrentFileName = legacyTorrentFileName(digests.md5);
   const magnet = magnetLink(metainfo);
-  const dataSource = new cls({
+  const given = checkPublishFields(cls, {
     ...options.fields,
+    ...(options.title === undefined ? {} : { title: options.title }),
+    ...(options.license === undefined ? {} : { license: options.license }),
+    ...(options.citation === undefined ? {} : { citation: options.citation }),
+  });
+  const dataSource = new cls({
+    ...given,
     key: options.key,
     fileName: basename(content),
     torrentFileName,
@@ -219,20 +281,55 @@ export async function publish(path: string, options: PublishDataOptions): Promis
     ...(options.description === undefined ? {} : { description: options.description }),
   } as never);
   checkContentNames(dataSource); // names among options.fields are data: none may lead outside
-  let indexEntry: IndexEntry | undefined;
-  try {
-    indexEntry = options.index
-      ? await options.index.publish(torrentFileName, bytes, {
-        ...(options.description === undefined ? {} : { description: options.description }),
-      })
-      : undefined;
-  } catch (error) {
-    if (!(error instanceof TorrentExistsError)) throw error;
-    const existing = await publishedBy(options.repository, torrentFileName);
-    throw new AlreadyPublishedError(torrentFileName, existing, basename(content), {
-      cause: error,
-    });
+  const record = await buildRecord(dataSource, await options.repository.store.prefixes());
+  const indexes = [...(options.index ? [options.index] : []), ...(options.indexes ?? [])];
+  const replace = options.replace ?? false;
+  // Content already published under another id is refused before any index is changed.
+  const self = await curieOf(options.repository, dataSource);
+  for (const index of indexes) {
+    await checkNoOtherId(index, record, self, options.repository, basename(content), signal);
   }
+  const indexEntries: IndexEntry[] = [];
+  const notes: string[] = [];
+  for (const index of indexes) {
+    try {
+      indexEntries.push(
+        await index.publish(torrentFileName, bytes, {
+          ...(options.description === undefined ? {} : { description: options.description }),
+          replace,
+          ...(signal ? { signal } : {}),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof TorrentExistsError)) throw error;
+      const existing = await index.getRecord(torrentFileName).catch(() => undefined);
+      const known = existing
+        ? { id: existing.id, fileName: recordedFileName(existing) }
+        : await publishedBy(options.repository, torrentFileName);
+      throw new AlreadyPublishedError(torrentFileName, known, basename(content), {
+        cause: error,
+        sameId: existing?.dataSource === dataSource.identifier || known?.id === self,
+      });
+    }
+    try {
+      await index.putRecord(record, { replace, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      if (error instanceof RecordsUnsupportedError) {
+        notes.push(`${index.location}: ${error.message}`);
+        continue;
+      }
+      if (error instanceof RecordExistsError) {
+        throw new AlreadyPublishedError(
+          torrentFileName,
+          error.existing ? { id: error.existing, fileName: undefined } : undefined,
+          basename(content),
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+  const indexEntry = indexEntries[0];
   await options.repository.save([dataSource], options.context ? { context: options.context } : {});
   const seeding = options.session
     ? await options.session.seed(content, bytes, options.peers ? { peers: options.peers } : {})
@@ -247,6 +344,63 @@ export async function publish(path: string, options: PublishDataOptions): Promis
     md5: digests.md5,
     sha256: digests.sha256,
     indexEntry,
+    indexEntries,
+    record,
+    notes,
     seeding,
   };
+}
+
+/**
+ * Refuses (before anything is published) content that `index` already holds
+ * under another DataSource id: as the index's record says, or, for a torrent
+ * without a record, as this store says (its DataSource that recorded the
+ * torrent). A record that cannot be read is left to `putRecord` (which
+ * replaces it only with `replace`).
+ */
+async function checkNoOtherId(
+  index: TorrentIndex,
+  record: DataSourceRecord,
+  self: string,
+  repository: DataSourceRepository,
+  fileName: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const options = signal ? { signal } : {};
+  let existing: DataSourceRecord | undefined;
+  try {
+    existing = await index.getRecord(record.torrentFileName, options);
+  } catch (error) {
+    if (error instanceof RecordError) return;
+    if (error instanceof IndexError && !(error instanceof IndexAuthError)) return;
+    throw error;
+  }
+  if (existing && existing.dataSource !== record.dataSource) {
+    throw new AlreadyPublishedError(
+      record.torrentFileName,
+      { id: existing.id, fileName: recordedFileName(existing) },
+      fileName,
+    );
+  }
+  // An index that cannot be read yet (a folder not made yet) holds nothing: publish reports the rest.
+  const present = existing ? undefined : await index.find(record.torrentFileName, options).catch(
+    () => undefined,
+  );
+  if (!present) return;
+  const known = await publishedBy(repository, record.torrentFileName);
+  if (known && known.id !== self) {
+    throw new AlreadyPublishedError(record.torrentFileName, known, fileName);
+  }
+}
+
+/** The `fileName` a record's DataSource records, if one. */
+function recordedFileName(record: DataSourceRecord): string | undefined {
+  const field = record.quads.find((q) =>
+    q.subject.value === record.dataSource && q.predicate.value.endsWith("/file_name")
+  );
+  return field?.object.value;
+}
+
+async function curieOf(repository: DataSourceRepository, ds: DataSource): Promise<string> {
+  return toCurie(ds.identifier, await repository.store.prefixes());
 }

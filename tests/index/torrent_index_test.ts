@@ -70,5 +70,6 @@ Deno.test("IndexAuthError and IndexError carry reason, index and status", () => 
   const exists = new TorrentExistsError(ref, "a.torrent");
   assert(exists instanceof IndexError);
   assertEquals(exists.fileName, "a.torrent");
-  assertStringIncludes(exists.message, "replace option");
+  assertStringIncludes(exists.message, "owm publish --replace");
+  assertStringIncludes(exists.message, '"replace": true');
 });

@@ -85,8 +85,10 @@ Deno.test("POST /api/publish answers a pipe, a link out, /dev/null, a case clash
       headers: { authorization: `Bearer ${token}` },
     }).then((r) => r.json()) as { id: string }[];
     assertEquals(listed.map((d) => d.id), ["CSVDataSource:first"], "nothing else was published");
-    const torrents = [...Deno.readDirSync(join(home, "torrents"))].map((e) => e.name);
+    const names = [...Deno.readDirSync(join(home, "torrents"))].map((e) => e.name);
+    const torrents = names.filter((n) => n.endsWith(".torrent"));
     assertEquals(torrents.length, 1, `one torrent in the store's index: ${torrents}`);
+    assertEquals(names.sort(), [torrents[0], `${torrents[0]}.ttl`], "and its record only");
   } finally {
     bridge.child.kill("SIGTERM");
     assertEquals(await bridge.exited(30_000), 0, "the bridge stops on SIGTERM");
