@@ -307,3 +307,28 @@ Deno.test("/sparql: a query past --sparql-timeout is stopped (503) while the API
   assertStringIncludes(body.error.message, "--sparql-timeout");
   assertEquals(await count(bridge), 2);
 });
+
+Deno.test("Bridge.query() and queryText(): typed answers and the answer as sent", async () => {
+  const { Bridge } = await import("../../mod.ts");
+  await using served = await bridgeOverStore();
+  await using client = await Bridge.connect({ home: served.home, start: false });
+  const select = await client.query(`SELECT ?ds WHERE { ?ds a <${CSV_TYPE}> } ORDER BY ?ds`);
+  assert(select.type === "bindings");
+  assertEquals(select.variables, ["ds"]);
+  assertEquals(select.bindings.map((b) => b.get("ds")?.value), [
+    "http://data.openworm.org/data_sources/CSVDataSource#cells",
+    WORMS,
+  ]);
+  assertEquals(await client.query(`ASK { <${WORMS}> ?p ?o }`), { type: "boolean", value: true });
+  const described = await client.query(`DESCRIBE <${WORMS}>`);
+  assert(described.type === "quads");
+  assert(described.quads.some((q) => q.object.value === "Worm connections"));
+  assertEquals(
+    (await client.queryText(`SELECT ?n WHERE { BIND(42 AS ?n) }`, "text/csv")).trim().split(
+      /\r?\n/,
+    ),
+    ["n", "42"],
+  );
+  const error = await client.query("SELECT ?s WHERE {").then(() => undefined, (e) => e);
+  assertEquals(error?.code, "sparql-syntax");
+});
