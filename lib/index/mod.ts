@@ -81,8 +81,9 @@ export {
   TorrentLookupError,
 } from "./config.ts";
 export type { OwmError } from "../errors/owm_error.ts";
-export type { DataSourceRecord, PutRecordOptions, RecordListing } from "./record.ts";
 export type { Quad } from "../graph/rdf.ts";
-export type { RefusedRecord } from "./record.ts";
 export type { QuadGraph, QuadObject, QuadPredicate, QuadSubject, Term } from "../graph/rdf.ts";
 export type { BlankNode, DefaultGraph, Literal, NamedNode, Variable } from "../graph/rdf.ts";
+export type { DataSource } from "../datasource/data_source.ts";
+export type { FieldValue, Informational } from "../datasource/informational.ts";
+export type { FieldDatatype, PropertyType } from "../datasource/informational.ts";
