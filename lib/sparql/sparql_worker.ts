@@ -24,8 +24,11 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       await sparql.refresh(); // load now: the first query finds the graph ready
       return sparql.size;
     }
-    case "queryText":
+    case "queryText": {
+      await sparql!.refresh(); // loading (after a write) is not part of the query's deadline
+      self.postMessage({ id: request.id, running: true } satisfies WorkerReply);
       return await sparql!.queryText(request.sparql, request.mediaType, request.options);
+    }
     case "update":
       return await sparql!.update(request.sparql);
   }

@@ -38,7 +38,9 @@ type RequestBody = WorkerRequest extends infer R ? R extends WorkerRequest ? Omi
 type Pending = {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Starts the deadline. */
+  arm: () => void;
 };
 
 /** The error a worker reported, as the class it was thrown as (by name for the rest). */
@@ -92,6 +94,7 @@ export class WorkerGraphSparql implements SparqlService {
       const reply = event.data;
       const pending = this.#pending.get(reply.id);
       if (!pending) return;
+      if ("running" in reply) return pending.arm();
       this.#pending.delete(reply.id);
       clearTimeout(pending.timer);
       if (reply.ok) pending.resolve(reply.value);
@@ -116,15 +119,29 @@ export class WorkerGraphSparql implements SparqlService {
     this.#pending.clear();
   }
 
+  /**
+   * Sends a request. Its deadline starts at once for an update, when the
+   * worker says it runs for a query (loading the graph is not part of it),
+   * and never for opening.
+   */
   #send(request: RequestBody): Promise<unknown> {
     this.#worker ??= this.#spawn();
     const worker = this.#worker;
     const id = ++this.#next;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.#worker === worker) this.#reset(new SparqlTimeoutError(this.#timeoutMs));
-      }, this.#timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
+      const pending: Pending = {
+        resolve,
+        reject,
+        timer: undefined,
+        arm: () => {
+          clearTimeout(pending.timer);
+          pending.timer = setTimeout(() => {
+            if (this.#worker === worker) this.#reset(new SparqlTimeoutError(this.#timeoutMs));
+          }, this.#timeoutMs);
+        },
+      };
+      this.#pending.set(id, pending);
+      if (request.op === "update") pending.arm();
       worker.postMessage({ ...request, id } as WorkerRequest);
     });
   }

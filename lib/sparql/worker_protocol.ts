@@ -28,7 +28,11 @@ export interface WorkerError {
   code?: string;
 }
 
-/** The worker's answer to one request. */
+/**
+ * The worker's answer to one request; `running` tells that a query has its
+ * graph loaded and starts (its deadline counts from there).
+ */
 export type WorkerReply =
+  | { id: number; running: true }
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: WorkerError };
