@@ -21,6 +21,9 @@ import {
 import { BridgeState, type BridgeStateOptions } from "./bridge_state.ts";
 import { parseByteSize } from "../lib/fs/byte_size.ts";
 import { SERVER_USAGE } from "./server_usage.ts";
+import { portInUseLine, startErrorReport } from "./start_errors.ts";
+import { processEnv } from "../lib/settings/env.ts";
+import { envSwitch } from "../lib/settings/settings.ts";
 import { closeSparql } from "./routes/sparql.ts";
 import { InflightBodies, type RequestLimits } from "./request_limits.ts";
 import { readSettings, SettingError, type Settings } from "../lib/settings/settings.ts";
@@ -184,8 +187,29 @@ function sparqlTimeout(value: string): number {
   return seconds * 1000;
 }
 
-/** `deno task start`: parses flags, starts, prints `listening on …`, stops on a signal. */
+/**
+ * `deno task start`: parses flags, starts, prints `listening on …`, stops on a
+ * signal. What goes wrong is printed as one line per cause, never a stack
+ * (`OWM_DEBUG=1` adds it).
+ */
 export async function main(args: string[]): Promise<number> {
+  try {
+    return await serve(args);
+  } catch (error) {
+    const report = startErrorReport(error);
+    for (const line of report.lines) console.error(line);
+    let debug = false;
+    try {
+      debug = envSwitch(processEnv, "OWM_DEBUG") ?? false;
+    } catch {
+      debug = true;
+    }
+    if (debug && error instanceof Error) console.error(String(error.stack));
+    return report.exit;
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -260,6 +284,12 @@ export async function main(args: string[]): Promise<number> {
     if (error instanceof BridgeRunningError || error instanceof BridgeFileError) {
       console.error(`bridge: ${error.message}`);
       return undefined;
+    }
+    if (error instanceof Deno.errors.AddrInUse) {
+      return portInUseLine(values.hostname ?? "127.0.0.1", port).then((line) => {
+        console.error(line);
+        return undefined;
+      });
     }
     throw error;
   });

@@ -13,7 +13,11 @@ import { type CliIo, ExitCode, processIo, UsageError } from "./io.ts";
 import { listCommand, listKindsCommand, removeCommand, showCommand } from "./source_commands.ts";
 import { demoCommand } from "./demo_command.ts";
 import { type GlobalOptions, initCommand, saveCommand } from "./store_commands.ts";
-import { USAGE } from "./usage.ts";
+import { commandHelpText, USAGE } from "./usage.ts";
+import { didYouMean } from "./did_you_mean.ts";
+import { DataSourceNotFoundError } from "../datasource/errors.ts";
+import { UnknownKindError } from "../datasource/repository.ts";
+import { openRepository } from "./store_commands.ts";
 
 /** The version printed by `owm --version`. */
 export const VERSION = "0.1.0";
@@ -40,6 +44,7 @@ const OPTIONS = {
   "no-dht": { type: "boolean" },
   "no-lsd": { type: "boolean" },
   timeout: { type: "string" },
+  "stall-timeout": { type: "string" },
   repair: { type: "boolean" },
   dir: { type: "string" },
   class: { type: "string" },
@@ -77,6 +82,7 @@ const translating = () => import("./translate_commands.ts");
 const provenance = () => import("./provenance_commands.ts");
 const caching = () => import("./cache_command.ts");
 const querying = () => import("./query_command.ts");
+const cataloguing = () => import("./index_command.ts");
 
 const GLOBAL_OPTIONS = new Set(["home", "graph", "json", "help", "version", "allow-link-local"]);
 
@@ -104,9 +110,19 @@ function debugRequested(): boolean {
   }
 }
 
-/** The one line `owm` prints for `error` on stderr (never a stack). */
+/**
+ * What `owm` prints for `error` on stderr (never a stack): one line, and one
+ * more line per cause when the message lists causes on lines of their own.
+ */
 function errorLine(error: Error): string {
-  const message = error.message.split("\n")[0]!.trim();
+  const [first, ...more] = error.message.split("\n");
+  const causes = more.map((line) => line.trim()).filter((line) => line !== "")
+    .map((line) => `owm:   ${line}`);
+  return [errorFirstLine(error, first!.trim()), ...causes].join("\n");
+}
+
+/** The first line `owm` prints for `error`, whose message's first line is `message`. */
+function errorFirstLine(error: Error, message: string): string {
   if (error instanceof Deno.errors.NotCapable) {
     return `owm: not permitted: ${message}`;
   }
@@ -207,7 +223,16 @@ const COMMANDS: Record<string, Command> = {
   },
   // The transfer commands load the torrent engine (webtorrent), so only when run.
   fetch: {
-    options: [...TRANSFER, "dir", "timeout", "repair", "locked", "lock", "offline"],
+    options: [
+      ...TRANSFER,
+      "dir",
+      "timeout",
+      "stall-timeout",
+      "repair",
+      "locked",
+      "lock",
+      "offline",
+    ],
     run: async (args, v, g, io) => (await transfers()).fetchCommand(args, v, g, io),
   },
   publish: {
@@ -221,6 +246,14 @@ const COMMANDS: Record<string, Command> = {
   lock: {
     options: ["lock", "index"],
     run: async (args, v, g, io) => (await locking()).lockCommand(args, v, g, io),
+  },
+  "index list": {
+    options: ["index", "kind"],
+    run: async (args, v, g, io) => (await cataloguing()).indexListCommand(args, v, g, io),
+  },
+  "index search": {
+    options: ["index", "kind"],
+    run: async (args, v, g, io) => (await cataloguing()).indexSearchCommand(args, v, g, io),
   },
   // The SPARQL engine (WebAssembly) is loaded only by this command.
   query: {
@@ -247,17 +280,24 @@ const GROUPS = new Set(
  * ```
  */
 export async function main(args: string[], io: CliIo = processIo): Promise<number> {
+  const state: RunState = {};
   try {
-    return await run(args, io);
+    return await run(args, io, state);
   } catch (error) {
     const exit = exitCodeOf(error);
     if (exit === ExitCode.Usage) {
       io.err(`owm: ${(error as Error).message}`);
-      if (error instanceof UsageError) io.err("Run `deno task owm help` for usage.");
+      if (error instanceof UsageError) {
+        io.err(
+          state.command
+            ? `Run \`deno task owm ${state.command} --help\` for its options.`
+            : "Run `deno task owm help` for usage.",
+        );
+      }
       return exit;
     }
     if (error instanceof Error) {
-      io.err(errorLine(error));
+      io.err(errorLine(error) + (await suggestion(error, state)));
       if (debugRequested()) io.err(String(error.stack));
       return exit;
     }
@@ -266,12 +306,68 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
   }
 }
 
-async function run(args: string[], io: CliIo): Promise<number> {
+/** What `run` learnt before it failed: the command, the global options. */
+interface RunState {
+  command?: string;
+  global?: GlobalOptions;
+}
+
+/**
+ * "; did you mean …?" for an id or a kind that is not in the store but one
+ * close to it is (case-insensitively, or within a few typos), else "".
+ */
+async function suggestion(error: Error, state: RunState): Promise<string> {
+  if (!state.global) return "";
+  try {
+    if (error instanceof DataSourceNotFoundError) {
+      const repo = await openRepository(state.global, { out: () => {}, err: () => {} });
+      return didYouMean(error.id, (await repo.list()).map((item) => item.id));
+    }
+    if (error instanceof UnknownKindError) {
+      const repo = await openRepository(state.global, { out: () => {}, err: () => {} });
+      return didYouMean(error.kind, (await repo.kinds()).map((k) => k.name));
+    }
+  } catch {
+    // No suggestion when the store cannot be read.
+  }
+  return "";
+}
+
+/** A node:util parseArgs error, told in owm's words (with a did-you-mean for options). */
+function optionError(error: unknown, args: readonly string[]): UsageError {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  const known = Object.keys(OPTIONS).map((o) => `--${o}`);
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || unknown) {
+    const option = unknown?.[1] ?? "?";
+    const name = option.split("=")[0]!;
+    const hint = didYouMean(name, known) ||
+      (name.startsWith("-") && !name.startsWith("--") ? "; options are spelled --name" : "");
+    return new UsageError(`unknown option '${option}'${hint}`);
+  }
+  const missing = /^Option '(-\w, )?(--[\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/
+    .exec(message);
+  if (missing) {
+    const value = args[args.indexOf(missing[2]!) + 1];
+    return new UsageError(
+      value !== undefined && value.startsWith("-")
+        ? `${missing[2]} needs a value, got the option '${value}'; to pass a value ` +
+          `starting with '-', write ${missing[2]}=${value}`
+        : `${missing[2]} needs a value: ${missing[2]} VALUE`,
+    );
+  }
+  const noValue = /^Option '(-\w, )?(--[\w-]+)' does not take an argument/.exec(message);
+  if (noValue) return new UsageError(`${noValue[2]} takes no value; write ${noValue[2]} alone`);
+  return new UsageError(`the command line is not understood: ${message.split(".")[0]}`);
+}
+
+async function run(args: string[], io: CliIo, state: RunState): Promise<number> {
   let parsed;
   try {
     parsed = parse(args);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw optionError(error, args);
   }
   const { values, positionals } = parsed;
   if (values.version) {
@@ -280,8 +376,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (values["allow-link-local"]) Deno.env.set(ALLOW_LINK_LOCAL_ENV, "1");
   const global: GlobalOptions = { home: values.home, json: values.json, graph: values.graph };
-  const [first, ...rest] = positionals;
-  if (values.help || first === undefined || first === "help") {
+  state.global = global;
+  let [first, ...rest] = positionals;
+  // `owm help <command>` is `owm <command> --help`.
+  const helpFor = first === "help" && rest.length > 0;
+  if (helpFor) [first, ...rest] = rest;
+  const help = values.help || helpFor;
+  if (first === undefined || (first === "help" && !helpFor)) {
     io.out(USAGE);
     return first === undefined && !values.help ? ExitCode.Usage : ExitCode.Ok;
   }
@@ -292,21 +393,56 @@ async function run(args: string[], io: CliIo): Promise<number> {
       n.slice(first.length + 1)
     );
     if (rest[0] === undefined) {
+      if (help) {
+        const usages = subs.map((sub) => commandHelpText(`${first} ${sub}`, []).split("\n")[0]);
+        io.out(usages.join("\n"));
+        return ExitCode.Ok;
+      }
       throw new UsageError(`${first} needs a subcommand: ${subs.join(", ")}`);
     }
     name = `${first} ${rest[0]}`;
     commandArgs = rest.slice(1);
     if (!COMMANDS[name]) {
-      throw new UsageError(`unknown subcommand '${name}': use ${subs.join(", ")}`);
+      throw new UsageError(
+        `unknown subcommand '${name}'${didYouMean(rest[0], subs, `${first} `)}: use ${
+          subs.join(", ")
+        }`,
+      );
     }
   }
   const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command '${first}'`);
+  if (!command) {
+    throw new UsageError(
+      `unknown command '${first}'${didYouMean(first, [...GROUPS, ...Object.keys(COMMANDS)])}`,
+    );
+  }
+  state.command = name;
+  if (help) {
+    io.out(commandHelpText(name, command.options));
+    return ExitCode.Ok;
+  }
   for (const [option, value] of Object.entries(values)) {
     if (GLOBAL_OPTIONS.has(option) || value === undefined) continue;
     if (!command.options.includes(option as keyof typeof OPTIONS)) {
-      throw new UsageError(`--${option} does not apply to '${name}'`);
+      throw new UsageError(
+        `--${option} does not apply to '${name}'${
+          didYouMean(option, command.options, "--")
+        }; its options: ${command.options.map((o) => `--${o}`).join(", ") || "none"}`,
+      );
     }
   }
   return await command.run(commandArgs, values, global, io);
+}
+
+/**
+ * The names of every `owm` command (`fetch`, `source list`, …), in the order
+ * `owm help` lists them; `owm <name> --help` explains each.
+ *
+ * @example
+ * ```ts ignore
+ * console.log(commandNames().includes("fetch")); // true
+ * ```
+ */
+export function commandNames(): string[] {
+  return Object.keys(COMMANDS);
 }
