@@ -99,6 +99,9 @@ export const HTTP_STATUS_BY_CODE: Readonly<
   "unsupported-file": [422],
   "name-collision": [409],
   "already-published": [409],
+  "record-exists": [409, "already-published"],
+  "bad-record": [502],
+  "records-unsupported": [502],
   "refused-url": [422],
   // paths and archives (ZipRefusedError's codes)
   "path-escape": [422],
@@ -114,6 +117,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<
   closed: [409, "torrent-closed"],
   timeout: [504],
   aborted: [409],
+  // SPARQL (the caller's query errors are InvalidInputErrors with their own status)
+  "sparql-timeout": [503],
 };
 
 /**
@@ -246,17 +251,6 @@ export function classify(error: Error): [ContentfulStatusCode, string, string] |
   const environment = environmentAnswer(error);
   if (environment) return environment;
   const code = codeOf(error);
-  if (code === "torrent-exists") {
-    // Its message offers the library's `replace` option, which the API has not.
-    const { fileName, location } = error as Error & { fileName?: string; location?: string };
-    return [
-      409,
-      "already-published",
-      `A different torrent is already published as ${JSON.stringify(fileName)} in the index ${
-        JSON.stringify(location)
-      }; nothing was changed: remove it from that index first, or publish other content`,
-    ];
-  }
   const mapped = code === undefined ? undefined : HTTP_STATUS_BY_CODE[code];
   if (mapped) return [mapped[0], mapped[1] ?? code!, firstLine(error.message)];
   return undefined;

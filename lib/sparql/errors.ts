@@ -4,6 +4,7 @@
  * @module
  */
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import { OwmError } from "../errors/owm_error.ts";
 
 /**
  * A query or update that does not parse (or uses a feature the engine lacks).
@@ -109,11 +110,11 @@ export class SparqlEvaluationError extends InvalidInputError {
  * console.log(new SparqlTimeoutError(30_000).message);
  * ```
  */
-export class SparqlTimeoutError extends Error {
+export class SparqlTimeoutError extends OwmError {
   /** The deadline, in ms. */
   readonly ms: number;
   /** The error code in the bridge's answer. */
-  readonly code = "sparql-timeout";
+  override readonly code = "sparql-timeout";
   /** Creates the error. */
   constructor(ms: number) {
     super(
