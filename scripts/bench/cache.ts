@@ -249,7 +249,7 @@ function table(title: string, rows: [string, Cost[]][], base: number, baseName: 
   for (const [name, costs] of rows) {
     const s = mean(costs.map((c) => c.seconds));
     console.log(
-      `| ${name} | ${s.toFixed(2)} | ${costs.map((c) => c.seconds.toFixed(2)).join(", ")} | ${
+      `| ${name} | ${s.toFixed(3)} | ${costs.map((c) => c.seconds.toFixed(3)).join(", ")} | ${
         (MIB / s).toFixed(0)
       } | ${(base / s).toFixed(2)}x | ${mib(mean(costs.map((c) => c.used)))} | ${
         mib(mean(costs.map((c) => c.du)))
