@@ -1,13 +1,15 @@
 /**
  * The SPARQL service of a graph backend: the backend's own when it answers
- * SPARQL (a SPARQL server), else an engine over the graph file, in this
- * thread or (for the bridge) in a worker with a deadline per request.
+ * SPARQL itself, the SPARQL server's for a graph kept in one
+ * (`RemoteSparqlService`, lib/sparql/remote_engine.ts), else an engine over the graph file, in
+ * this thread or (for the bridge) in a worker with a deadline per request.
  *
  * @module
  */
 import { InvalidInputError } from "../errors/invalid_input.ts";
 import type { GraphStore } from "../graph/store.ts";
 import { isSparqlCapable, type SparqlService } from "./service.ts";
+import { SparqlGraphBackend } from "../graph/sparql_backend.ts";
 
 /** Options of {@linkcode sparqlServiceFor}. */
 export interface SparqlServiceOptions {
@@ -37,6 +39,10 @@ export async function sparqlServiceFor(
   options: SparqlServiceOptions = {},
 ): Promise<SparqlService> {
   if (isSparqlCapable(backend)) return backend.sparqlService();
+  if (backend instanceof SparqlGraphBackend) {
+    const { RemoteSparqlService } = await import("./remote_engine.ts");
+    return new RemoteSparqlService(backend); // the server answers: nothing is loaded here
+  }
   const file = backend as Partial<Pick<GraphStore, "path" | "update" | "home">>;
   if (typeof file.path !== "string" || typeof file.update !== "function") {
     const where = (backend as { location?: unknown } | null)?.location;
