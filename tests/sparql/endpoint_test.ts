@@ -332,3 +332,25 @@ Deno.test("Bridge.query() and queryText(): typed answers and the answer as sent"
   const error = await client.query("SELECT ?s WHERE {").then(() => undefined, (e) => e);
   assertEquals(error?.code, "sparql-syntax");
 });
+
+Deno.test("/sparql never reaches out: SERVICE and LOAD are refused (400), FROM names a graph only", async () => {
+  await using bridge = await bridgeOverStore({ sparqlUpdate: true });
+  const before = await Deno.readTextFile(`${bridge.home}/graph.nq`);
+  const service = await get(bridge, {
+    query: `SELECT * WHERE { SERVICE <${bridge.bridge.url}/sparql> { ?s ?p ?o } }`,
+  });
+  assertEquals(service.status, 400);
+  const refused = await service.json();
+  assertEquals(refused.error.code, "sparql-evaluation");
+  assertStringIncludes(refused.error.message, "not supported");
+  for (const source of ["file:///etc/passwd", `${bridge.bridge.url}/openapi.json`]) {
+    const load = await post(bridge, `LOAD <${source}>`, "application/sparql-update");
+    assertEquals(load.status, 400, source);
+    assertEquals((await load.json()).error.code, "sparql-evaluation");
+  }
+  const from = await get(bridge, {
+    query: "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+  });
+  assertEquals((await from.json()).results.bindings, []);
+  assertEquals(await Deno.readTextFile(`${bridge.home}/graph.nq`), before);
+});
