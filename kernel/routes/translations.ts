@@ -9,8 +9,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { TranslateBody, TranslatorJson } from "../../lib/bridge/api_types.ts";
 import { translatorJson } from "../../lib/bridge/translation_json.ts";
-import { outputLeaf } from "../../lib/translate/run.ts";
-import { MAX_COMPONENT_BYTES } from "../../lib/torrent/paths.ts";
+import { checkOutputKey } from "../../lib/translate/run.ts";
 import * as wire from "../../lib/wire/translations.ts";
 import { apiRouter, declareRoute } from "../api_route.ts";
 import type { BridgeState } from "../bridge_state.ts";
@@ -55,17 +54,9 @@ export function translatorRoutes(state: BridgeState) {
   return app;
 }
 
-/** Refuses (400 `bad-key`) a key too long for the output's folder name. */
+/** Refuses (400 `bad-key`) a key too long for the output's folder name, before any work. */
 function checkKeyRoom(key: string | undefined): void {
-  // The output's folder is named after the key, beside `.old-<name>-<uuid>` while it is replaced.
-  const room = MAX_COMPONENT_BYTES - ".old--".length - 36;
-  if (typeof key === "string" && new TextEncoder().encode(outputLeaf(key)).length > room) {
-    throw new ApiHttpError(
-      400,
-      "bad-key",
-      `'key' is too long for a folder name (${room} bytes at most once quoted): give a shorter key`,
-    );
-  }
+  if (typeof key === "string") checkOutputKey(key);
 }
 
 /** `POST /api/translations` over `state` (mount at `/api/translations`). */

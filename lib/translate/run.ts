@@ -18,6 +18,8 @@ import { quoteKey } from "../datasource/identifier.ts";
 import { DEFAULT_DATA_GRAPH, SCHEMA_GRAPH } from "../datasource/namespaces.ts";
 import type { DataSourceRepository } from "../datasource/repository.ts";
 import { namedNode } from "../graph/rdf.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
+import { MAX_COMPONENT_BYTES } from "../torrent/paths.ts";
 import { digestContent } from "../integrity/content_digest.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
 import { loadedIndexPath, locateContent, verifyLocated } from "../loader/located_content.ts";
@@ -89,6 +91,31 @@ export interface TranslationRun {
   contentPath: string;
   /** Statements the translator stored beside the output. */
   statements: number;
+}
+
+/**
+ * Refuses (`InvalidInputError`, 400 `bad-key`) an output key too long for its
+ * folder name: the output's folder is named after the quoted key, and sits
+ * beside `.old-<name>-<uuid>` while it is replaced, all within one file-name
+ * component (255 bytes).
+ *
+ * @example
+ * ```ts
+ * import { checkOutputKey } from "./run.ts";
+ * checkOutputKey("worms-csv-to-rdf"); // fine
+ * // checkOutputKey("k".repeat(300)) throws InvalidInputError
+ * ```
+ */
+export function checkOutputKey(key: string): void {
+  const room = MAX_COMPONENT_BYTES - ".old--".length - 36;
+  if (new TextEncoder().encode(outputLeaf(key)).length > room) {
+    throw new InvalidInputError(
+      `The output key '${
+        key.slice(0, 40)
+      }…' is too long for a folder name (${room} bytes at most once quoted): give a shorter key (--key)`,
+      { code: "bad-key" },
+    );
+  }
 }
 
 /** The directory name of an output key (quoted, no `/`, never starting with a dot, so never `.`/`..`). */
@@ -251,6 +278,7 @@ export async function runTranslation(
     );
   }
   const base = options.outputBase ?? translationBase(repo.store.home);
+  checkOutputKey(key);
   const leaf = outputLeaf(key);
   await Deno.mkdir(base, { recursive: true });
   // One run per output at a time, across processes (the CLI and a bridge on one store).

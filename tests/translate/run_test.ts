@@ -19,6 +19,7 @@ import { digestContent } from "../../lib/integrity/content_digest.ts";
 import { loadedIndexPath } from "../../lib/loader/located_content.ts";
 import { LoaderRegistry } from "../../lib/loader/registry.ts";
 import { LoadFailedError } from "../../lib/loader/errors.ts";
+import { InvalidInputError } from "../../lib/errors/invalid_input.ts";
 import { derivationTree, formatChain, provenanceTree } from "../../lib/translate/chain.ts";
 import { readTranslation, translationsUsing } from "../../lib/translate/provenance.ts";
 import { TranslatorRegistry } from "../../lib/translate/registry.ts";
@@ -476,4 +477,23 @@ Deno.test("runs of one output wait for each other; a killed run's leftovers are 
   );
   assertEquals(await listDir(base), ["other", "same"]);
   assertEquals(await Deno.readTextFile(join(base, "same", "a.txt.upper")), "HELLO\n");
+});
+
+Deno.test("runTranslation() refuses an output key too long for a folder name, given or made from the input's key", async () => {
+  await using fx = await fixture();
+  const { home, repo, rawDir } = fx;
+  const long = new LocalFileDataSource({ key: "k".repeat(240), fileName: "a.txt" });
+  await repo.save([long]);
+  await new LoaderRegistry(loadedIndexPath(home)).remember(long, "local", rawDir);
+  // No --key: the default `<input key>-upper` is too long.
+  const made = await assertRejects(
+    () => runTranslation(repo, upper(), [long.identifier]),
+    InvalidInputError,
+  );
+  assertEquals(made.code, "bad-key");
+  await assertRejects(
+    () => runTranslation(repo, upper(), ["LocalFileDataSource:raw"], { key: "x".repeat(300) }),
+    InvalidInputError,
+  );
+  assertEquals(await listDir(translationBase(home)), []);
 });
