@@ -14,6 +14,7 @@ import type { ChainNode } from "../translate/chain.ts";
 import type {
   BridgeEvent,
   BridgeFile,
+  CatalogueJson,
   CreateDataSourceBody,
   DataSourceDetail,
   DataSourceItem,
@@ -87,6 +88,27 @@ export interface BridgePublishOptions {
   key: string;
   /** A description of the dataset. */
   description?: string;
+  /** A short title of the dataset. */
+  title?: string;
+  /** The licence: an SPDX id (e.g. `CC-BY-4.0`) or an http(s) URL. */
+  license?: string;
+  /** How to cite the dataset: text, BibTeX or a DOI. */
+  citation?: string;
+  /** Other fields of the class by name, e.g. `{ csvFileName: "connections.csv" }`. */
+  fields?: Record<string, string>;
+  /**
+   * Replace a different torrent (and record) of this same DataSource id
+   * already in an index; content under another id is refused (409) even so.
+   */
+  replace?: boolean;
+}
+
+/** Options of {@linkcode Bridge.index}. */
+export interface BridgeIndexOptions {
+  /** Only datasets of this class (and its subclasses). */
+  kind?: string;
+  /** Only datasets matching every word of this text. */
+  q?: string;
 }
 
 /** Options of {@linkcode Bridge.translate}. */
@@ -440,6 +462,59 @@ export class Bridge implements AsyncDisposable {
   }
 
   /**
+   * Pauses a torrent of the bridge's session (no transfers until resumed).
+   *
+   * @param infoHash 40 hex digits.
+   * @returns Its status after pausing.
+   * @throws {BridgeError} `not-found` (404) when the bridge has no such torrent.
+   *
+   * @example
+   * ```ts ignore
+   * console.log((await bridge.pause(infoHash)).status); // "paused"
+   * ```
+   */
+  async pause(infoHash: string): Promise<TorrentStatusJson> {
+    return await this.#json("POST", `/api/torrents/${encodeURIComponent(infoHash)}/pause`);
+  }
+
+  /**
+   * Resumes a paused torrent.
+   *
+   * @param infoHash 40 hex digits.
+   * @returns Its status after resuming.
+   * @throws {BridgeError} `not-found` (404) when the bridge has no such torrent.
+   *
+   * @example
+   * ```ts ignore
+   * await bridge.resume(infoHash);
+   * ```
+   */
+  async resume(infoHash: string): Promise<TorrentStatusJson> {
+    return await this.#json("POST", `/api/torrents/${encodeURIComponent(infoHash)}/resume`);
+  }
+
+  /**
+   * Removes a torrent from the bridge's session; `deleteData` also deletes its
+   * files (only when they are inside the store: 409 `data-outside-store` otherwise).
+   *
+   * @param infoHash 40 hex digits.
+   * @throws {BridgeError} `not-found` (404) when the bridge has no such torrent.
+   *
+   * @example
+   * ```ts ignore
+   * await bridge.removeTorrent(infoHash, { deleteData: false });
+   * ```
+   */
+  async removeTorrent(infoHash: string, options: { deleteData?: boolean } = {}): Promise<void> {
+    const query = options.deleteData ? "?deleteData=true" : "";
+    const response = await this.#send(
+      "DELETE",
+      `/api/torrents/${encodeURIComponent(infoHash)}${query}`,
+    );
+    await response.body?.cancel();
+  }
+
+  /**
    * The bridge's events (`GET /api/events`, Server-Sent Events): progress,
    * done, verified, published, translated and error, from when the stream opens. The
    * iteration ends when the bridge stops or this client closes; breaking out
@@ -518,11 +593,40 @@ export class Bridge implements AsyncDisposable {
       class: options.class,
       key: options.key,
       ...(options.description === undefined ? {} : { description: options.description }),
+      ...(options.title === undefined ? {} : { title: options.title }),
+      ...(options.license === undefined ? {} : { license: options.license }),
+      ...(options.citation === undefined ? {} : { citation: options.citation }),
+      ...(options.fields === undefined ? {} : {
+        fields: Object.entries(options.fields).map(([k, v]) => `${k}=${v}`).join("\n"),
+      }),
+      ...(options.replace ? { replace: "true" } : {}),
     }, files);
     return await this.#json("POST", "/api/uploads", {
       body,
       headers: { "content-type": contentType },
     });
+  }
+
+  /**
+   * The catalogue of the bridge's torrent indexes (`GET /api/index`), as
+   * `owm index list` shows it: each dataset's id, class, title, description,
+   * size, file count, infohash, date, licence and citation.
+   *
+   * @param options `kind`: only that class (and subclasses); `q`: only datasets matching every word.
+   * @returns The entries, and the indexes that could not be listed.
+   *
+   * @example
+   * ```ts ignore
+   * const { entries } = await bridge.index({ q: "elegans" });
+   * for (const e of entries) console.log(e.id, e.title, e.license);
+   * ```
+   */
+  async index(options: BridgeIndexOptions = {}): Promise<CatalogueJson> {
+    const params = new URLSearchParams();
+    if (options.kind) params.set("kind", options.kind);
+    if (options.q) params.set("q", options.q);
+    const query = params.size > 0 ? `?${params}` : "";
+    return await this.#json("GET", `/api/index${query}`);
   }
 
   /**

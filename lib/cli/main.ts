@@ -45,6 +45,7 @@ const OPTIONS = {
   "no-lsd": { type: "boolean" },
   timeout: { type: "string" },
   "stall-timeout": { type: "string" },
+  "delete-data": { type: "boolean" },
   repair: { type: "boolean" },
   dir: { type: "string" },
   class: { type: "string" },
@@ -82,6 +83,7 @@ const translating = () => import("./translate_commands.ts");
 const provenance = () => import("./provenance_commands.ts");
 const caching = () => import("./cache_command.ts");
 const querying = () => import("./query_command.ts");
+const bridging = () => import("./bridge_command.ts");
 const cataloguing = () => import("./index_command.ts");
 
 const GLOBAL_OPTIONS = new Set(["home", "graph", "json", "help", "version", "allow-link-local"]);
@@ -266,6 +268,14 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+// `owm bridge …`: a running bridge on the store, through its HTTP API.
+for (const sub of ["list", "status", "pause", "resume", "rm", "verify"]) {
+  COMMANDS[`bridge ${sub}`] = {
+    options: sub === "rm" ? ["delete-data"] : [],
+    run: async (args, v, g, io) => (await bridging()).bridgeCommand(sub, args, v, g, io),
+  };
+}
+
 const GROUPS = new Set(
   Object.keys(COMMANDS).filter((n) => n.includes(" ")).map((n) => n.split(" ")[0]!),
 );
@@ -319,9 +329,15 @@ interface RunState {
 async function suggestion(error: Error, state: RunState): Promise<string> {
   if (!state.global) return "";
   try {
-    if (error instanceof DataSourceNotFoundError) {
+    // From the store, or from a bridge's 404 (`owm bridge …`), which names the id the same way.
+    const id = error instanceof DataSourceNotFoundError
+      ? error.id
+      : (error as { code?: unknown }).code === "not-found"
+      ? /^No data source '([^']+)'/.exec(error.message)?.[1]
+      : undefined;
+    if (id !== undefined) {
       const repo = await openRepository(state.global, { out: () => {}, err: () => {} });
-      return didYouMean(error.id, (await repo.list()).map((item) => item.id));
+      return didYouMean(id, (await repo.list()).map((item) => item.id));
     }
     if (error instanceof UnknownKindError) {
       const repo = await openRepository(state.global, { out: () => {}, err: () => {} });

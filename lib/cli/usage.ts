@@ -34,7 +34,9 @@ Translating (provenance recorded in the graph):
 Fetching and publishing:
   fetch <id|magnet|file.torrent> [--peer host:port]... [--dir DIR] [--timeout S] [--repair]
                                 download, verify, print the directory (last line); a
-                                translated DataSource is made again from its inputs
+                                translated DataSource is made again from its inputs;
+                                says every 5 s what it waits for, and gives up after
+                                --stall-timeout S (default 120) without progress
   publish <path|zip> --class C --key K [--description D] [--tracker URL]... [--web-seed URL]...
           [--title T] [--license SPDX|URL] [--citation TEXT|DOI] [--field name=value]... [--replace]
                                 make the torrent, save the DataSource, push the .torrent and
@@ -78,6 +80,15 @@ Private swarms:
   tracker [--hostname H] [--port N] [--udp-port N] [--allow-graph]
                                 run an HTTP + UDP tracker (default 127.0.0.1:6969) until
                                 interrupted; --allow-graph: only the DataSources' infohashes
+
+A running bridge (deno task start; found through <store>/bridge.json):
+  bridge list                   its torrents: done, have, ETA, rates, peers, state, name
+  bridge status <id|infohash>   one torrent, by DataSource id or infohash
+  bridge pause|resume <id|infohash>
+                                pause or resume a torrent
+  bridge rm <id|infohash> [--delete-data]
+                                remove a torrent (its files are kept unless --delete-data)
+  bridge verify <id>            verify a DataSource's content through the bridge
 
 Torrents and integrity:
   torrent create <path> [--out F] [--tracker URL]... [--web-seed URL]...
@@ -177,6 +188,7 @@ export const OPTION_HELP: Readonly<Record<string, string>> = {
   all: "remove every entry (default: off)",
   "dry-run": "say what would be removed, remove nothing (default: off)",
   file: "F: read the query from the file F (default: the query argument)",
+  "delete-data": "also delete the torrent's files (only inside the store; default: keep them)",
   title: "T: the DataSource's title (default: none)",
   license: "SPDX-or-URL: the content's licence, an SPDX id or a URL (default: none)",
   citation: "TEXT: how to cite the content (default: none)",
@@ -274,6 +286,34 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     usage: "lock [<id>...] [--lock PATH]",
     about: "Pin the content present here (of the ids, or of every DataSource whose content " +
       "is here) in owm.lock: infohash, torrent file name, each file's size and SHA-256.",
+  },
+  "bridge list": {
+    usage: "bridge list",
+    about: "The running bridge's torrents, one a line (like transmission-remote -l): " +
+      "infohash prefix, done, have, ETA, rates, peers, state, name. The bridge is found " +
+      "through <store>/bridge.json (start one with `deno task start`).",
+  },
+  "bridge status": {
+    usage: "bridge status <id|infohash>",
+    about: "One torrent of the running bridge, by DataSource id (ClassName:key) or infohash: " +
+      "state, progress, peers, rates, where its files are.",
+  },
+  "bridge pause": {
+    usage: "bridge pause <id|infohash>",
+    about: "Pause a torrent of the running bridge (no transfers until resumed).",
+  },
+  "bridge resume": {
+    usage: "bridge resume <id|infohash>",
+    about: "Resume a paused torrent of the running bridge.",
+  },
+  "bridge rm": {
+    usage: "bridge rm <id|infohash> [--delete-data]",
+    about: "Remove a torrent from the running bridge (its files are kept unless --delete-data).",
+  },
+  "bridge verify": {
+    usage: "bridge verify <id>",
+    about: "Have the running bridge verify a DataSource's content against what is recorded; " +
+      "exit 1 when a check fails.",
   },
   tracker: {
     usage: "tracker [--hostname H] [--port N] [--udp-port N] [--allow-graph]",
