@@ -118,10 +118,10 @@ async function readBridgeFile(home: string): Promise<Partial<BridgeFile> | undef
  *
  * {@linkcode Bridge.connect} finds the bridge of a store through its
  * `bridge.json`, or starts one inside this process when none answers. The
- * server code (kernel/, built on Hono) is then imported dynamically, by a
- * specifier computed at run time, so it is not part of this library's static
- * module graph: `deno info mod.ts` lists no hono, and programs that connect
- * to a running bridge never load it. Starting one needs the permissions the
+ * server code (kernel/, built on Hono) is then imported dynamically, by
+ * literal specifiers that `deno info`, `deno check` and `deno compile` see
+ * (lib/bridge/start.ts): programs that connect to a running bridge never
+ * load it. Starting one needs the permissions the
  * bridge needs (`--allow-net --allow-read --allow-write --allow-env`).
  *
  * @example Fetch a DataSource with a progress line, then verify it
