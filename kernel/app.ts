@@ -11,6 +11,7 @@ import { openApiDocument } from "./openapi.ts";
 import { dataSourceRoutes } from "./routes/datasources.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { catalogueRoutes } from "./routes/index_catalogue.ts";
 import { publishRoutes } from "./routes/publish.ts";
 import { graphStoreRoutes, sparqlRoutes } from "./routes/sparql.ts";
 import { torrentRoutes } from "./routes/torrents.ts";
@@ -53,6 +54,7 @@ export function createApp(state: BridgeState, options: AppOptions): OpenAPIHono 
     .route("/torrents", torrentRoutes(state))
     .route("/events", eventRoutes(state))
     .route("/publish", publishRoutes(state))
+    .route("/index", catalogueRoutes(state))
     .route("/translators", translatorRoutes(state))
     .route("/translations", translationRoutes(state));
   options.extraApi?.(api);

@@ -248,6 +248,7 @@ export class BridgeState {
     const { directory, report } = result;
     const infoHash = result.infoHash ?? "";
     if (lock) await this.#checkLock(ds, id, infoHash, lock, false);
+    await this.#seedServed(id, result);
     this.events.publish({ type: "done", id, infoHash, directory });
     if (report) this.events.publish({ type: "verified", id, infoHash, ok: report.ok, report });
     return { id, infoHash, status: `/api/torrents/${infoHash}`, state: "done", directory };
@@ -335,6 +336,7 @@ export class BridgeState {
         peers: options.peers ?? [],
         done: true,
       });
+      await this.#seedServed(id, result);
       const { directory, report } = result;
       this.events.publish({ type: "done", id, infoHash, directory });
       if (report) this.events.publish({ type: "verified", id, infoHash, ok: report.ok, report });
@@ -349,6 +351,45 @@ export class BridgeState {
     });
     running.catch(() => {});
     this.#running.set(ds.identifier, running);
+  }
+
+  /**
+   * Content a fetch found present or took from the shared cache never went
+   * through the session: it is added now (seeded from where it lies, every
+   * piece checked by the session), so the bridge knows the torrent
+   * (`/api/torrents/{infoHash}`) and serves it to peers. Its `.torrent` is
+   * kept as the session's own, so a restart seeds it again. A torrent that
+   * cannot be found or seeded is reported as an `error` event; the fetch
+   * itself stays done.
+   */
+  async #seedServed(id: string, result: LoadResult): Promise<void> {
+    const { infoHash, contentPath } = result;
+    if (result.origin === "download" || result.origin === "translation") return;
+    if (!infoHash || !contentPath || this.session.get(infoHash)) return;
+    try {
+      const bytes = await this.#torrentBytes(infoHash);
+      if (!bytes) return;
+      const kept = this.stack.layout.sessionTorrent(infoHash);
+      await Deno.mkdir(join(kept, ".."), { recursive: true });
+      await Deno.writeFile(kept, bytes);
+      await this.session.seed(contentPath, bytes);
+    } catch (error) {
+      const message = `cannot seed what was ${
+        result.origin === "cache" ? "taken from the shared cache" : "found present"
+      }: ${error instanceof Error ? error.message : String(error)}`;
+      console.error(`bridge: ${id}: ${message}`);
+      this.events.publish({ type: "error", id, infoHash, message });
+    }
+  }
+
+  /** The `.torrent` of `infoHash`: the session's, the published one, or the shared cache's. */
+  async #torrentBytes(infoHash: string): Promise<Uint8Array | undefined> {
+    const layout = this.stack.layout;
+    for (const path of [layout.sessionTorrent(infoHash), layout.publishedTorrent(infoHash)]) {
+      const bytes = await Deno.readFile(path).catch(() => undefined);
+      if (bytes) return bytes;
+    }
+    return (await this.stack.cache?.get(infoHash))?.meta.bytes;
   }
 
   /** Verifies the content of `ds` where it was fetched or published. */
@@ -393,18 +434,30 @@ export class BridgeState {
    */
   async publish(
     contentPath: string,
-    body: { class: string; key: string; description?: string },
+    body: {
+      class: string;
+      key: string;
+      description?: string;
+      title?: string;
+      license?: string;
+      citation?: string;
+      fields?: Readonly<Record<string, unknown>>;
+      replace?: boolean;
+    },
   ): Promise<PublishedJson> {
-    const [first, ...others] = this.indexes;
     const result = await publish(contentPath, {
       class: body.class,
       key: body.key,
       repository: this.repo,
       ...(body.description === undefined ? {} : { description: body.description }),
-      ...(first ? { index: first } : {}),
+      ...(body.title === undefined ? {} : { title: body.title }),
+      ...(body.license === undefined ? {} : { license: body.license }),
+      ...(body.citation === undefined ? {} : { citation: body.citation }),
+      ...(body.fields === undefined ? {} : { fields: body.fields }),
+      replace: body.replace ?? false,
+      indexes: this.indexes,
       session: this.session,
     });
-    for (const index of others) await index.publish(result.torrentFileName, result.torrent);
     const torrentPath = this.stack.layout.publishedTorrent(result.infoHash);
     await Deno.writeFile(torrentPath, result.torrent);
     const parent = join(contentPath, "..");

@@ -41,7 +41,16 @@ export interface Received {
   files: ReceivedFile[];
 }
 
-const TEXT_FIELDS = new Set(["class", "key", "description"]);
+const TEXT_FIELDS = new Set([
+  "class",
+  "key",
+  "description",
+  "title",
+  "license",
+  "citation",
+  "fields",
+  "replace",
+]);
 const MAX_FIELD_BYTES = 64 * 1024;
 
 /** The safe name of a client file name: no folders, `..`, NUL or control characters. */

@@ -164,6 +164,15 @@ class Bridge:
         query = f"?kind={_quote(kind)}" if kind else ""
         return self.request("GET", f"/api/datasources{query}")
 
+    def index(self, kind=None, q=None):
+        """The catalogue of the bridge's torrent indexes (``GET /api/index``):
+        ``{"entries": [{"id", "class", "title", "description", "size", "fileCount",
+        "infoHash", "date", "license", "citation", "torrentFileName", "index", …}],
+        "problems": [{"index", "message"}]}``, only ``kind`` (and subclasses) and
+        entries matching every word of ``q`` when given."""
+        params = [f"{name}={_quote(value)}" for name, value in (("kind", kind), ("q", q)) if value]
+        return self.request("GET", "/api/index" + ("?" + "&".join(params) if params else ""))
+
     def show(self, id):
         """One DataSource: id, iri, kind, key, fields, and its ``owm source show`` text."""
         return self.request("GET", f"/api/datasources/{_quote(id)}")
@@ -423,6 +432,10 @@ def main(argv=None):
     listing = commands.add_parser("list", help="list DataSources")
     listing.add_argument("--kind")
     commands.add_parser("show", help="show a DataSource").add_argument("id")
+    catalogue = commands.add_parser(
+        "index", help="the catalogue of the bridge's indexes (as owm index list|search)")
+    catalogue.add_argument("text", nargs="*", help="only datasets matching every word")
+    catalogue.add_argument("--kind", help="only datasets of this class (and subclasses)")
     fetch = commands.add_parser("fetch", help="fetch a DataSource, print its directory")
     fetch.add_argument("id", help="ClassName:key")
     fetch.add_argument("--peer", action="append", default=[], help="host:port to dial")
@@ -467,6 +480,21 @@ def main(argv=None):
             else:
                 for item in items:
                     print(f"{item['id']}\t{item['kind']}")
+        elif args.command == "index":
+            found = bridge.index(kind=args.kind, q=" ".join(args.text) or None)
+            for problem in found["problems"]:
+                print(f"owm_bridge: index {problem['index']}: {problem['message']}",
+                      file=sys.stderr)
+            if args.json:
+                _print_json(found)
+            else:
+                for e in found["entries"]:
+                    facts = [e["class"], f"{e['fileCount']} files" if e["fileCount"] is not None
+                             else None, f"{e['size']} bytes" if e["size"] is not None else None,
+                             e["license"], e["date"]]
+                    print("\t".join([e["id"] or "(no record)", e["title"] or "",
+                                     " · ".join(f for f in facts if f), e["infoHash"] or "",
+                                     e["index"]]))
         elif args.command == "show":
             shown = bridge.show(args.id)
             if args.json:

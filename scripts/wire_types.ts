@@ -29,6 +29,7 @@ import {
   VerifyReportJson,
 } from "../lib/wire/datasources.ts";
 import { ApiError } from "../lib/wire/error.ts";
+import { CatalogueEntryJson, CatalogueJson } from "../lib/wire/catalogue.ts";
 import { BridgeEvent } from "../lib/wire/events.ts";
 import { Health } from "../lib/wire/health.ts";
 import { KindItem } from "../lib/wire/kinds.ts";
@@ -55,6 +56,8 @@ export const WIRE_TYPES: ReadonlyArray<readonly [string, z.ZodType]> = [
   ["PublishBody", PublishBody],
   ["PublishedJson", PublishedJson],
   ["KindItem", KindItem],
+  ["CatalogueEntryJson", CatalogueEntryJson],
+  ["CatalogueJson", CatalogueJson],
   ["TranslatorJson", TranslatorJson],
   ["TranslateBody", TranslateBody],
   ["TranslationJson", TranslationJson],

@@ -45,7 +45,10 @@ const SCRIPT = `
   function say(text) { $("status").textContent = text; }
   function token() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
   function errorOf(body, status) {
-    if (body && body.error && body.error.message) return body.error.message + " (" + status + ")";
+    // A conflict (409) is a plain sentence: what is already there and what to do.
+    if (body && body.error && body.error.message) {
+      return status === 409 ? body.error.message : body.error.message + " (" + status + ")";
+    }
     return "The bridge answered " + status;
   }
   function formatBytes(n) {
@@ -124,6 +127,10 @@ const SCRIPT = `
     form.append("class", $("class").value);
     form.append("key", $("key").value.trim());
     form.append("description", $("description").value);
+    ["title", "license", "citation", "fields"].forEach(function (name) {
+      if ($(name).value.trim()) form.append(name, $(name).value.trim());
+    });
+    if ($("replace").checked) form.append("replace", "true");
     for (var i = 0; i < files.length; i++) form.append("file", files[i], files[i].name);
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/uploads");
@@ -221,8 +228,39 @@ const BODY = `
           aria-describedby="key-help">
       </div>
       <div class="field">
+        <label for="title">Title</label>
+        <p id="title-help" class="hint">A short title, as catalogues (<code>owm index list</code>)
+        show it.</p>
+        <input id="title" name="title" type="text" autocomplete="off" aria-describedby="title-help">
+      </div>
+      <div class="field">
         <label for="description">Description</label>
         <textarea id="description" name="description" rows="3"></textarea>
+      </div>
+      <div class="field">
+        <label for="license">Licence</label>
+        <p id="license-help" class="hint">An SPDX licence id such as <code>CC-BY-4.0</code> or
+        <code>CC0-1.0</code>, or the web address of the licence.</p>
+        <input id="license" name="license" type="text" autocomplete="off" spellcheck="false"
+          aria-describedby="license-help">
+      </div>
+      <div class="field">
+        <label for="citation">Citation</label>
+        <p id="citation-help" class="hint">How to cite the dataset: text, BibTeX or a DOI.</p>
+        <textarea id="citation" name="citation" rows="2" aria-describedby="citation-help"></textarea>
+      </div>
+      <div class="field">
+        <label for="fields">Other fields</label>
+        <p id="fields-help" class="hint">Any other field of the class, one
+        <code>name=value</code> per line, e.g. <code>csvFileName=connections.csv</code>.</p>
+        <textarea id="fields" name="fields" rows="2" spellcheck="false"
+          aria-describedby="fields-help"></textarea>
+      </div>
+      <div class="field">
+        <label><input id="replace" name="replace" type="checkbox" aria-describedby="replace-help">
+        Replace</label>
+        <p id="replace-help" class="hint">Replace a different torrent of this same DataSource
+        already in the index. Content published under another DataSource is never replaced.</p>
       </div>
       <div class="field">
         <label for="progress">Upload progress</label>

@@ -63,6 +63,11 @@ export function publishRoutes(state: BridgeState) {
       class: body.class,
       key: body.key,
       ...(typeof body.description === "string" ? { description: body.description } : {}),
+      ...(body.title === undefined ? {} : { title: body.title }),
+      ...(body.license === undefined ? {} : { license: body.license }),
+      ...(body.citation === undefined ? {} : { citation: body.citation }),
+      ...(body.fields === undefined ? {} : { fields: body.fields }),
+      ...(body.replace === undefined ? {} : { replace: body.replace }),
     });
     return c.json(answer, 201);
   });

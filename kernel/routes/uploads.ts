@@ -1,7 +1,8 @@
 /**
  * `POST /api/uploads`: files or a `.zip` sent from a browser (or any HTTP
- * client) as `multipart/form-data` with the fields `class`, `key` and
- * `description` and one or more `file` parts. The body is streamed to
+ * client) as `multipart/form-data` with the fields `class`, `key`,
+ * `description`, `title`, `license`, `citation`, `fields` (`name=value` lines),
+ * `replace` (`true`) and one or more `file` parts. The body is streamed to
  * `<store>/uploads/.incoming-<random>/`; several files become a folder named
  * after the key, a single `.zip` is checked and extracted to such a folder, a
  * single other file is published as it is. The result is moved atomically to
@@ -18,6 +19,7 @@ import { join } from "node:path";
 import type { PublishedJson } from "../../lib/bridge/api_types.ts";
 import { quoteKey } from "../../lib/datasource/identifier.ts";
 import { canPublish } from "../../lib/publish/publish.ts";
+import { checkPublishFields, parseFieldAssignments } from "../../lib/publish/fields.ts";
 import { MAX_COMPONENT_BYTES } from "../../lib/torrent/paths.ts";
 import * as wire from "../../lib/wire/publish.ts";
 import { apiRouter, declareRoute } from "../api_route.ts";
@@ -175,6 +177,10 @@ export function uploadRoutes(state: BridgeState, limits: Partial<UploadLimits> =
       const className = field(fields, "class");
       const key = field(fields, "key");
       const description = fields.get("description")?.trim() || undefined;
+      const title = fields.get("title")?.trim() || undefined;
+      const license = fields.get("license")?.trim() || undefined;
+      const citation = fields.get("citation")?.trim() || undefined;
+      const replace = fields.get("replace")?.trim() === "true";
       if (files.length === 0) {
         throw new ApiHttpError(400, "no-file", "Choose one or more files, or a .zip, to upload");
       }
@@ -186,6 +192,18 @@ export function uploadRoutes(state: BridgeState, limits: Partial<UploadLimits> =
           `Class ${cls.name} cannot record a torrent: choose a LocalFileDataSource subclass (e.g. CSVDataSource)`,
         );
       }
+      // Checked before anything is laid out: an unknown field or a bad licence is a 400 at once.
+      const given = parseFieldAssignments(
+        cls,
+        (fields.get("fields") ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== ""),
+      );
+      new cls({
+        key,
+        ...checkPublishFields(cls, given),
+        ...(title === undefined ? {} : { title }),
+        ...(license === undefined ? {} : { license }),
+        ...(citation === undefined ? {} : { citation }),
+      } as never);
       const iri = new cls({ key } as never).identifier;
       if (await state.repo.find(`<${iri}>`)) {
         throw new ApiHttpError(
@@ -212,6 +230,11 @@ export function uploadRoutes(state: BridgeState, limits: Partial<UploadLimits> =
           class: className,
           key,
           ...(description === undefined ? {} : { description }),
+          ...(title === undefined ? {} : { title }),
+          ...(license === undefined ? {} : { license }),
+          ...(citation === undefined ? {} : { citation }),
+          ...(Object.keys(given).length === 0 ? {} : { fields: given }),
+          replace,
         });
       } catch (error) {
         await rollbackPublish(state, before, published, iri);

@@ -236,6 +236,16 @@ export interface PublishBody {
   key: string;
   /** A description of the dataset (ignored unless a string). */
   description?: string;
+  /** A short title of the dataset (the `title` field). */
+  title?: string;
+  /** The licence: an SPDX id or expression (e.g. `CC-BY-4.0`) or an http(s) URL. */
+  license?: string;
+  /** How to cite the dataset: text, BibTeX or a DOI. */
+  citation?: string;
+  /** Other Informational fields of the class by name, e.g. `{"csvFileName": "connections.csv"}`. */
+  fields?: Record<string, unknown>;
+  /** Replace a different torrent (and record) of this same DataSource id already in an index; content under another id is refused (409) even so. */
+  replace?: boolean;
 }
 
 /** The 201 answer of `POST /api/publish` and `POST /api/uploads`: what was published. */
@@ -264,6 +274,51 @@ export interface KindItem {
   parent: string | null;
   /** Whether uploads and publishing can use it (a LocalFileDataSource subclass). */
   publishable: boolean;
+}
+
+/** One dataset in the catalogue. */
+export interface CatalogueEntryJson {
+  /** `ClassName:key`, or null for a torrent without a record. */
+  id: string | null;
+  /** The class name, or null without a record. */
+  class: string | null;
+  /** The class and its ancestors, most derived first. */
+  classes: string[];
+  /** The `title` field. */
+  title: string | null;
+  /** The `description` field. */
+  description: string | null;
+  /** Total bytes of the content, from the torrent. */
+  size: number | null;
+  /** How many files the content holds. */
+  fileCount: number | null;
+  /** The torrent's infohash. */
+  infoHash: string | null;
+  /** When it was published (ISO 8601), when recorded. */
+  date: string | null;
+  /** The licence: an SPDX id or URL. */
+  license: string | null;
+  /** How to cite it: text, BibTeX or DOIs. */
+  citation: string[];
+  /** The `.torrent` file name in the index. */
+  torrentFileName: string;
+  /** The index, as its spec (`dir:…`, `https://…/`, `drive:`). */
+  index: string;
+  /** Why the record (or the torrent) was refused, if it was: its fields are then left null. */
+  problem: string | null;
+}
+
+/** The catalogue of the bridge's torrent indexes. */
+export interface CatalogueJson {
+  /** Every dataset, sorted by id. */
+  entries: CatalogueEntryJson[];
+  /** Indexes that could not be listed. */
+  problems: {
+    /** The index, as its spec. */
+    index: string;
+    /** What went wrong. */
+    message: string;
+  }[];
 }
 
 /** A translator, as `GET /api/translators` (and `owm translator list --json`) lists it. */

@@ -14,6 +14,7 @@ import type { ChainNode } from "../translate/chain.ts";
 import type {
   BridgeEvent,
   BridgeFile,
+  CatalogueJson,
   CreateDataSourceBody,
   DataSourceDetail,
   DataSourceItem,
@@ -87,6 +88,27 @@ export interface BridgePublishOptions {
   key: string;
   /** A description of the dataset. */
   description?: string;
+  /** A short title of the dataset. */
+  title?: string;
+  /** The licence: an SPDX id (e.g. `CC-BY-4.0`) or an http(s) URL. */
+  license?: string;
+  /** How to cite the dataset: text, BibTeX or a DOI. */
+  citation?: string;
+  /** Other fields of the class by name, e.g. `{ csvFileName: "connections.csv" }`. */
+  fields?: Record<string, string>;
+  /**
+   * Replace a different torrent (and record) of this same DataSource id
+   * already in an index; content under another id is refused (409) even so.
+   */
+  replace?: boolean;
+}
+
+/** Options of {@linkcode Bridge.index}. */
+export interface BridgeIndexOptions {
+  /** Only datasets of this class (and its subclasses). */
+  kind?: string;
+  /** Only datasets matching every word of this text. */
+  q?: string;
 }
 
 /** Options of {@linkcode Bridge.translate}. */
@@ -571,11 +593,40 @@ export class Bridge implements AsyncDisposable {
       class: options.class,
       key: options.key,
       ...(options.description === undefined ? {} : { description: options.description }),
+      ...(options.title === undefined ? {} : { title: options.title }),
+      ...(options.license === undefined ? {} : { license: options.license }),
+      ...(options.citation === undefined ? {} : { citation: options.citation }),
+      ...(options.fields === undefined ? {} : {
+        fields: Object.entries(options.fields).map(([k, v]) => `${k}=${v}`).join("\n"),
+      }),
+      ...(options.replace ? { replace: "true" } : {}),
     }, files);
     return await this.#json("POST", "/api/uploads", {
       body,
       headers: { "content-type": contentType },
     });
+  }
+
+  /**
+   * The catalogue of the bridge's torrent indexes (`GET /api/index`), as
+   * `owm index list` shows it: each dataset's id, class, title, description,
+   * size, file count, infohash, date, licence and citation.
+   *
+   * @param options `kind`: only that class (and subclasses); `q`: only datasets matching every word.
+   * @returns The entries, and the indexes that could not be listed.
+   *
+   * @example
+   * ```ts ignore
+   * const { entries } = await bridge.index({ q: "elegans" });
+   * for (const e of entries) console.log(e.id, e.title, e.license);
+   * ```
+   */
+  async index(options: BridgeIndexOptions = {}): Promise<CatalogueJson> {
+    const params = new URLSearchParams();
+    if (options.kind) params.set("kind", options.kind);
+    if (options.q) params.set("q", options.q);
+    const query = params.size > 0 ? `?${params}` : "";
+    return await this.#json("GET", `/api/index${query}`);
   }
 
   /**

@@ -7,7 +7,6 @@ import { parseArgs } from "node:util";
 import { ALLOW_LINK_LOCAL_ENV } from "../torrent/url_policy.ts";
 import { processEnv } from "../settings/env.ts";
 import { envSwitch } from "../settings/settings.ts";
-import { errorCode } from "../errors/owm_error.ts";
 import { exitCodeOf } from "./exit_codes.ts";
 import { type CliIo, ExitCode, processIo, UsageError } from "./io.ts";
 import { listCommand, listKindsCommand, removeCommand, showCommand } from "./source_commands.ts";
@@ -52,6 +51,11 @@ const OPTIONS = {
   key: { type: "string" },
   description: { type: "string" },
   "no-seed": { type: "boolean" },
+  title: { type: "string" },
+  license: { type: "string" },
+  citation: { type: "string" },
+  field: { type: "string", multiple: true },
+  replace: { type: "boolean" },
   access: { type: "string" },
   hostname: { type: "string" },
   "udp-port": { type: "string" },
@@ -134,15 +138,6 @@ function errorFirstLine(error: Error, message: string): string {
   const code = (error as { code?: unknown }).code;
   if (code === "ENOSPC" || code === "EDQUOT" || /\(os error (28|122)\)/.test(message)) {
     return `owm: the disk is full: ${message}; free some space and try again`;
-  }
-  if (errorCode(error) === "torrent-exists") {
-    // Its message offers the library's `replace` option, which owm has not.
-    const { fileName, location } = error as Error & { fileName?: string; location?: string };
-    return `owm: a different torrent is already published as ${
-      JSON.stringify(fileName)
-    } in the index ${
-      JSON.stringify(location)
-    }; nothing was changed: remove it from that index first, or publish to another index`;
   }
   if (BUG_CLASSES.includes(error.constructor as ErrorConstructor)) {
     return `owm: unexpected error (a bug in owm; OWM_DEBUG=1 prints its stack): ${message}`;
@@ -238,7 +233,20 @@ const COMMANDS: Record<string, Command> = {
     run: async (args, v, g, io) => (await transfers()).fetchCommand(args, v, g, io),
   },
   publish: {
-    options: [...TRANSFER, "class", "key", "description", "context", "tracker", "no-seed"],
+    options: [
+      ...TRANSFER,
+      "class",
+      "key",
+      "description",
+      "context",
+      "tracker",
+      "no-seed",
+      "title",
+      "license",
+      "citation",
+      "field",
+      "replace",
+    ],
     run: async (args, v, g, io) => (await transfers()).publishCommand(args, v, g, io),
   },
   seed: {

@@ -14,6 +14,7 @@ import type { LoadProgress, LoadResult } from "../loader/dir_loader.ts";
 import { LoadFailedError } from "../loader/errors.ts";
 import { locateContent } from "../loader/located_content.ts";
 import { publish } from "../publish/publish.ts";
+import { parseFieldAssignments } from "../publish/fields.ts";
 import { storeRegistry } from "../stack/stack.ts";
 import { createTorrent } from "../torrent/create.ts";
 import type { TorrentHandle } from "../torrent/handle.ts";
@@ -57,6 +58,16 @@ export interface PublishCommandOptions extends TransferOptions {
   tracker?: readonly string[] | undefined;
   /** `--no-seed`. */
   "no-seed"?: boolean | undefined;
+  /** `--title T`. */
+  title?: string | undefined;
+  /** `--license SPDX-or-URL`. */
+  license?: string | undefined;
+  /** `--citation TEXT`. */
+  citation?: string | undefined;
+  /** `--field name=value`, repeated: any Informational field of the class. */
+  field?: readonly string[] | undefined;
+  /** `--replace`: replace a different torrent of this same DataSource already in an index. */
+  replace?: boolean | undefined;
 }
 
 /** Options of `owm seed`. */
@@ -285,25 +296,29 @@ export async function publishCommand(
   const seed = !options["no-seed"];
   const session = seed ? await openSession(settings) : undefined;
   try {
-    const [first, ...others] = indexes;
     const content = userPath(args[0]!);
     const result = await publish(content, {
       class: options.class,
       key: options.key,
       repository: repo,
       ...(options.description === undefined ? {} : { description: options.description }),
+      ...(options.title === undefined ? {} : { title: options.title }),
+      ...(options.license === undefined ? {} : { license: options.license }),
+      ...(options.citation === undefined ? {} : { citation: options.citation }),
+      ...(options.field?.length
+        ? {
+          fields: parseFieldAssignments(await repo.classNamed(options.class), options.field),
+        }
+        : {}),
+      replace: options.replace ?? false,
       ...(options.context === undefined ? {} : { context: options.context }),
       trackers: options.tracker ?? [],
       webSeeds: options["web-seed"] ?? [],
-      ...(first ? { index: first } : {}),
+      indexes,
       ...(session ? { session } : {}),
       ...(options.peer ? { peers: options.peer } : {}),
     });
-    for (const index of others) {
-      await index.publish(result.torrentFileName, result.torrent, {
-        ...(options.description === undefined ? {} : { description: options.description }),
-      });
-    }
+    for (const note of result.notes) io.err(`owm: ${note}`);
     // So that `owm seed <id>` later finds the content where it was published from.
     await storeRegistry(repo)
       .remember(result.dataSource, "published", dirname(resolve(content)), resolve(content));

@@ -16,6 +16,8 @@ export interface LocalFileDataSourceInit extends FileDataSourceInit {
   infoHash?: string;
   /** Magnet link of the content's torrent. */
   magnetLink?: string;
+  /** When the content was published (ISO 8601), set by `publish`. */
+  datePublished?: string;
   /**
    * A translator the loader applies to the content after loading it (e.g.
    * `zip-to-directory`): the loaded directory is then the translator's output.
@@ -49,6 +51,11 @@ export class LocalFileDataSource extends FileDataSource {
     magnetLink: {
       displayName: "Magnet link",
       description: "Magnet link of the content's torrent",
+      multiple: false,
+    },
+    datePublished: {
+      displayName: "Date published",
+      description: "When the content was published (ISO 8601 date and time, UTC)",
       multiple: false,
     },
     contentTranslator: {

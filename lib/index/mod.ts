@@ -30,6 +30,14 @@ export {
 } from "./torrent_index.ts";
 export { LocalFolderIndex } from "./local_folder_index.ts";
 export {
+  type Catalogue,
+  type CatalogueEntry,
+  type CatalogueProblem,
+  listCatalogue,
+  type ListCatalogueOptions,
+  matchesText,
+} from "./catalogue.ts";
+export {
   buildRecord,
   type DataSourceRecord,
   MAX_RECORD_BYTES,

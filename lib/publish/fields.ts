@@ -10,11 +10,13 @@ import { FieldError } from "../datasource/errors.ts";
 
 /** Fields `publish` sets itself from the content and its torrent: never given by a publisher. */
 export const FIELDS_SET_BY_PUBLISH: readonly string[] = Object.freeze([
+  "fileName",
   "torrentFileName",
   "infoHash",
   "magnetLink",
   "md5",
   "sha256",
+  "datePublished",
 ]);
 
 /** The fields of `cls` a publisher may set, in declaration order. */

@@ -278,6 +278,7 @@ export async function publish(path: string, options: PublishDataOptions): Promis
     magnetLink: magnet,
     md5: digests.md5,
     sha256: digests.sha256,
+    datePublished: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
     ...(options.description === undefined ? {} : { description: options.description }),
   } as never);
   checkContentNames(dataSource); // names among options.fields are data: none may lead outside

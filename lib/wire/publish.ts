@@ -29,6 +29,24 @@ export const PublishBody = z.object({
     type: "string",
     description: "A description of the dataset (ignored unless a string).",
   }),
+  title: z.string({ error: "'title' must be a string" }).optional().describe(
+    "A short title of the dataset (the `title` field).",
+  ),
+  license: z.string({ error: "'license' must be a string" }).optional().describe(
+    "The licence: an SPDX id or expression (e.g. `CC-BY-4.0`) or an http(s) URL.",
+  ),
+  citation: z.string({ error: "'citation' must be a string" }).optional().describe(
+    "How to cite the dataset: text, BibTeX or a DOI.",
+  ),
+  fields: z.record(z.string(), z.unknown(), {
+    error: "'fields' must be an object of field values",
+  }).optional().describe(
+    'Other Informational fields of the class by name, e.g. `{"csvFileName": "connections.csv"}`.',
+  ),
+  replace: z.boolean({ error: "'replace' must be true or false" }).optional().describe(
+    "Replace a different torrent (and record) of this same DataSource id already in an index; " +
+      "content under another id is refused (409) even so.",
+  ),
 }).meta({ id: "PublishBody", description: "What `POST /api/publish` takes." });
 
 /**
@@ -44,6 +62,17 @@ export const UploadForm = z.object({
   class: z.string().describe("The DataSource class name (a LocalFileDataSource subclass)."),
   key: z.string().describe("The DataSource's key."),
   description: z.string().optional().describe("A description of the dataset."),
+  title: z.string().optional().describe("A short title of the dataset."),
+  license: z.string().optional().describe(
+    "An SPDX licence id (e.g. `CC-BY-4.0`) or an http(s) URL.",
+  ),
+  citation: z.string().optional().describe("How to cite the dataset: text, BibTeX or a DOI."),
+  fields: z.string().optional().describe(
+    "Other fields of the class, one `name=value` per line (e.g. `csvFileName=connections.csv`).",
+  ),
+  replace: z.enum(["true", "false"]).optional().describe(
+    "`true`: replace a different torrent of this same DataSource id already in an index.",
+  ),
   file: z.array(z.string().meta({ format: "binary" })).describe(
     "One or more files, or a single .zip to unpack.",
   ),

@@ -23,6 +23,43 @@ export interface DriverInput {
   screenshot: string;
   /** The browser to drive. @default /usr/bin/chromium */
   chromium?: string;
+  /**
+   * Further uploads after the first, each filled in and sent as a person
+   * would, with a screenshot after the answer. @default none
+   */
+  more?: UploadInput[];
+}
+
+/** One more upload: the form's values. */
+export interface UploadInput {
+  /** Path of the zip to upload (named connectome.zip on the page). */
+  zip: string;
+  /** The Key box. */
+  key: string;
+  /** The Title box. */
+  title?: string;
+  /** The Licence box. */
+  license?: string;
+  /** The Citation box. */
+  citation?: string;
+  /** The Other fields box (`name=value` lines). */
+  fields?: string;
+  /** Tick Replace. */
+  replace?: boolean;
+  /** Where to write a full-page screenshot after the answer. */
+  screenshot: string;
+}
+
+/** What one more upload showed. */
+export interface UploadSeen {
+  /** The alert region's text (an error, or empty). */
+  alert: string;
+  /** The DataSource id shown in the result, when the result is shown. */
+  id: string | null;
+  /** Whether the result section is shown. */
+  published: boolean;
+  /** The status region's text. */
+  status: string | null;
 }
 
 /** What the driver saw. */
@@ -51,6 +88,8 @@ export interface DriverReport {
   alert: string;
   /** Script errors and console errors. */
   problems: string[];
+  /** What each of `more` showed. */
+  more: UploadSeen[];
 }
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -122,8 +161,40 @@ async function drive(input: DriverInput): Promise<DriverReport> {
       progress: await page.locator("#progress").evaluate((p) => String(Reflect.get(p, "value"))),
       alert: (await alert.textContent()) ?? "",
       problems,
+      more: [],
     };
     await page.screenshot({ path: input.screenshot, fullPage: true });
+    for (const upload of input.more ?? []) {
+      await files.setInputFiles({
+        name: "connectome.zip",
+        mimeType: "application/zip",
+        buffer: Buffer.from(await Deno.readFile(upload.zip)),
+      });
+      await page.getByLabel("Class", { exact: true }).selectOption("CSVDataSource");
+      await page.getByLabel("Key", { exact: true }).fill(upload.key);
+      await page.getByLabel("Title", { exact: true }).fill(upload.title ?? "");
+      await page.getByLabel("Licence", { exact: true }).fill(upload.license ?? "");
+      await page.getByLabel("Citation", { exact: true }).fill(upload.citation ?? "");
+      await page.getByLabel("Other fields", { exact: true }).fill(upload.fields ?? "");
+      await page.getByLabel("Replace", { exact: true }).setChecked(upload.replace ?? false);
+      await page.getByRole("button", { name: "Upload and publish" }).click();
+      // The answer: the result section shown again, or an error in the alert region.
+      await page.locator("#result-section:not([hidden])").or(alert.filter({ hasText: /\S/ }))
+        .first().waitFor({ timeout: 60_000 });
+      await page.getByRole("button", { name: "Upload and publish" }).and(
+        page.locator(":enabled"),
+      ).waitFor();
+      const published = await page.locator("#result-section").evaluate((e) =>
+        !Reflect.get(e, "hidden")
+      );
+      report.more.push({
+        alert: (await alert.textContent()) ?? "",
+        id: published ? await page.locator("#result-id").textContent() : null,
+        published,
+        status: await page.getByRole("status").textContent(),
+      });
+      await page.screenshot({ path: upload.screenshot, fullPage: true });
+    }
     return report;
   } finally {
     await browser.close();

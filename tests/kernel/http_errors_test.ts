@@ -96,12 +96,12 @@ Deno.test("a caller's or the machine's error has its own status, one line, and i
   }
 });
 
-Deno.test("a torrent already in an index is 409 already-published, offering no option the API lacks", async () => {
+Deno.test("a torrent already in an index is 409 already-published, offering the replace option the API has", async () => {
   const make = () => new TorrentExistsError({ kind: "dir", location: "dir:/x" }, "a.torrent");
   const { value: answer, lines } = await logged(() => call(appThrowing(make)));
   assertEquals([answer.status, answer.body.error.code], [409, "already-published"]);
   assertStringIncludes(answer.body.error.message, '"a.torrent"');
   assertStringIncludes(answer.body.error.message, '"dir:/x"');
-  assert(!/replace/i.test(answer.body.error.message), answer.body.error.message);
+  assertStringIncludes(answer.body.error.message, '"replace": true');
   assertEquals(lines, []);
 });
