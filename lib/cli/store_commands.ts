@@ -70,7 +70,7 @@ export async function saveCommand(
   const context = options.context ?? DEFAULT_DATA_GRAPH;
   const sources = await runDataModule(userPath(args[0]!), context);
   const repo = await openRepository(global, io, true);
-  const summary = await repo.save(sources, { context });
+  const summary = await repo.save(sources, { context, count: global.json });
   const prefixes = await repo.store.prefixes();
   const ids = sources.map((ds) => toCurie(ds.identifier, prefixes));
   if (global.json) printJson(io, { saved: ids, context, quads: summary.quads });

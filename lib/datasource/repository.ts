@@ -6,7 +6,12 @@
 import { checkContentNames } from "./content_names.ts";
 import { isDeepStrictEqual } from "node:util";
 import type { GraphTransaction, UpdateSummary } from "../graph/store.ts";
-import { type GraphBackend, openGraphBackend, type OpenGraphOptions } from "../graph/backend.ts";
+import {
+  type GraphBackend,
+  openGraphBackend,
+  type OpenGraphOptions,
+  type UpdateOptions,
+} from "../graph/backend.ts";
 import { namedNode, type Quad, quad, vocab } from "../graph/rdf.ts";
 import {
   type DataSource,
@@ -57,6 +62,8 @@ export interface SaveOptions {
    * the store unchanged.
    */
   also?: (tx: GraphTransaction) => void;
+  /** Count the store's statements for the summary (see {@linkcode UpdateOptions.count}). */
+  count?: boolean;
 }
 
 /**
@@ -146,7 +153,7 @@ export class DataSourceRepository {
         tx.add(...instanceQuads(ds, graph, prefixes));
       }
       options.also?.(tx);
-    });
+    }, options.count ? { count: true } : {});
   }
 
   /**

@@ -42,6 +42,12 @@ export interface UpdateOptions {
    * else throws.
    */
   read?: readonly QuadPattern[];
+  /**
+   * Count the store's statements for the summary's `quads`. The file store
+   * always does (it has them in hand); a SPARQL server backend does only when
+   * asked (one more query), else reports -1.
+   */
+  count?: boolean;
 }
 
 /**

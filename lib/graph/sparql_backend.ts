@@ -198,7 +198,7 @@ export class SparqlGraphBackend implements GraphBackend {
    *
    * The summary's `added` counts the statements sent (some may have been
    * there already) and `removed` is not counted (0); `quads` is the store's
-   * statement count after the update.
+   * statement count after the update with `options.count`, else -1.
    */
   async update(
     fn: (tx: GraphTransaction) => void | Promise<void>,
@@ -219,7 +219,8 @@ export class SparqlGraphBackend implements GraphBackend {
     const changes = tx.changes();
     const text = updateText(changes);
     if (text !== "") await this.client.update(text);
-    return { quads: await this.count(), added: changes.adds.length, removed: 0 };
+    const total = options.count ? await this.count() : -1;
+    return { quads: total, added: changes.adds.length, removed: 0 };
   }
 
   async #match(patterns: readonly QuadPattern[]): Promise<Quad[]> {
@@ -289,6 +290,19 @@ function checkNoBlank(q: Quad): void {
   }
 }
 
+/**
+ * Statements per operation: servers parse an operation's data in one go
+ * (Virtuoso's parser gives up at about 4,000), so a large change is sent as
+ * several operations in its one request.
+ */
+const CHUNK = 1500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** Statements grouped by graph, as `GRAPH <g> { s p o . … }` blocks. */
 function graphBlocks(lines: Iterable<string>, graphs?: Set<string>): string {
   const byGraph = new Map<string, string[]>();
@@ -320,24 +334,26 @@ function updateText(changes: GraphChanges): string {
       }
     }
   }
-  if (everywhere.length > 0) {
+  for (const part of chunks(everywhere)) {
     ops.push(
-      `DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { VALUES ?s { ${everywhere.join(" ")} } ` +
+      `DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { VALUES ?s { ${part.join(" ")} } ` +
         `${LISTED} GRAPH ?g { ?s ?p ?o } }`,
     );
   }
   for (const [g, subjects] of byGraph) {
-    ops.push(
-      `DELETE { GRAPH ${g} { ?s ?p ?o } } WHERE { VALUES ?s { ${subjects.join(" ")} } ` +
-        `GRAPH ${g} { ?s ?p ?o } }`,
-    );
+    for (const part of chunks(subjects)) {
+      ops.push(
+        `DELETE { GRAPH ${g} { ?s ?p ?o } } WHERE { VALUES ?s { ${part.join(" ")} } ` +
+          `GRAPH ${g} { ?s ?p ?o } }`,
+      );
+    }
   }
   for (const g of changes.removedGraphs) {
     const token = g === "" ? iriToken(DEFAULT_GRAPH_IRI) : g;
     ops.push(`DELETE { GRAPH ${token} { ?s ?p ?o } } WHERE { GRAPH ${token} { ?s ?p ?o } }`);
   }
-  if (changes.removedLines.size > 0) {
-    ops.push(`DELETE DATA { ${graphBlocks(changes.removedLines)} }`);
+  for (const part of chunks([...changes.removedLines])) {
+    ops.push(`DELETE DATA { ${graphBlocks(part)} }`);
   }
   const catalogue: string[] = [];
   for (const [name, iri] of changes.boundPrefixes) {
@@ -350,9 +366,10 @@ function updateText(changes: GraphChanges): string {
   }
   if (changes.adds.length > 0 || catalogue.length > 0) {
     const graphs = new Set<string>();
-    const blocks = graphBlocks(changes.adds, graphs);
+    const parts = chunks(changes.adds).map((part) => graphBlocks(part, graphs));
     for (const g of graphs) catalogue.push(`${g} a ${iriToken(NAMED_GRAPH)} .`);
-    ops.push(`INSERT DATA { GRAPH ${CAT} { ${catalogue.join(" ")} } ${blocks} }`);
+    ops.push(`INSERT DATA { GRAPH ${CAT} { ${catalogue.join(" ")} } ${parts[0] ?? ""} }`);
+    for (const part of parts.slice(1)) ops.push(`INSERT DATA { ${part} }`);
   }
   return ops.join(" ;\n");
 }

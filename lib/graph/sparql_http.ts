@@ -142,6 +142,7 @@ export class SparqlClient {
   /** The update endpoint. */
   readonly updateUrl: string;
   #headers: Readonly<Record<string, string>>;
+  #virtuoso = false;
 
   /** Creates a client (no request is made). */
   constructor(options: SparqlClientOptions) {
@@ -235,10 +236,13 @@ export class SparqlClient {
    * @throws {SparqlServerError} when the server cannot be reached or refuses it.
    */
   async update(update: string): Promise<void> {
+    // Virtuoso compiles an update's constants into SQL text unless told otherwise:
+    // with this pragma a few thousand statements take 0.5 s instead of timing out.
+    const body = this.#virtuoso ? "DEFINE sql:big-data-const 1\n" + update : update;
     const response = await this.#send(this.updateUrl, {
       method: "POST",
       headers: { ...this.#headers, "Content-Type": "application/sparql-update" },
-      body: update,
+      body,
     });
     await response.body?.cancel();
   }
@@ -252,6 +256,7 @@ export class SparqlClient {
       const detail = error instanceof Error ? error.message : String(error);
       throw new SparqlServerError(url, 0, detail, { cause: error });
     }
+    if (/\bVirtuoso\//.test(response.headers.get("server") ?? "")) this.#virtuoso = true;
     if (!response.ok) {
       const text = (await response.text()).trim().split("\n").slice(0, 3).join(" ");
       throw new SparqlServerError(

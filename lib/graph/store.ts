@@ -59,7 +59,10 @@ export interface QuadPattern {
 
 /** What an update changed. */
 export interface UpdateSummary {
-  /** Statements in the store after the update. */
+  /**
+   * Statements in the store after the update; -1 when not counted (a SPARQL
+   * server backend counts only when the update asks, `count: true`).
+   */
   quads: number;
   /** Statements written by the update (after its removals) that were not kept from before. */
   added: number;

@@ -152,7 +152,7 @@ repoTest("DataSourceRepository.save() of several DataSources keeps each", async 
       { length: 25 },
       (_, i) => new RepoConnectomeCSV({ key: `k${i}`, csvFileName: `f${i}.csv` }),
     );
-    const summary = await repo.save(many);
+    const summary = await repo.save(many, { count: true });
     assert(summary.quads > 0);
     for (const [i, expected] of many.entries()) {
       assertEquals((await repo.get(`RepoConnectomeCSV:k${i}`)).get("fileName"), `f${i}.csv`);
