@@ -380,6 +380,19 @@ Deno.test({
           const updates = proxy.seen.filter((r) => r.type.startsWith("application/sparql-update"));
           assertEquals(updates.length, 1, JSON.stringify(proxy.seen));
           assertEquals((await repo.list()).map((s) => s.id).sort(), ["SharedCSV:a", "SharedCSV:b"]);
+          // A large change (more statements than one operation carries) is still one request.
+          proxy.seen.length = 0;
+          const many = Array.from(
+            { length: 1_200 },
+            (_, i) => new SharedCSV({ key: `many${i}`, csvFileName: `m${i}.csv`, md5: `${i}` }),
+          );
+          await repo.save(many);
+          assertEquals(
+            proxy.seen.filter((r) => r.type.startsWith("application/sparql-update")).length,
+            1,
+          );
+          assertEquals((await repo.list({ kind: "SharedCSV" })).length, 1_202);
+          assertEquals((await repo.get("SharedCSV:many1199")).get("md5"), "1199");
         });
       } finally {
         await proxy.server.shutdown();
