@@ -30,7 +30,6 @@ export function catalogueRoutes(state: BridgeState) {
     const catalogue = await listCatalogue(state.indexes, {
       ...(kind ? { kind } : {}),
       ...(text ? { text } : {}),
-      signal: c.req.raw.signal,
     });
     return c.json(catalogue);
   });
