@@ -13,7 +13,6 @@ import { checkOutputKey } from "../../lib/translate/run.ts";
 import * as wire from "../../lib/wire/translations.ts";
 import { apiRouter, declareRoute } from "../api_route.ts";
 import type { BridgeState } from "../bridge_state.ts";
-import { ApiHttpError } from "../http_errors.ts";
 import { answer, ERROR_ANSWERS, errorAnswer, jsonContent } from "../openapi.ts";
 
 /** The routes, as declared (and documented in /openapi.json). */

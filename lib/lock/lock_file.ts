@@ -9,12 +9,7 @@ import { lockFileFrom, userCwdFrom } from "../settings/settings.ts";
 import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { withFileLock } from "../fs/file_lock.ts";
 import { LockFileError } from "./errors.ts";
-import {
-  type LockContents,
-  type LockEntry,
-  parseLock,
-  serializeLock,
-} from "./lock_format.ts";
+import { type LockContents, type LockEntry, parseLock, serializeLock } from "./lock_format.ts";
 
 /**
  * The lockfile to use: `explicit` when given, else `OWM_LOCK`, else
