@@ -38,7 +38,7 @@ export interface AppOptions extends SecurityOptions {
   inflight?: InflightBodies;
   /** Accept SPARQL 1.1 Update at `/sparql` (`--sparql-update`). @default false */
   sparqlUpdate?: boolean;
-  /** The deadline of one SPARQL query or update, in ms (`--sparql-timeout`). @default 30 s */
+  /** The deadline of one SPARQL query or update, in ms (`--sparql-timeout`). @default 5 s */
   sparqlTimeoutMs?: number;
 }
 

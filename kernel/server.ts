@@ -53,7 +53,7 @@ export interface StartBridgeOptions extends Omit<BridgeStateOptions, "home"> {
   limits?: Partial<RequestLimits>;
   /** Accept SPARQL 1.1 Update at `/sparql` (`--sparql-update`). @default false */
   sparqlUpdate?: boolean;
-  /** The deadline of one SPARQL query or update, in ms (`--sparql-timeout`). @default 30 s */
+  /** The deadline of one SPARQL query or update, in ms (`--sparql-timeout`). @default 5 s */
   sparqlTimeoutMs?: number;
 }
 

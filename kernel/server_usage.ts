@@ -30,7 +30,7 @@ Options:
   --max-upload SIZE     the upload size limit, e.g. 500M (default 1G)
   --max-json SIZE       the JSON body size limit (default 1M)
   --sparql-update       accept SPARQL 1.1 Update at /sparql (queries only without it)
-  --sparql-timeout S    stop a SPARQL query or update after S seconds (default 30)
+  --sparql-timeout S    stop a SPARQL query or update after S seconds (default 5)
   --tracker             also run a tracker for the graph's DataSources (port 6969)
   --tracker-port N      the tracker's port (HTTP and UDP; implies --tracker)
   -h, --help            this text

@@ -28,7 +28,11 @@ import { ApiHttpError } from "../http_errors.ts";
 import { type InflightBodies, requestBounds, type RequestLimits } from "../request_limits.ts";
 import { bearerGuard, type SecurityOptions } from "../security.ts";
 import type { QueryDataset } from "../../lib/sparql/engine.ts";
-import { SparqlTimeoutError, SparqlUpdateDisabledError } from "../../lib/sparql/errors.ts";
+import {
+  SparqlEngineFailedError,
+  SparqlTimeoutError,
+  SparqlUpdateDisabledError,
+} from "../../lib/sparql/errors.ts";
 import {
   contentTypeOf,
   GRAPH_MEDIA_TYPES,
@@ -47,7 +51,7 @@ export interface SparqlRouteOptions extends SecurityOptions {
   limits?: Partial<RequestLimits>;
   /** Where bodies still arriving are registered. */
   inflight?: InflightBodies;
-  /** The deadline of one query or update, in ms (`--sparql-timeout`). @default 30 s */
+  /** The deadline of one query or update, in ms (`--sparql-timeout`). @default 5 s */
   sparqlTimeoutMs?: number;
 }
 
@@ -143,12 +147,17 @@ function notAcceptable(graph: boolean): ApiHttpError {
   );
 }
 
-/** A deadline passed: 503, naming the deadline and what to do. */
+/**
+ * A query past its deadline, or one that made the engine fail (out of its
+ * memory): 422, the query's own cost, naming what happened and what to do.
+ */
 async function deadline<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof SparqlTimeoutError) throw new ApiHttpError(503, error.code, error.message);
+    if (error instanceof SparqlTimeoutError || error instanceof SparqlEngineFailedError) {
+      throw new ApiHttpError(422, error.code, error.message);
+    }
     throw error;
   }
 }
@@ -236,6 +245,9 @@ const QUERY_ANSWERS = {
   },
   ...ERROR_ANSWERS,
   "406": errorAnswer("No media type in Accept fits the answer"),
+  "422": errorAnswer(
+    "The query ran past --sparql-timeout (sparql-timeout) or made the engine fail (sparql-engine-failed)",
+  ),
 } as const;
 
 /** Documents `/sparql` (and `/rdf-graph-store`) in `app`'s OpenAPI registry. */

@@ -102,7 +102,7 @@ export class SparqlEvaluationError extends InvalidInputError {
 /**
  * A query that ran past the bridge's deadline (`--sparql-timeout`): the
  * engine was stopped, and the graph is loaded again for the next query.
- * Answered 503 with code `sparql-timeout`.
+ * Answered 422 with code `sparql-timeout` (the query's own cost).
  *
  * @example
  * ```ts
@@ -124,5 +124,30 @@ export class SparqlTimeoutError extends OwmError {
     );
     this.name = "SparqlTimeoutError";
     this.ms = ms;
+  }
+}
+
+/**
+ * The engine itself failed (a WebAssembly trap: out of memory, a stack
+ * overflow) and cannot be used again in this process or worker. The bridge
+ * answers 422 `sparql-engine-failed` and starts a new engine for the next
+ * query; in a script or notebook, restart it.
+ *
+ * @example
+ * ```ts
+ * import { SparqlEngineFailedError } from "./errors.ts";
+ * console.log(new SparqlEngineFailedError("memory access out of bounds").code);
+ * ```
+ */
+export class SparqlEngineFailedError extends Error {
+  /** The error code in the bridge's answer. */
+  readonly code = "sparql-engine-failed";
+  /** Creates the error from what the engine reported. */
+  constructor(detail: string, options: ErrorOptions = {}) {
+    super(
+      `The SPARQL engine failed (${detail}) and cannot answer more queries here: the bridge starts a new one for the next query; a script or notebook must be restarted`,
+      options,
+    );
+    this.name = "SparqlEngineFailedError";
   }
 }

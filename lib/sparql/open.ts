@@ -15,7 +15,7 @@ import { SparqlGraphBackend } from "../graph/sparql_backend.ts";
 export interface SparqlServiceOptions {
   /**
    * Run the engine of a graph file in a worker, each request ended after
-   * `timeoutMs` (default 30 s): for a server, whose event loop a long query
+   * `timeoutMs` (default 5 s): for a server, whose event loop a long query
    * or the load of a large graph must not block.
    */
   worker?: { timeoutMs?: number | undefined };

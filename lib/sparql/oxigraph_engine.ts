@@ -20,7 +20,8 @@ import {
   type Term,
 } from "../graph/rdf.ts";
 import type { QueryOptions, SparqlEngine, SparqlResults } from "./engine.ts";
-import { SparqlEvaluationError, SparqlSyntaxError } from "./errors.ts";
+import { SparqlEngineFailedError, SparqlEvaluationError, SparqlSyntaxError } from "./errors.ts";
+import { checkQueryBounds } from "./query_limits.ts";
 import { queryForm } from "./query_form.ts";
 import { parseResultsJson } from "./results_json.ts";
 
@@ -83,8 +84,24 @@ function isParseError(message: string): boolean {
   return /(^|\b)error at \d+:\d+/i.test(message) || /^Error:\s*error at/.test(message);
 }
 
+/**
+ * Set once the WebAssembly instance trapped: it is shared by every engine of
+ * this process (or worker) and answers nothing reliably after that.
+ */
+let failed: SparqlEngineFailedError | undefined;
+
+/** Throws when the engine failed before. */
+function usable(): void {
+  if (failed) throw failed;
+}
+
 function engineError(kind: "query" | "update", error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
+  // A trap (out of memory, stack overflow) leaves the WebAssembly instance unusable.
+  if (error instanceof WebAssembly.RuntimeError || error instanceof RangeError) {
+    failed = new SparqlEngineFailedError(message, { cause: error });
+    return failed;
+  }
   return isParseError(message)
     ? new SparqlSyntaxError(kind, message, { cause: error })
     : new SparqlEvaluationError(kind, message, { cause: error });
@@ -140,6 +157,7 @@ export class OxigraphEngine implements SparqlEngine {
 
   /** Replaces the content with N-Quads (see {@linkcode SparqlEngine.load}). */
   load(nquads: Uint8Array | string, options: { trusted?: boolean } = {}): void {
+    usable();
     const store = new ox.Store();
     try {
       store.load(nquads, {
@@ -149,6 +167,9 @@ export class OxigraphEngine implements SparqlEngine {
       });
     } catch (error) {
       release(store);
+      if (error instanceof WebAssembly.RuntimeError || error instanceof RangeError) {
+        throw engineError("query", error);
+      }
       throw new SparqlEvaluationError(
         "query",
         `the graph does not load: ${error instanceof Error ? error.message : String(error)}`,
@@ -161,6 +182,7 @@ export class OxigraphEngine implements SparqlEngine {
 
   /** Replaces the content with `quads`, keeping blank node labels. */
   loadQuads(quads: Iterable<Quad>): void {
+    usable();
     const store = new ox.Store();
     for (const q of quads) {
       store.add(
@@ -178,6 +200,8 @@ export class OxigraphEngine implements SparqlEngine {
 
   /** Runs a query; typed results. */
   query(sparql: string, options: QueryOptions = {}): SparqlResults {
+    usable();
+    checkQueryBounds(sparql, "query");
     const form = queryForm(sparql);
     try {
       if (form === "SELECT" || form === "ASK") {
@@ -202,6 +226,8 @@ export class OxigraphEngine implements SparqlEngine {
 
   /** Runs a query; its answer serialised in `mediaType`. */
   queryText(sparql: string, mediaType: string, options: QueryOptions = {}): string {
+    usable();
+    checkQueryBounds(sparql, "query");
     try {
       return this.#store.query(sparql, {
         ...oxOptions(options, hasDatasetClause(sparql)),
@@ -214,6 +240,8 @@ export class OxigraphEngine implements SparqlEngine {
 
   /** Applies a SPARQL 1.1 Update. */
   update(sparql: string, options: { baseIri?: string } = {}): void {
+    usable();
+    checkQueryBounds(sparql, "update");
     try {
       this.#store.update(sparql, options.baseIri ? { base_iri: options.baseIri } : {});
     } catch (error) {

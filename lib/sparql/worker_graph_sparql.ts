@@ -3,8 +3,8 @@
  * the bridge: loading the graph, queries and updates run off the event loop,
  * so the API stays responsive while a large graph loads, and every request
  * has a deadline: past it the worker is terminated (the request fails with
- * {@linkcode SparqlTimeoutError}) and a new one loads the graph for the next
- * request. The worker keeps the graph loaded and in step with the file like
+ * {@linkcode SparqlTimeoutError}), and a new one loads the graph and answers
+ * the requests that were waiting behind it. The worker keeps the graph loaded and in step with the file like
  * {@linkcode FileGraphSparql}.
  *
  * @module
@@ -12,14 +12,19 @@
 import { InvalidInputError } from "../errors/invalid_input.ts";
 import type { UpdateSummary } from "../graph/store.ts";
 import type { QueryOptions, SparqlResults } from "./engine.ts";
-import { SparqlEvaluationError, SparqlSyntaxError, SparqlTimeoutError } from "./errors.ts";
+import {
+  SparqlEngineFailedError,
+  SparqlEvaluationError,
+  SparqlSyntaxError,
+  SparqlTimeoutError,
+} from "./errors.ts";
 import { queryForm } from "./query_form.ts";
 import { parseResultsJson } from "./results_json.ts";
 import type { SparqlService } from "./service.ts";
 import type { WorkerError, WorkerReply, WorkerRequest } from "./worker_protocol.ts";
 
 /** The default deadline of one request, in ms. */
-export const DEFAULT_SPARQL_TIMEOUT_MS = 30_000;
+export const DEFAULT_SPARQL_TIMEOUT_MS = 5_000;
 
 /** Options of {@linkcode WorkerGraphSparql}. */
 export interface WorkerGraphSparqlOptions {
@@ -27,7 +32,10 @@ export interface WorkerGraphSparqlOptions {
   home: string;
   /** The graph file. */
   path: string;
-  /** The deadline of each request (its wait in the queue included), in ms. @default 30 s */
+  /**
+   * The deadline of each query (from when its graph is loaded and it starts)
+   * and update (from when it is sent), in ms. @default 5 s
+   */
   timeoutMs?: number;
 }
 
@@ -36,6 +44,8 @@ type RequestBody = WorkerRequest extends infer R ? R extends WorkerRequest ? Omi
   : never;
 
 type Pending = {
+  /** What was asked (to ask a new worker again). */
+  request: RequestBody;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -45,6 +55,11 @@ type Pending = {
 
 /** The error a worker reported, as the class it was thrown as (by name for the rest). */
 function revive(error: WorkerError): Error {
+  if (error.name === "SparqlEngineFailedError") {
+    const revived = new SparqlEngineFailedError("in its worker");
+    revived.message = error.message;
+    return revived;
+  }
   if (error.name === "SparqlSyntaxError") {
     return new SparqlSyntaxError(error.kind ?? "query", error.detail ?? error.message);
   }
@@ -98,7 +113,11 @@ export class WorkerGraphSparql implements SparqlService {
       this.#pending.delete(reply.id);
       clearTimeout(pending.timer);
       if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(revive(reply.error));
+      else {
+        pending.reject(revive(reply.error));
+        // The worker's engine trapped: a new worker answers the requests that were waiting.
+        if (reply.error.name === "SparqlEngineFailedError") this.#restart(revive(reply.error));
+      }
     };
     worker.onerror = (event) => {
       event.preventDefault();
@@ -120,6 +139,27 @@ export class WorkerGraphSparql implements SparqlService {
   }
 
   /**
+   * Ends the worker after the request `culprit` failed it (rejected with
+   * `error`; `undefined` when it already was); the requests that were only
+   * waiting behind it are asked again of a new worker.
+   */
+  #restart(error: Error, culprit?: number): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    this.#opened = undefined;
+    const waiting = [...this.#pending.entries()];
+    this.#pending.clear();
+    for (const [id, pending] of waiting) {
+      clearTimeout(pending.timer);
+      if (id === culprit || pending.request.op === "open") {
+        pending.reject(error);
+        continue;
+      }
+      this.#ready().then(() => this.#send(pending.request)).then(pending.resolve, pending.reject);
+    }
+  }
+
+  /**
    * Sends a request. Its deadline starts at once for an update, when the
    * worker says it runs for a query (loading the graph is not part of it),
    * and never for opening.
@@ -130,13 +170,14 @@ export class WorkerGraphSparql implements SparqlService {
     const id = ++this.#next;
     return new Promise((resolve, reject) => {
       const pending: Pending = {
+        request,
         resolve,
         reject,
         timer: undefined,
         arm: () => {
           clearTimeout(pending.timer);
           pending.timer = setTimeout(() => {
-            if (this.#worker === worker) this.#reset(new SparqlTimeoutError(this.#timeoutMs));
+            if (this.#worker === worker) this.#restart(new SparqlTimeoutError(this.#timeoutMs), id);
           }, this.#timeoutMs);
         },
       };

@@ -289,7 +289,7 @@ Deno.test("/sparql: a write by owm in another process is seen by the bridge's ne
   assertEquals((await res.json()).boolean, true);
 });
 
-Deno.test("/sparql: a query past --sparql-timeout is stopped (503) while the API keeps answering; the next query works", async () => {
+Deno.test("/sparql: a query past --sparql-timeout is stopped (422) while the API keeps answering; a query waiting behind it is answered", async () => {
   const { home } = await makeSparqlStore();
   await using bridge = await startTestBridge({ home, sparqlTimeoutMs: 1000 });
   assertEquals(await count(bridge), 2); // the graph is loaded
@@ -297,14 +297,35 @@ Deno.test("/sparql: a query past --sparql-timeout is stopped (503) while the API
   const endless = get(bridge, {
     query: "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
   });
+  const waiting = count(bridge); // queued behind it in the engine's worker
   const health = await bridge.api("/api/health");
   assertEquals(health.status, 200, "the API answers while the query runs in the worker");
   await health.body?.cancel();
   const stopped = await endless;
-  assertEquals(stopped.status, 503);
+  assertEquals(stopped.status, 422);
   const body = await stopped.json();
   assertEquals(body.error.code, "sparql-timeout");
   assertStringIncludes(body.error.message, "--sparql-timeout");
+  assertEquals(await waiting, 2, "the waiting query is answered by the new engine");
+  assertEquals(await count(bridge), 2);
+});
+
+Deno.test("/sparql: a query nested deeper than the engine's parser can take is 400, and the engine stays usable", async () => {
+  await using bridge = await bridgeOverStore();
+  for (
+    const query of [
+      "SELECT * WHERE { " + "{ ".repeat(1000) + "?s ?p ?o" + " }".repeat(1000) + " }",
+      "SELECT * WHERE { ?s ?p ?o FILTER(" + "(".repeat(1000) + "1" + ")".repeat(1000) + ") }",
+    ]
+  ) {
+    const res = await post(bridge, query, "application/sparql-query");
+    assertEquals(res.status, 400);
+    const body = await res.json();
+    assertEquals(body.error.code, "sparql-syntax");
+    assertStringIncludes(body.error.message, "at most 256 levels");
+  }
+  const fine = "SELECT * WHERE { " + "{ ".repeat(200) + "?s a ?k" + " }".repeat(200) + " } LIMIT 1";
+  assertEquals((await post(bridge, fine, "application/sparql-query")).status, 200);
   assertEquals(await count(bridge), 2);
 });
 

@@ -108,3 +108,20 @@ Deno.test("a graph kept elsewhere without its own SPARQL service is refused by n
   assertEquals([error.status, error.code], [409, "sparql-unavailable"]);
   assertStringIncludes(error.message, "http://127.0.0.1:8890/sparql");
 });
+
+Deno.test("nestingDepth counts {}, () and [] outside strings, IRIs and comments; deeper than 256 is refused", async () => {
+  const { nestingDepth, checkQueryBounds, MAX_NESTING } = await import(
+    "../../lib/sparql/query_limits.ts"
+  );
+  assertEquals(nestingDepth("SELECT * WHERE { { ?s ?p ?o FILTER(?o > 1) } }"), 3);
+  assertEquals(nestingDepth('SELECT * WHERE { ?s ?p "{{{((([[[" } # }}}\n'), 1);
+  assertEquals(nestingDepth("SELECT * WHERE { ?s <http://ex.org/(x)[y]> ?o }"), 1);
+  assertEquals(nestingDepth("SELECT * WHERE { ?s ?p ?o FILTER(?o < 3 && (?o > 1)) }"), 3);
+  checkQueryBounds("{".repeat(MAX_NESTING), "query");
+  const error = assertThrows(
+    () => checkQueryBounds("(".repeat(MAX_NESTING + 1), "update"),
+    SparqlSyntaxError,
+  );
+  assertStringIncludes(error.message, "SPARQL update");
+  assertStringIncludes(error.message, `nested ${MAX_NESTING + 1} levels deep`);
+});
