@@ -1,8 +1,10 @@
 /**
- * A one-line progress bar for terminals, on stderr.
+ * A one-line progress bar for terminals, on stderr, and the notes printed
+ * between its redraws (a waiting fetch's summaries, on a terminal or not).
  *
  * @module
  */
+import type { SwarmSummary } from "../torrent/swarm_watch.ts";
 
 /** What a progress line shows. */
 export interface ProgressLine {
@@ -18,6 +20,8 @@ export interface ProgressLine {
   peers?: number;
   /** Seconds left, if known. */
   eta?: number | null;
+  /** What is known of the swarm, while downloading. */
+  swarm?: SwarmSummary;
 }
 
 /** Formats a byte count with binary units. */
@@ -56,20 +60,35 @@ export class ProgressBar {
   #enabled: boolean;
   #last = 0;
   #drawn = false;
+  #observers: ((p: ProgressLine) => void)[] = [];
 
   /** Creates the bar; it draws only when `enabled` (default: stderr is a terminal). */
   constructor(enabled: boolean = Deno.stderr.isTerminal()) {
     this.#enabled = enabled;
   }
 
+  /** Calls `observer` with every update, drawn or not (e.g. a stall watcher). */
+  observe(observer: (p: ProgressLine) => void): void {
+    this.#observers.push(observer);
+  }
+
   /** Redraws the line (at most every 100 ms). */
   update(p: ProgressLine): void {
+    for (const observer of this.#observers) observer(p);
     if (!this.#enabled) return;
     const now = Date.now();
     if (now - this.#last < 100) return;
     this.#last = now;
     this.#drawn = true;
     Deno.stderr.writeSync(new TextEncoder().encode(`\r\x1b[2K${progressText(p)}`));
+  }
+
+  /** Prints `text` as a line of its own on stderr (clearing the bar's line first). */
+  note(text: string): void {
+    const clear = this.#enabled && this.#drawn ? "\r\x1b[2K" : "";
+    Deno.stderr.writeSync(new TextEncoder().encode(`${clear}${text}\n`));
+    this.#drawn = false;
+    this.#last = 0;
   }
 
   /** Ends the line. */

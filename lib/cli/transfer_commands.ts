@@ -23,6 +23,7 @@ import { parseMetainfo } from "../torrent/metainfo.ts";
 import { type CliIo, printJson, UsageError } from "./io.ts";
 import { fetchLocked } from "./lock_command.ts";
 import { ProgressBar } from "./progress.ts";
+import { StalledError, StallWatch } from "./stall.ts";
 import { type GlobalOptions, openRepository } from "./store_commands.ts";
 import {
   commandSettings,
@@ -129,25 +130,40 @@ async function torrentTarget(target: string): Promise<TorrentTarget | undefined>
 
 /**
  * Runs `work` with a signal that SIGINT or SIGTERM aborts, and a progress
- * bar; an interrupted fetch says so (and that it resumes).
+ * bar; an interrupted fetch says so (and that it resumes). With `stall`, a
+ * fetch without progress says every 5 s what it waits for, and ends after
+ * `stall.stallMs` (0: never) with that summary (lib/cli/stall.ts).
  */
 async function interruptible<T>(
   target: string,
   work: (signal: AbortSignal, bar: ProgressBar) => Promise<T>,
+  stall?: { stallMs: number; indexes: readonly string[] },
 ): Promise<T> {
   const stop = new AbortController();
   const signals = interrupted();
   signals.promise.then(() => stop.abort(new Error("interrupted")));
   const bar = new ProgressBar();
+  const watch = stall
+    ? new StallWatch({
+      target,
+      stallMs: stall.stallMs,
+      indexes: stall.indexes,
+      say: (line) => bar.note(line),
+      onStall: (error) => stop.abort(error),
+    })
+    : undefined;
+  if (watch) bar.observe((p) => watch.update(p));
   try {
     const result = await work(stop.signal, bar);
     bar.finish();
     return result;
   } catch (error) {
     bar.finish();
+    if (watch?.stalled && stop.signal.reason instanceof StalledError) throw stop.signal.reason;
     if (stop.signal.aborted) throw new LoadFailedError(target, "interrupted; run again to resume");
     throw error;
   } finally {
+    watch?.stop();
     signals.stop();
   }
 }
@@ -177,6 +193,7 @@ export async function fetchCommand(
   const dir = options.dir ? userOutputPath(options.dir) : undefined;
   // A DataSource a translation made (and no torrent distributes) is made again from its inputs.
   await using stack = commandStack(repo, settings, torrent ? undefined : dir);
+  const stall = { stallMs: settings.stallTimeoutMs, indexes: settings.indexes };
   return await interruptible(target, async (signal, bar) => {
     const progress = { signal, onProgress: (p: LoadProgress) => bar.update({ ...p }) };
     if (torrent) {
@@ -196,7 +213,7 @@ export async function fetchCommand(
     const result = await stack.registry.load(ds, progress);
     bar.finish();
     return await printDataSourceFetch(ds, result, repo, global, io);
-  });
+  }, stall);
 }
 
 /** Prints what a fetch by magnet, `.torrent` or infohash loaded. */

@@ -36,6 +36,8 @@ export interface TransferOptions {
   "no-lsd"?: boolean | undefined;
   /** `--timeout S`. */
   timeout?: string | undefined;
+  /** `--stall-timeout S`: give up after S seconds without progress (0: never). */
+  "stall-timeout"?: string | undefined;
   /** `--repair`. */
   repair?: boolean | undefined;
   /** `--offline`: resolve only from what is on this machine (also `OWM_OFFLINE=1`). */
@@ -74,6 +76,7 @@ export function commandSettings(
   env: EnvReader = processEnv,
 ): Settings {
   const timeout = intOption("timeout", options.timeout);
+  const stall = intOption("stall-timeout", options["stall-timeout"]);
   return readSettings({
     home,
     indexes: options.index,
@@ -84,6 +87,7 @@ export function commandSettings(
     ...(options["no-lsd"] ? { lsd: false } : {}),
     ...(options.offline ? { offline: true } : {}),
     timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    ...(stall === undefined ? {} : { stallTimeoutMs: stall * 1000 }),
     repair: options.repair,
     lockFile: options.lock,
     locked: options.locked,

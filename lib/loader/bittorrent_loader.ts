@@ -379,6 +379,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
         bytesDone: status.bytesDone,
         bytesTotal: status.bytesTotal,
         phase: status.state,
+        ...(status.swarm ? { swarm: status.swarm } : {}),
       });
     }, { signal: listening.signal });
     try {

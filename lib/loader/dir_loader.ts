@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { SwarmSummary } from "../torrent/swarm_watch.ts";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { DataSource } from "../datasource/data_source.ts";
 import { LoadFailedError } from "./errors.ts";
@@ -70,6 +71,8 @@ export interface LoadProgress {
   bytesTotal: number;
   /** A short phrase for people, e.g. "downloading". */
   phase: string;
+  /** What is known of the swarm while downloading (trackers, peers known, connected, failed). */
+  swarm?: SwarmSummary;
 }
 
 /**

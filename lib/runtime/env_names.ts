@@ -36,6 +36,7 @@ export const ENV_NAMES: Readonly<Record<string, string>> = {
   OWM_LOCK: "the lockfile",
   OWM_LOCKED: "locked fetches",
   OWM_DEBUG: "stack traces of unexpected errors",
+  OWM_STALL_TIMEOUT: "seconds a fetch waits without progress before giving up",
   OWM_ALLOW_LINK_LOCAL: "trackers and web seeds at link-local addresses allowed",
   INIT_CWD: "the user's directory under deno task",
   HOME: "the default shared cache (~/.cache/owmeta-torrent)",

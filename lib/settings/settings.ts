@@ -205,6 +205,8 @@ export interface SettingsFlags {
   torrentPort?: number | undefined;
   /** `--timeout`, in milliseconds. */
   timeoutMs?: number | undefined;
+  /** `--stall-timeout`, in milliseconds (0: wait for ever). */
+  stallTimeoutMs?: number | undefined;
   /** `--repair`. */
   repair?: boolean | undefined;
   /** `--lock PATH`: relative to the user's directory. */
@@ -247,6 +249,11 @@ export interface Settings {
   readonly webSeeds: readonly string[];
   /** Gives up a download after this many milliseconds. */
   readonly timeoutMs: number | undefined;
+  /**
+   * Gives up a fetch after this many milliseconds without progress (0: never):
+   * `--stall-timeout`, `OWM_STALL_TIMEOUT` (seconds), else 120 s.
+   */
+  readonly stallTimeoutMs: number;
   /** Re-download content present but damaged. */
   readonly repair: boolean;
   /** The lockfile (absolute): `--lock`, `OWM_LOCK`, else `owm.lock`, from the user's directory. */
@@ -259,6 +266,32 @@ export interface Settings {
   readonly allowLinkLocal: boolean;
   /** `OWM_DEBUG`: stack traces of unexpected errors. */
   readonly debug: boolean;
+}
+
+/** The default stall limit of a fetch, in seconds. */
+export const DEFAULT_STALL_TIMEOUT_S = 120;
+
+/**
+ * A fetch's stall limit in milliseconds: `explicitMs`, else `OWM_STALL_TIMEOUT`
+ * (whole seconds; 0 waits for ever), else 120 s.
+ *
+ * @example
+ * ```ts
+ * import { envFrom } from "./env.ts";
+ * import { stallTimeoutFrom } from "./settings.ts";
+ * console.log(stallTimeoutFrom(envFrom({ OWM_STALL_TIMEOUT: "30" }))); // 30000
+ * ```
+ *
+ * @throws {SettingError} when the variable is not a whole number of seconds.
+ */
+export function stallTimeoutFrom(env: EnvReader, explicitMs?: number): number {
+  if (explicitMs !== undefined) return explicitMs;
+  const value = env("OWM_STALL_TIMEOUT")?.trim();
+  if (value === undefined || value === "") return DEFAULT_STALL_TIMEOUT_S * 1000;
+  if (!/^\d+$/.test(value)) {
+    throw new SettingError("OWM_STALL_TIMEOUT", value, "whole seconds (0: wait for ever)");
+  }
+  return Number(value) * 1000;
 }
 
 function portFrom(env: EnvReader, name: string): number | undefined {
@@ -313,6 +346,7 @@ export function readSettings(flags: SettingsFlags = {}, env: EnvReader = process
     peers: [...(flags.peers ?? [])],
     webSeeds: [...(flags.webSeeds ?? [])],
     timeoutMs: flags.timeoutMs,
+    stallTimeoutMs: stallTimeoutFrom(env, flags.stallTimeoutMs),
     repair: flags.repair ?? false,
     lockFile: lockFileFrom(env, flags.lockFile, userCwd),
     locked,
@@ -412,6 +446,12 @@ export const SETTINGS_TABLE: readonly {
     meaning: "trackers and web seeds at link-local addresses",
   },
   { variable: "OWM_DEBUG", default: "off", meaning: "stack traces of unexpected errors" },
+  {
+    variable: "OWM_STALL_TIMEOUT",
+    flag: "--stall-timeout",
+    default: "120",
+    meaning: "seconds a fetch waits without progress before giving up (0: for ever)",
+  },
   {
     variable: "INIT_CWD",
     default: "the working directory",

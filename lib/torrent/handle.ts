@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { describeSwarm, type SwarmSummary } from "./swarm_watch.ts";
 import { TorrentError } from "./errors.ts";
 import type { Layout } from "./layout.ts";
 import { isPeerAddress } from "./magnet.ts";
@@ -60,6 +61,8 @@ export interface TorrentStatus {
   piecesChecked: number;
   /** What went wrong, in state `error`. */
   error?: string;
+  /** What is known of the swarm (trackers, peers known, connected, failed), while running. */
+  swarm?: SwarmSummary;
 }
 
 /** Options for {@linkcode TorrentHandle.done}. */
@@ -211,6 +214,7 @@ export class TorrentHandle extends EventTarget {
       bannedPeers: this.#policy.banned,
       piecesChecked: snap?.piecesChecked ?? 0,
       ...(this.#error ? { error: this.#error.message } : {}),
+      ...(this.#run && snap?.swarm ? { swarm: snap.swarm } : {}),
     };
   }
 
@@ -429,6 +433,7 @@ export class TorrentHandle extends EventTarget {
       status.peers,
       status.downloaded,
       status.uploaded,
+      status.swarm ? describeSwarm(status.swarm) : "",
     ].join();
     if (key === this.#lastKey) return;
     this.#lastKey = key;

@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { type SwarmSummary, SwarmWatch } from "./swarm_watch.ts";
 import { lstat } from "node:fs/promises";
 import {
   type ChunkStore,
@@ -118,6 +119,7 @@ export class EngineRun {
   #store: SafeChunkStore | null = null;
   #writer: ResumeWriter | null;
   #refusal: Error | null = null;
+  readonly #swarm = new SwarmWatch();
   #ready = false;
   #stopped = false;
   #stopping: Promise<void> | null = null;
@@ -199,6 +201,7 @@ export class EngineRun {
     downloadRate: number;
     uploadRate: number;
     piecesChecked: number;
+    swarm: SwarmSummary;
   } {
     const t = this.#torrent;
     let piecesHave = this.#progress?.piecesHave ?? 0;
@@ -214,6 +217,7 @@ export class EngineRun {
       downloadRate: t.destroyed ? 0 : Math.round(t.downloadSpeed),
       uploadRate: t.destroyed ? 0 : Math.round(t.uploadSpeed),
       piecesChecked: this.#store?.pieceReads ?? 0,
+      swarm: this.#swarm.summary(),
     };
   }
 
@@ -279,6 +283,7 @@ export class EngineRun {
   #hook(): void {
     const t = this.#torrent;
     refuseBannedPeers(t, this.#o.bans);
+    this.#swarm.hook(t);
     t.on("infoHash", () => {
       if (t.infoHash !== this.#o.infoHash) {
         return this.#fail(
