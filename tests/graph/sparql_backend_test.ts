@@ -29,6 +29,7 @@ import { RefusedUrlError } from "../../lib/torrent/url_policy.ts";
 import { CSVDataSource, DataSourceRepository } from "../../mod.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { owm } from "../_owm.ts";
+import { startTestBridge } from "../kernel/_bridge.ts";
 import {
   BASIC_PASSWORD,
   BASIC_USER,
@@ -468,6 +469,44 @@ Deno.test({
             (await owm(["source", "list"], { env: env("b") })).stdout,
             "CSVDataSource:from-a\n",
           );
+        });
+      },
+    );
+
+    await t.step(
+      "a bridge on another store with the same graph sees an owm's DataSources",
+      async () => {
+        await virtuoso.clear();
+        await withHome(async (dir) => {
+          const repo = await DataSourceRepository.open({
+            home: join(dir, "cli"),
+            create: true,
+            graph: virtuoso.graph,
+          });
+          await repo.save([new SharedCSV({ key: "for-the-bridge", csvFileName: "b.csv" })]);
+          await using bridge = await startTestBridge({
+            home: join(dir, "bridge"),
+            graph: virtuoso.graph,
+          });
+          const list = await bridge.json<{ id: string }[]>("/api/datasources");
+          assertEquals(list.status, 200);
+          assertEquals(list.body.map((d) => d.id), ["SharedCSV:for-the-bridge"]);
+          const query =
+            `SELECT ?f WHERE { ?ds a <http://schema.openworm.org/2020/07/SharedCSV> ; ?p ?f . FILTER(?f = "b.csv") }`;
+          const answer = await bridge.api(`/sparql?query=${encodeURIComponent(query)}`, {
+            headers: { accept: "application/sparql-results+json" },
+          });
+          assertEquals(answer.status, 200);
+          const json = await answer.json() as { results: { bindings: { f: { value: string } }[] } };
+          assert(json.results.bindings.length > 0, JSON.stringify(json));
+          assertEquals(json.results.bindings[0]!.f.value, "b.csv");
+          // A save by another repository is seen by the bridge's next request.
+          await repo.save([new SharedCSV({ key: "later", csvFileName: "l.csv" })]);
+          const again = await bridge.json<{ id: string }[]>("/api/datasources");
+          assertEquals(again.body.map((d) => d.id).sort(), [
+            "SharedCSV:for-the-bridge",
+            "SharedCSV:later",
+          ]);
         });
       },
     );
