@@ -31,10 +31,23 @@ prints the directory the content was fetched to, and::
     python3 owm_bridge.py translate zip-to-directory LocalFileDataSource:k-zip --key k-folder
 
 runs a translator in the bridge over DataSources present there and prints the
-output's id. Commands: ``list``, ``show``, ``fetch``, ``status``, ``torrents``,
-``verify``, ``events``, ``translators``, ``translate``, ``provenance`` (what a
-DataSource was made from), ``derivs`` (what was made from it) and ``query``
-(a SPARQL 1.1 query at ``/sparql``; ``--accept TYPE`` for another answer type).
+output's id. Commands: ``list``, ``show``, ``fetch``, ``status`` (by
+``ClassName:key`` or infohash), ``torrents`` (a table like ``transmission-remote
+-l``), ``pause``, ``resume``, ``remove`` (a torrent, by id or infohash; its files
+are kept unless ``--delete-data``), ``publish`` (a path under the bridge's
+``--publish-root``), ``upload`` (files, or a folder zipped on the fly, sent as
+``multipart/form-data``), ``verify``, ``events``, ``translators``,
+``translate``, ``provenance`` (what a DataSource was made from), ``derivs``
+(what was made from it) and ``query`` (a SPARQL 1.1 query at ``/sparql``;
+``--accept TYPE`` for another answer type).
+
+Output is for people (lines and tables) unless ``--json`` is given, which
+prints the API's JSON instead::
+
+    python3 owm_bridge.py torrents
+    python3 owm_bridge.py status CSVDataSource:k
+    python3 owm_bridge.py upload ./my-folder --class CSVDataSource --key k
+    python3 owm_bridge.py --json verify CSVDataSource:k
 
 Exit codes: 0 done; 1 the bridge refused or the operation failed (an API
 error, a failed fetch, a verify report that is not ok); 2 a usage error, or no
@@ -43,15 +56,23 @@ bridge to talk to (no ``bridge.json``, nothing answering, a wrong token).
 
 import argparse
 import http.client
+import io
 import json
+import mimetypes
 import os
+import re
+import secrets
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 
-__all__ = ["Bridge", "BridgeError", "format_chain"]
+__all__ = ["Bridge", "BridgeError", "format_bytes", "format_chain", "format_status",
+           "format_torrents"]
+
+_INFOHASH = re.compile(r"^[0-9a-fA-F]{40}$")
 
 
 class BridgeError(Exception):
@@ -103,16 +124,19 @@ class Bridge:
         headers.update(extra or {})
         return headers
 
-    def request(self, method, path, body=None, timeout=...):
+    def request(self, method, path, body=None, timeout=..., data=None, content_type=None):
         """Calls the API; returns the parsed JSON answer (None for 204), raises BridgeError.
 
         ``timeout``: seconds to wait for the answer (None: no limit); default ``self.timeout``.
+        ``body`` is sent as JSON; ``data`` (bytes or an iterable of bytes, with
+        ``content_type``) as it is.
         """
-        data = None
         headers = self._headers()
         if body is not None:
             data = json.dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
+        elif data is not None:
+            headers["Content-Type"] = content_type or "application/octet-stream"
         req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
         try:
             wait = self.timeout if timeout is ... else timeout
@@ -225,7 +249,9 @@ class Bridge:
         ``poll`` seconds until the download is complete, then asks the bridge
         (again, idempotently) until it reports the fetch ``done`` (verified and
         recorded), and returns the directory. ``on_progress(status)`` is called
-        with each status polled. Without ``wait``, returns the 202 answer.
+        with each status polled, and once at the end with the whole torrent's
+        status when no poll saw it whole (content served from the shared cache
+        or already present, which the bridge then seeds). Without ``wait``, returns the 202 answer.
         With ``locked``, sends the entry of ``id`` in the lockfile (``lock_file``,
         else ``$OWM_LOCK``, else ./owm.lock): the bridge refuses with BridgeError
         ``lock-mismatch`` a different torrent (before downloading) or content
@@ -240,6 +266,7 @@ class Bridge:
         info_hash = accepted["infoHash"]
         deadline = None if timeout is None else time.monotonic() + timeout
         polls = 0
+        reported_whole = False
         while accepted["state"] != "done":
             time.sleep(poll)
             polls += 1
@@ -252,6 +279,7 @@ class Bridge:
             if status is not None:
                 if on_progress:
                     on_progress(status)
+                    reported_whole = status.get("percentDone") == 1
                 if status.get("status") == "error" or status.get("error"):
                     raise BridgeError(
                         0, "fetch-failed",
@@ -268,11 +296,117 @@ class Bridge:
                     )
             if deadline is not None and time.monotonic() > deadline and accepted["state"] != "done":
                 raise BridgeError(0, "timeout", f"Fetching '{id}' took over {timeout} s")
+        if on_progress and not reported_whole:
+            # Served from the shared cache or found present: no download to watch, but the
+            # bridge seeds it now; its status is the progress there is to report.
+            try:
+                on_progress(self.status(info_hash))
+            except BridgeError as error:
+                if error.status != 404:
+                    raise
         return accepted["directory"]
 
-    def status(self, info_hash):
-        """A torrent's status (Transmission-like: percentDone, rateDownload, peersConnected, ...)."""
-        return self.request("GET", f"/api/torrents/{_quote(info_hash)}")
+    def info_hash_of(self, target):
+        """The infohash ``target`` names: itself when it is 40 hex digits, else the
+        ``infoHash`` recorded on the DataSource ``target`` (``ClassName:key`` or ``<IRI>``).
+        Raises BridgeError ``not-found`` (an unknown id) or ``no-infohash`` (a DataSource
+        neither fetched nor published by BitTorrent)."""
+        if _INFOHASH.match(target):
+            return target.lower()
+        shown = self.show(target)
+        recorded = (shown.get("fields") or {}).get("infoHash")
+        value = recorded[0] if isinstance(recorded, list) and recorded else recorded
+        if not isinstance(value, str) or not _INFOHASH.match(value):
+            raise BridgeError(
+                0, "no-infohash",
+                f"{shown['id']} has no infohash recorded (it was neither fetched nor published "
+                "by BitTorrent): fetch it first, or give an infohash",
+            )
+        return value.lower()
+
+    def status(self, target):
+        """A torrent's status (Transmission-like: percentDone, rateDownload, peersConnected, ...),
+        by infohash or by the id (``ClassName:key``) of the DataSource it distributes."""
+        return self.request("GET", f"/api/torrents/{_quote(self.info_hash_of(target))}")
+
+    def pause(self, target):
+        """Pauses a torrent (by infohash or DataSource id); returns its status."""
+        return self.request("POST", f"/api/torrents/{_quote(self.info_hash_of(target))}/pause")
+
+    def resume(self, target):
+        """Resumes a paused torrent (by infohash or DataSource id); returns its status."""
+        return self.request("POST", f"/api/torrents/{_quote(self.info_hash_of(target))}/resume")
+
+    def remove(self, target, delete_data=False):
+        """Removes a torrent from the bridge (by infohash or DataSource id); returns its
+        infohash. Its files are kept unless ``delete_data`` (only files inside the store:
+        else BridgeError ``data-outside-store``, 409). The DataSource stays in the graph."""
+        info_hash = self.info_hash_of(target)
+        query = "?deleteData=true" if delete_data else ""
+        self.request("DELETE", f"/api/torrents/{_quote(info_hash)}{query}")
+        return info_hash
+
+    def publish(self, path, class_name, key, description=None, title=None, license=None,
+                citation=None, fields=None, replace=False, timeout=None):
+        """Publishes ``path`` (relative to the bridge's ``--publish-root``, or absolute inside
+        it): makes the torrent, the DataSource and the index entry, and seeds it. Returns
+        ``{"id", "torrentFileName", "infoHash", "magnetLink", "md5", "sha256"}``. Raises
+        BridgeError ``publish-disabled`` (no publish root), ``outside-root`` (403),
+        ``not-found`` (404) or a conflict (409)."""
+        body = {"path": path, "class": class_name, "key": key}
+        for name, value in (("description", description), ("title", title),
+                            ("license", license), ("citation", citation)):
+            if value is not None:
+                body[name] = value
+        if fields:
+            body["fields"] = dict(fields)
+        if replace:
+            body["replace"] = True
+        return self.request("POST", "/api/publish", body, timeout=timeout)
+
+    def upload(self, paths, class_name, key, description=None, title=None, license=None,
+               citation=None, fields=None, replace=False, timeout=None):
+        """Uploads content to the bridge (``POST /api/uploads``, ``multipart/form-data``) and
+        publishes it there, as the bridge's page does. ``paths``: one file (published as
+        it is), a ``.zip`` (unpacked), a folder (zipped here on the fly, with the paths
+        inside it, and unpacked there), or several files (a folder named after the key).
+        ``fields``: other fields of the class, a dict. Returns what :meth:`publish` returns.
+        Raises BridgeError for a refused upload (``bad-request``, ``bad-key``, 409 conflicts,
+        413 too large) and ``no-file`` for a path that is not there."""
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        paths = [os.fspath(p) for p in paths]
+        if not paths:
+            raise BridgeError(0, "no-file", "Give one or more files or a folder to upload")
+        parts = []
+        for path in paths:
+            if os.path.isdir(path):
+                if len(paths) > 1:
+                    raise BridgeError(
+                        0, "no-file",
+                        f"{path} is a folder: upload a folder alone, or give files",
+                    )
+                name = (os.path.basename(os.path.normpath(path)) or "upload") + ".zip"
+                parts.append((name, "application/zip", _zip_folder(path)))
+            elif os.path.isfile(path):
+                with open(path, "rb") as f:
+                    kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                    parts.append((os.path.basename(path), kind, f.read()))
+            else:
+                raise BridgeError(0, "no-file", f"No file or folder {path}")
+        form = [("class", class_name), ("key", key)]
+        for name, value in (("description", description), ("title", title),
+                            ("license", license), ("citation", citation)):
+            if value is not None:
+                form.append((name, value))
+        if fields:
+            form.append(("fields", "\n".join(f"{k}={v}" for k, v in fields.items())))
+        if replace:
+            form.append(("replace", "true"))
+        boundary = "owm-" + secrets.token_hex(16)
+        data = _multipart(boundary, form, parts)
+        return self.request("POST", "/api/uploads", timeout=timeout, data=data,
+                            content_type=f"multipart/form-data; boundary={boundary}")
 
     def torrents(self):
         """Every torrent's status."""
@@ -369,6 +503,126 @@ def _error_of(status, text):
         return BridgeError(status, f"http-{status}", f"The bridge answered {status}: {text[:200]}")
 
 
+def _zip_folder(folder):
+    """The folder's files as a zip (names relative to it, folders as entries)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for parent, dirs, files in os.walk(folder):
+            dirs.sort()
+            rel = os.path.relpath(parent, folder)
+            if rel != ".":
+                archive.write(parent, rel.replace(os.sep, "/") + "/")
+            for name in sorted(files):
+                path = os.path.join(parent, name)
+                inside = name if rel == "." else f"{rel}/{name}"
+                archive.write(path, inside.replace(os.sep, "/"))
+    return buffer.getvalue()
+
+
+def _multipart(boundary, fields, files):
+    """A ``multipart/form-data`` body: text ``fields`` (name, value), then ``file`` parts."""
+    def quoted(text):
+        return text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "")
+
+    out = io.BytesIO()
+    for name, value in fields:
+        out.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                  .encode("utf-8"))
+        out.write(str(value).encode("utf-8") + b"\r\n")
+    for name, kind, content in files:
+        out.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                  f"filename=\"{quoted(name)}\"\r\nContent-Type: {kind}\r\n\r\n".encode("utf-8"))
+        out.write(content + b"\r\n")
+    out.write(f"--{boundary}--\r\n".encode("utf-8"))
+    return out.getvalue()
+
+
+def format_bytes(n):
+    """Bytes for people, as ``owm`` prints them: ``512 B``, ``1.5 KiB``, ``2.0 GiB``."""
+    units = ["B", "KiB", "MiB", "GiB", "TiB"]
+    value, unit = float(n), 0
+    while value >= 1024 and unit < len(units) - 1:
+        value /= 1024
+        unit += 1
+    return f"{int(value)} {units[unit]}" if unit == 0 else f"{value:.1f} {units[unit]}"
+
+
+def _eta(seconds):
+    if seconds is None or seconds < 0:
+        return "Unknown"
+    s = int(round(seconds))
+    if s >= 3600:
+        return f"{s // 3600}h{(s // 60) % 60:02d}m"
+    if s >= 60:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s}s"
+
+
+def _state(t):
+    word = str(t.get("status", "")).capitalize()
+    return f"{word} ({t['errorString']})" if t.get("errorString") else word
+
+
+def format_torrents(torrents):
+    """Torrent statuses as the lines of a table, like ``transmission-remote -l`` (and
+    ``owm bridge list``): a header, one row per torrent, a sum."""
+    header = ["ID", "Done", "Have", "ETA", "Up", "Down", "Peers", "Status", "Name"]
+    rows = [[t["hashString"][:8], f"{int(t['percentDone'] * 100)}%", format_bytes(t["haveValid"]),
+             _eta(t.get("eta")), f"{format_bytes(t['rateUpload'])}/s",
+             f"{format_bytes(t['rateDownload'])}/s", str(t["peersConnected"]), _state(t),
+             t["name"]] for t in torrents]
+    table = [header] + rows
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    lines = ["  ".join(c if i == len(r) - 1 else c.ljust(widths[i]) for i, c in enumerate(r))
+             for r in table]
+    have = sum(t["haveValid"] for t in torrents)
+    up = sum(t["rateUpload"] for t in torrents)
+    down = sum(t["rateDownload"] for t in torrents)
+    count = len(torrents)
+    lines.append(f"Sum: {count} torrent{'' if count == 1 else 's'}, {format_bytes(have)}, "
+                 f"up {format_bytes(up)}/s, down {format_bytes(down)}/s")
+    return lines
+
+
+def format_status(t):
+    """One torrent's status as lines, one field a line (as ``owm bridge status``)."""
+    banned = t.get("bannedPeers") or []
+    corrupt = t.get("corruptEver") or 0
+    return [
+        f"Name: {t['name']}",
+        f"Infohash: {t['hashString']}",
+        f"State: {_state(t)}",
+        f"Done: {t['percentDone'] * 100:.1f}% ({format_bytes(t['haveValid'])} of "
+        f"{format_bytes(t['sizeWhenDone'])}; {t['piecesHave']} of {t['pieceCount']} pieces)",
+        f"ETA: {_eta(t.get('eta'))}",
+        f"Peers: {t['peersConnected']} connected" + (f"; banned: {', '.join(banned)}"
+                                                      if banned else ""),
+        f"Rates: down {format_bytes(t['rateDownload'])}/s, up {format_bytes(t['rateUpload'])}/s",
+        f"Transferred: {format_bytes(t['downloadedEver'])} down, "
+        f"{format_bytes(t['uploadedEver'])} up" + (f", {format_bytes(corrupt)} corrupt"
+                                                   if corrupt else ""),
+        f"Location: {t['downloadDir']}",
+    ]
+
+
+def _format_verify(target, report):
+    lines = []
+    for c in report["checks"]:
+        lines.append(f"ok   {c['kind']:<10} {c['actual']}" if c["ok"] else
+                     f"FAIL {c['kind']:<10} expected {c['expected']} got {c['actual']}")
+    total = len(report["checks"])
+    failed = sum(1 for c in report["checks"] if not c["ok"])
+    lines.append(f"verified {target}: {total} of {total} checks passed" if report["ok"] else
+                 f"NOT VERIFIED {target}: {failed} of {total} checks failed")
+    return lines
+
+
+def _format_published(made):
+    return [f"published {made['id']}", f"Infohash: {made['infoHash']}",
+            f"Magnet: {made['magnetLink']}", f"Torrent: {made['torrentFileName']}",
+            f"SHA-256: {made['sha256']}"]
+
+
 def format_chain(root, arrow):
     """A provenance or derivs tree as indented lines, as ``owm source provenance`` prints it."""
     def label(node):
@@ -418,8 +672,33 @@ def _print_json(value):
 
 def _progress(status):
     done = status.get("percentDone", 0) * 100
-    print(f"{status.get('name', '')}: {done:.1f}% from {status.get('peersConnected', 0)} peers",
-          file=sys.stderr)
+    print(f"{status.get('name', '')}: {done:.1f}% of {format_bytes(status.get('sizeWhenDone', 0))}"
+          f", {status.get('status', '')}, {status.get('peersConnected', 0)} peers", file=sys.stderr)
+
+
+def _fields(parser, specs):
+    fields = {}
+    for spec in specs:
+        name, sep, value = spec.partition("=")
+        if not sep or not name:
+            parser.error(f"--field takes name=value, got '{spec}'")
+        fields[name] = value
+    return fields
+
+
+def _describe(command):
+    command.add_argument("--class", dest="class_name", required=True, metavar="CLASS",
+                         help="the DataSource class, e.g. CSVDataSource")
+    command.add_argument("--key", required=True, help="the DataSource's key (its id: CLASS:key)")
+    command.add_argument("--title", help="a short title")
+    command.add_argument("--description", help="a description")
+    command.add_argument("--license", help="an SPDX licence id (e.g. CC-BY-4.0) or a URL")
+    command.add_argument("--citation", help="how to cite it")
+    command.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
+                         help="another field of the class (repeatable)")
+    command.add_argument("--replace", action="store_true",
+                         help="replace a different torrent of this same DataSource")
+    command.add_argument("--timeout", type=float, help="seconds to wait at most")
 
 
 def main(argv=None):
@@ -446,8 +725,27 @@ def main(argv=None):
     fetch.add_argument("--locked", action="store_true",
                        help="refuse anything owm.lock does not pin")
     fetch.add_argument("--lock", help="the lockfile (default $OWM_LOCK, else ./owm.lock)")
-    commands.add_parser("status", help="a torrent's status").add_argument("infohash")
-    commands.add_parser("torrents", help="every torrent's status")
+    commands.add_parser("status", help="a torrent's status").add_argument(
+        "target", metavar="id|infohash", help="ClassName:key, or the torrent's infohash")
+    commands.add_parser("torrents", help="every torrent's status, as a table")
+    for name, what in (("pause", "pause a torrent"), ("resume", "resume a paused torrent")):
+        commands.add_parser(name, help=what).add_argument(
+            "target", metavar="id|infohash", help="ClassName:key, or the torrent's infohash")
+    removing = commands.add_parser("remove", aliases=["rm"],
+                                   help="remove a torrent from the bridge (its files are kept)")
+    removing.add_argument("target", metavar="id|infohash",
+                          help="ClassName:key, or the torrent's infohash")
+    removing.add_argument("--delete-data", action="store_true",
+                          help="also delete its files (only inside the store)")
+    publishing = commands.add_parser(
+        "publish", help="publish a path under the bridge's --publish-root and seed it")
+    publishing.add_argument("path", help="relative to the publish root, or absolute inside it")
+    _describe(publishing)
+    uploading = commands.add_parser(
+        "upload", help="upload files, a .zip or a folder (zipped on the fly) and publish them")
+    uploading.add_argument("paths", nargs="+", metavar="path",
+                           help="one folder, or one or more files")
+    _describe(uploading)
     commands.add_parser("verify", help="verify fetched content").add_argument("id")
     commands.add_parser("translators", help="the translators the bridge runs")
     querying = commands.add_parser("query", help="run a SPARQL 1.1 query at /sparql")
@@ -470,6 +768,9 @@ def main(argv=None):
     events.add_argument("--count", type=int, help="stop after this many")
     args = parser.parse_args(argv)
     translator_options = _options(parser, args.option) if args.command == "translate" else {}
+    if args.command == "rm":
+        args.command = "remove"
+    extra_fields = _fields(parser, args.field) if args.command in ("publish", "upload") else {}
 
     try:
         bridge = Bridge(home=args.home, url=args.url, token=args.token)
@@ -511,12 +812,50 @@ def main(argv=None):
             else:
                 print(result)
         elif args.command == "status":
-            _print_json(bridge.status(args.infohash))
+            status = bridge.status(args.target)
+            if args.json:
+                _print_json(status)
+            else:
+                print("\n".join(format_status(status)))
         elif args.command == "torrents":
-            _print_json(bridge.torrents())
+            torrents = bridge.torrents()
+            if args.json:
+                _print_json(torrents)
+            else:
+                print("\n".join(format_torrents(torrents)))
+        elif args.command in ("pause", "resume"):
+            status = bridge.pause(args.target) if args.command == "pause" else \
+                bridge.resume(args.target)
+            if args.json:
+                _print_json(status)
+            else:
+                done = "paused" if args.command == "pause" else "resumed"
+                print(f"{done} {status['name']} ({status['hashString']}): {status['status']}")
+        elif args.command == "remove":
+            info_hash = bridge.remove(args.target, delete_data=args.delete_data)
+            if args.json:
+                _print_json({"removed": info_hash, "deleteData": args.delete_data})
+            else:
+                kept = " and its files" if args.delete_data else " (its files are kept)"
+                print(f"removed {info_hash}{kept}")
+        elif args.command in ("publish", "upload"):
+            described = dict(description=args.description, title=args.title,
+                             license=args.license, citation=args.citation, fields=extra_fields,
+                             replace=args.replace, timeout=args.timeout)
+            if args.command == "publish":
+                made = bridge.publish(args.path, args.class_name, args.key, **described)
+            else:
+                made = bridge.upload(args.paths, args.class_name, args.key, **described)
+            if args.json:
+                _print_json(made)
+            else:
+                print("\n".join(_format_published(made)))
         elif args.command == "verify":
             report = bridge.verify(args.id)
-            _print_json(report)
+            if args.json:
+                _print_json(report)
+            else:
+                print("\n".join(_format_verify(args.id, report)))
             return 0 if report.get("ok") else 1
         elif args.command == "query":
             answer = bridge.query(args.sparql, accept=args.accept)
@@ -563,7 +902,7 @@ def main(argv=None):
         return 0
     except BridgeError as error:
         print(f"owm_bridge: {error}", file=sys.stderr)
-        unusable = error.code in ("not-running", "unreachable", "unauthorized")
+        unusable = error.code in ("not-running", "unreachable", "unauthorized", "no-file")
         return 2 if unusable else 1
     except KeyboardInterrupt:
         return 1
