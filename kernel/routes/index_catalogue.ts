@@ -28,6 +28,7 @@ export function catalogueRoutes(state: BridgeState) {
     const { kind, q } = query;
     const text = q?.trim();
     const catalogue = await listCatalogue(state.indexes, {
+      optionalFolders: [state.stack.layout.torrents],
       ...(kind ? { kind } : {}),
       ...(text ? { text } : {}),
     });

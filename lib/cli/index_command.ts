@@ -11,6 +11,7 @@ import { type CliIo, printJson, UsageError } from "./io.ts";
 import { formatBytes } from "./progress.ts";
 import type { GlobalOptions } from "./store_commands.ts";
 import { configuredIndexes } from "./transfer_context.ts";
+import { StoreLayout } from "../settings/store_layout.ts";
 
 /** Options of `owm index list` and `owm index search`. */
 export interface IndexCommandOptions {
@@ -55,8 +56,10 @@ async function show(
   global: GlobalOptions,
   io: CliIo,
 ): Promise<number> {
-  const indexes = configuredIndexes(resolveStoreHome(global.home), options.index ?? []);
+  const home = resolveStoreHome(global.home);
+  const indexes = configuredIndexes(home, options.index ?? []);
   const catalogue = await listCatalogue(indexes, {
+    optionalFolders: [new StoreLayout(home).torrents],
     ...(options.kind === undefined ? {} : { kind: options.kind }),
     ...(text === undefined ? {} : { text }),
   });

@@ -7,10 +7,12 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { classChain } from "../datasource/data_source.ts";
 import { parseMetainfo } from "../torrent/metainfo.ts";
 import { type DataSourceRecord, recordDataSource, type RecordListing } from "./record.ts";
 import type { IndexEntry, TorrentIndex } from "./torrent_index.ts";
+import { LocalFolderIndex } from "./local_folder_index.ts";
 
 /** One dataset in the catalogue. */
 export interface CatalogueEntry {
@@ -66,6 +68,12 @@ export interface ListCatalogueOptions {
   kind?: string | undefined;
   /** Only datasets matching every word of this text (see {@linkcode matchesText}). */
   text?: string | undefined;
+  /**
+   * Folder indexes (absolute paths) that are simply empty when their folder
+   * does not exist yet, e.g. the store's own `<store>/torrents` before its
+   * first publication. Any other missing folder is a problem (a typo in a spec).
+   */
+  optionalFolders?: readonly string[];
   /** Cancels the listing. */
   signal?: AbortSignal;
 }
@@ -90,6 +98,13 @@ export async function listCatalogue(
   const problems: CatalogueProblem[] = [];
   const signal = options.signal ? { signal: options.signal } : {};
   for (const index of indexes) {
+    if (
+      index instanceof LocalFolderIndex &&
+      options.optionalFolders?.some((folder) => resolve(folder) === index.dir) &&
+      !(await exists(index.dir))
+    ) {
+      continue;
+    }
     let torrents: IndexEntry[];
     let listing: RecordListing;
     try {
@@ -200,6 +215,16 @@ async function entryOf(
   entry.license = text("license")[0] ?? null;
   entry.citation = text("citation");
   return entry;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }
 
 function compare(a: string, b: string): number {

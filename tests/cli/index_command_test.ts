@@ -224,7 +224,18 @@ Deno.test("owm publish --field and --license: unknown fields and bad licences ar
   const listed = await owm(["--home", join(tmp, "a"), "source", "list"]);
   assertEquals(listed.stdout.trim(), "", "nothing was saved");
   const index = await owm(["--home", join(tmp, "a"), "index", "list", "--json"]);
-  assertEquals(JSON.parse(index.stdout).entries, [], "nothing was published");
+  assertEquals(index.code, 0, "the store's own index, not made yet, is empty");
+  assertEquals(JSON.parse(index.stdout), { entries: [], problems: [] }, "nothing was published");
+  const typo = await owm([
+    "--home",
+    join(tmp, "a"),
+    "index",
+    "list",
+    "--index",
+    `dir:${join(tmp, "nowhere")}`,
+  ]);
+  assertEquals(typo.code, 1, "a configured folder that does not exist is an error");
+  assertStringIncludes(typo.stderr, "does not exist");
 });
 
 Deno.test("owm publish collisions: another folder name of the same files is refused naming the DataSource, even with --replace; the same id needs --replace", async () => {
