@@ -9,6 +9,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { HOLDINGS_BODY, HOLDINGS_SCRIPT, HOLDINGS_STYLE, KEY_RULE_HTML } from "./holdings_view.ts";
 
 const STYLE = `
 :root { color-scheme: light dark; --accent: #1a5fb4; --error: #a51d2d; --line: #8a8a8a; }
@@ -205,6 +206,7 @@ const BODY = `
     </form>
   </section>
 
+${HOLDINGS_BODY}
   <section id="upload-section" aria-labelledby="upload-heading" hidden>
     <h2 id="upload-heading">Files and description</h2>
     <form id="upload-form" aria-busy="false">
@@ -223,9 +225,10 @@ const BODY = `
       <div class="field">
         <label for="key">Key</label>
         <p id="key-help" class="hint">Names the DataSource: its id becomes
-        <code>Class:key</code>.</p>
+        <code>Class:key</code>. ${KEY_RULE_HTML}</p>
         <input id="key" name="key" type="text" required autocomplete="off" spellcheck="false"
-          aria-describedby="key-help">
+          aria-describedby="key-help key-error">
+        <p id="key-error" aria-live="polite"></p>
       </div>
       <div class="field">
         <label for="title">Title</label>
@@ -301,8 +304,10 @@ export const UPLOAD_PAGE_HTML: string = `<!doctype html>
 <title>Upload a dataset · owmeta-torrent bridge</title>
 <link rel="icon" href="data:,">
 <style>${STYLE}</style>
+<style>${HOLDINGS_STYLE}</style>
 </head>
 <body>${BODY}<script>${SCRIPT}</script>
+<script>${HOLDINGS_SCRIPT}</script>
 </body>
 </html>
 `;
@@ -310,8 +315,8 @@ export const UPLOAD_PAGE_HTML: string = `<!doctype html>
 /** The page's Content-Security-Policy: its own inline script and style only, no framing. */
 export const UPLOAD_PAGE_CSP: string = [
   "default-src 'none'",
-  `script-src ${sha256(SCRIPT)}`,
-  `style-src ${sha256(STYLE)}`,
+  `script-src ${sha256(SCRIPT)} ${sha256(HOLDINGS_SCRIPT)}`,
+  `style-src ${sha256(STYLE)} ${sha256(HOLDINGS_STYLE)}`,
   "connect-src 'self'",
   "img-src data:",
   "form-action 'none'",

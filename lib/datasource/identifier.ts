@@ -46,6 +46,39 @@ export function quoteKey(key: string): string {
   return out;
 }
 
+/**
+ * A plain key: one that {@linkcode quoteKey} leaves as it is and that is a
+ * folder name as it is (no `/`, not starting with a dot), so the id people
+ * see (`Class:key`) is what they typed. Other keys still work (they are
+ * quoted: `2000 connections` is `2000%20connections` in the IRI), but the
+ * upload page asks for plain ones.
+ *
+ * @example
+ * ```ts
+ * import { PLAIN_KEY } from "./identifier.ts";
+ * console.log(PLAIN_KEY.test("worms_2024-v1.2"), PLAIN_KEY.test("bad/key with space")); // true false
+ * ```
+ */
+export const PLAIN_KEY: RegExp = /^[A-Za-z0-9_~-][A-Za-z0-9_.~-]{0,199}$/;
+
+/** The rule of {@linkcode PLAIN_KEY}, in words. */
+export const PLAIN_KEY_RULE: string =
+  "A key is 1 to 200 characters: letters A–Z and a–z, digits and . _ - ~ (no spaces, slashes or " +
+  "other signs), not starting with a dot.";
+
+/**
+ * Why `key` is not a {@linkcode PLAIN_KEY}, or undefined when it is one.
+ *
+ * @example
+ * ```ts
+ * import { plainKeyProblem } from "./identifier.ts";
+ * console.log(plainKeyProblem("bad/key with space")); // "'bad/key with space' is not a plain key: A key is …"
+ * ```
+ */
+export function plainKeyProblem(key: string): string | undefined {
+  return PLAIN_KEY.test(key) ? undefined : `'${key}' is not a plain key: ${PLAIN_KEY_RULE}`;
+}
+
 /** Reverses {@linkcode quoteKey}; malformed escapes are left as they are. */
 export function unquoteKey(quoted: string): string {
   try {

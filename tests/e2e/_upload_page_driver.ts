@@ -140,7 +140,7 @@ async function drive(input: DriverInput): Promise<DriverReport> {
       buffer: Buffer.from(await Deno.readFile(input.zip)),
     });
     await page.getByLabel("Class", { exact: true }).selectOption("CSVDataSource");
-    await page.getByLabel("Key", { exact: true }).fill("browser upload");
+    await page.getByLabel("Key", { exact: true }).fill("browser-upload");
     await page.getByLabel("Description", { exact: true }).fill("Uploaded from the page test");
     await page.getByRole("button", { name: "Upload and publish" }).click();
 

@@ -96,21 +96,21 @@ Deno.test({
         },
         {
           zip: other,
-          key: "bad licence",
+          key: "bad-licence",
           license: "do what you like",
           screenshot: join(shots, "4-bad-licence.png"),
         },
       ],
     });
     console.log(`screenshots: ${shots}`);
-    assertEquals(seen.id, "CSVDataSource:browser%20upload");
+    assertEquals(seen.id, "CSVDataSource:browser-upload");
     assertEquals(seen.problems.filter((p) => !/\b(409|400)\b/.test(p)), [], "no script errors");
     const [collision, withReplace, described, badLicence] = seen.more;
     for (const answer of [collision!, withReplace!]) {
       assertEquals(answer.published, false);
       assert(answer.alert.startsWith("The same content is already published as "), answer.alert);
-      assertStringIncludes(answer.alert, "by CSVDataSource:browser%20upload");
-      assertStringIncludes(answer.alert, "nothing was changed: use CSVDataSource:browser%20upload");
+      assertStringIncludes(answer.alert, "by CSVDataSource:browser-upload");
+      assertStringIncludes(answer.alert, "nothing was changed: use CSVDataSource:browser-upload");
       assert(!/\b500\b|internal|\(409\)/.test(answer.alert), answer.alert);
     }
     assertEquals([described!.published, described!.id, described!.alert], [
@@ -127,7 +127,7 @@ Deno.test({
 
     const { entries } = await listCatalogue([new LocalFolderIndex(index)]);
     assertEquals(entries.map((e) => e.id), [
-      "CSVDataSource:browser%20upload",
+      "CSVDataSource:browser-upload",
       "CSVDataSource:described",
     ]);
     const entry = entries[1]!;

@@ -90,13 +90,13 @@ Deno.test({
     const magnet = seen.magnet;
     assertMatch(magnet, /^magnet:\?xt=urn:btih:[0-9a-f]{40}/);
     assertEquals(seen.href, magnet);
-    assertEquals(seen.id, "CSVDataSource:browser%20upload");
+    assertEquals(seen.id, "CSVDataSource:browser-upload");
     assertMatch(seen.status ?? "", /Published/);
     assertEquals(seen.progress, "100");
     assertEquals(seen.problems, [], "no script errors");
     assert((await Deno.stat(screenshot)).size > 0);
 
-    const ds = await bridge.state.repo.get("CSVDataSource:browser%20upload");
+    const ds = await bridge.state.repo.get("CSVDataSource:browser-upload");
     assertEquals(ds.get("magnetLink"), magnet);
     const out = join(tmp, "bob-data");
     const fetched = await denoRun([
@@ -116,7 +116,7 @@ Deno.test({
     assertEquals(fetched.code, 0, decoder.decode(fetched.stderr));
     const result = JSON.parse(decoder.decode(fetched.stdout));
     assertEquals(result.verified, true);
-    const folder = join(out, "browser%20upload");
+    const folder = join(out, "browser-upload");
     assertEquals(result.contentPath, folder);
     assertEquals(await Deno.readTextFile(join(folder, "connectome", "neurons.csv")), CSV);
     assertEquals(await Deno.readTextFile(join(folder, "README.txt")), README);
