@@ -1,11 +1,26 @@
 /**
- * Download benchmark over loopback, side by side in one run: a 256 MiB file
- * seeded by aria2c (Debian's aria2, the reference client) through a local
- * tracker, downloaded by aria2c and by `owm fetch`, each from the same
- * seeder; wall time, throughput, CPU seconds and peak RSS of each downloader
- * (GNU time). Then the restart of a half-done download with and without its
- * resume record. `deno task bench:download [--mib N]` (needs aria2c and
- * /usr/bin/time: `apt-get install aria2 time`).
+ * Download and seeding benchmark over loopback, ours against aria2c (Debian's
+ * aria2, the reference client) in the same run, rounds alternating:
+ *
+ * - leeching: one aria2c seeder (local tracker A); aria2c downloads, then
+ *   `owm fetch` downloads (a cold fetch, `OWM_CACHE=0`), the whole `owm`
+ *   process tree as users run it (scripts/launch.ts owm … → scripts/owm.ts);
+ * - seeding: aria2c downloads from the aria2c seeder (tracker A), then from
+ *   `owm seed` (tracker B; same infohash, the announce list is outside the
+ *   info dictionary); the seeder's CPU over the transfer is read from /proc.
+ *
+ * Wall, throughput, CPU (user+sys; GNU time, or /proc for a seeder), peak RSS
+ * (largest process of the tree), medians and ours/aria2c ratios, per size.
+ * Then (first size only) the restart of a half-done download with and without
+ * its resume record.
+ *
+ * `deno task bench:download [--sizes 256,1024] [--rounds 3] [--profile DIR]
+ * [--skip-restart] [--skip-seed]` (needs aria2c and /usr/bin/time: `apt-get
+ * install aria2 time`). `--profile DIR` runs one more `owm fetch` of the
+ * first size with `DENO_V8_FLAGS=--prof --trace-gc` (V8 logs and the GC trace
+ * in DIR; `node --prof-process DIR/isolate-*.log` for the top frames).
+ * `OWM_BENCH_V8_FLAGS` (comma-separated) is passed to ours as `DENO_V8_FLAGS`
+ * in every round.
  *
  * @module
  */
@@ -19,12 +34,47 @@ import { processEnv } from "../../lib/settings/env.ts";
 
 const { values } = parseArgs({
   args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
-  options: { mib: { type: "string", default: "256" } },
+  options: {
+    sizes: { type: "string", default: "256" },
+    mib: { type: "string" },
+    rounds: { type: "string", default: "3" },
+    profile: { type: "string" },
+    "skip-restart": { type: "boolean", default: false },
+    "skip-seed": { type: "boolean", default: false },
+  },
 });
-const MIB = Number(values.mib);
+const SIZES = (values.mib ?? values.sizes).split(",").map(Number);
+if (SIZES.some((n) => !Number.isInteger(n) || n <= 0)) {
+  console.error("--sizes is a comma-separated list of MiB, e.g. --sizes 256,1024");
+  Deno.exit(2);
+}
+const ROUNDS = Number(values.rounds);
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const tmp = await Deno.makeTempDir({ prefix: "owm-bench-dl-" });
-const env = { NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0", PATH: processEnv("PATH") ?? "" };
+const v8Flags = processEnv("OWM_BENCH_V8_FLAGS");
+const env: Record<string, string> = {
+  NO_COLOR: "1",
+  OWM_DHT: "0",
+  OWM_LSD: "0",
+  OWM_CACHE: "0",
+  PATH: processEnv("PATH") ?? "",
+  HOME: join(tmp, "home"),
+  ...(v8Flags ? { DENO_V8_FLAGS: v8Flags } : {}),
+};
+const DENO = Deno.execPath();
+/** `owm …` as users run it: the permission launcher, which starts scripts/owm.ts. */
+const owm = (...args: string[]) => [
+  DENO,
+  "run",
+  "--no-prompt",
+  "--allow-run",
+  "--allow-read",
+  "--allow-env",
+  `--config=${root}deno.json`,
+  `${root}scripts/launch.ts`,
+  "owm",
+  ...args,
+];
 
 async function makeData(path: string, mib: number): Promise<void> {
   using file = await Deno.open(path, { write: true, create: true, truncate: true });
@@ -47,22 +97,59 @@ interface Measured {
 }
 
 /** Runs a command under GNU time; returns wall seconds, CPU seconds and peak RSS. */
-async function timed(cmd: string[], cwd: string): Promise<Measured> {
+async function timed(
+  cmd: string[],
+  cwd: string,
+  extra: Record<string, string> = {},
+  stdout?: string,
+): Promise<Measured> {
   const timeFile = join(tmp, `time-${crypto.randomUUID()}.txt`);
   const out = await new Deno.Command("/usr/bin/time", {
     args: ["-f", "%e %U %S %M", "-o", timeFile, ...cmd],
     cwd,
     clearEnv: true,
-    env,
-    stdout: "null",
+    env: { ...env, ...extra },
+    stdout: stdout ? "piped" : "null",
     stderr: "piped",
   }).output();
+  if (stdout) await Deno.writeFile(stdout, out.stdout);
   if (!out.success) throw new Error(`${cmd[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
   const [e, u, s, m] = (await Deno.readTextFile(timeFile)).trim().split("\n").at(-1)!.split(" ")
-    .map(
-      Number,
-    );
+    .map(Number);
   return { seconds: e!, cpu: u! + s!, rssMiB: m! / 1024 };
+}
+
+/** `pid` and every process below it. */
+async function processTree(pid: number): Promise<number[]> {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for await (const task of Deno.readDir(`/proc/${out[i]}/task`)) {
+        const children = await Deno.readTextFile(`/proc/${out[i]}/task/${task.name}/children`)
+          .catch(() => "");
+        out.push(...children.trim().split(/\s+/).filter(Boolean).map(Number));
+      }
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+const TICK = 100; // USER_HZ on Linux
+
+/** User+system CPU seconds of a process tree and its largest peak RSS (MiB), from /proc. */
+async function treeUsage(pid: number): Promise<{ cpu: number; rssMiB: number }> {
+  let ticks = 0;
+  let hwm = 0;
+  for (const p of await processTree(pid)) {
+    const stat = await Deno.readTextFile(`/proc/${p}/stat`).catch(() => "");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    const status = await Deno.readTextFile(`/proc/${p}/status`).catch(() => "");
+    hwm = Math.max(hwm, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+  }
+  return { cpu: ticks / TICK, rssMiB: hwm / 1024 };
 }
 
 const aria = [
@@ -75,150 +162,278 @@ const aria = [
   "--file-allocation=none",
 ];
 
-await Deno.mkdir(join(tmp, "seed"));
-const data = join(tmp, "seed", "bench.bin");
-console.error(`making ${MIB} MiB of data…`);
-await makeData(data, MIB);
-await using tracker = await startTracker({ interval: 2000 });
-const { bytes } = await createTorrent(data, { trackers: [tracker.httpUrl] });
-const torrent = join(tmp, "bench.torrent");
-await Deno.writeFile(torrent, bytes);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
-const seeder = new Deno.Command("aria2c", {
-  args: [
-    ...aria,
-    "-V",
-    "--seed-ratio=0.0",
-    "--seed-time=30",
-    "--listen-port=51413",
-    "-d",
-    join(tmp, "seed"),
-    torrent,
-  ],
-  clearEnv: true,
-  env,
-  stdout: "null",
-  stderr: "null",
-}).spawn();
-await new Promise((r) => setTimeout(r, 4000)); // aria2c hashes the file, then announces
+type Row = [string, Measured];
 
-const results: [string, Measured][] = [];
-for (let round = 0; round < 2; round++) {
-  await Deno.remove(join(tmp, "a"), { recursive: true }).catch(() => {});
-  await Deno.remove(join(tmp, "o"), { recursive: true }).catch(() => {});
-  results.push([
-    "aria2c -> aria2c",
-    await timed([
-      "aria2c",
-      ...aria,
-      "--seed-time=0",
-      "--listen-port=51414",
-      "-d",
-      join(tmp, "a"),
-      torrent,
-    ], tmp),
-  ]);
-  results.push([
-    "aria2c -> owm fetch",
-    await timed([
-      Deno.execPath(),
-      "run",
-      "--allow-all",
-      `--config=${root}deno.json`,
-      `${root}scripts/owm.ts`,
-      "--home",
-      join(tmp, "o", "home"),
-      "fetch",
-      torrent,
-      "--dir",
-      join(tmp, "o", "data"),
-    ], tmp),
-  ]);
-}
-seeder.kill("SIGTERM");
-await seeder.status;
-
-console.log(`\n${MIB} MiB over loopback from one aria2c seeder (local tracker), 2 rounds:`);
-console.log("| downloader | wall s | MiB/s | CPU s | peak RSS MiB |");
-console.log("| --- | ---: | ---: | ---: | ---: |");
-for (const [name, m] of results) {
+function table(title: string, mib: number, rows: Row[], ours: string, ref: string): void {
+  console.log(`\n${title}`);
+  console.log("| round | who | wall s | MiB/s | CPU s | peak RSS MiB |");
+  console.log("| ---: | --- | ---: | ---: | ---: | ---: |");
+  const seen = new Map<string, number>();
+  for (const [name, m] of rows) {
+    const round = (seen.get(name) ?? 0) + 1;
+    seen.set(name, round);
+    console.log(
+      `| ${round} | ${name} | ${m.seconds.toFixed(2)} | ${(mib / m.seconds).toFixed(0)} | ${
+        m.cpu.toFixed(2)
+      } | ${m.rssMiB.toFixed(0)} |`,
+    );
+  }
+  const med = (name: string, key: keyof Measured) =>
+    median(rows.filter(([n]) => n === name).map(([, m]) => m[key]));
+  for (const name of [ref, ours]) {
+    console.log(
+      `| median | ${name} | ${med(name, "seconds").toFixed(2)} | ${
+        (mib / med(name, "seconds")).toFixed(0)
+      } | ${med(name, "cpu").toFixed(2)} | ${med(name, "rssMiB").toFixed(0)} |`,
+    );
+  }
+  const ratio = (key: keyof Measured) => (med(ours, key) / med(ref, key)).toFixed(2);
   console.log(
-    `| ${name} | ${m.seconds.toFixed(2)} | ${(MIB / m.seconds).toFixed(0)} | ${
-      m.cpu.toFixed(2)
-    } | ${m.rssMiB.toFixed(0)} |`,
+    `ours/aria2c (medians): throughput ${
+      (med(ref, "seconds") / med(ours, "seconds")).toFixed(2)
+    }x, CPU ${ratio("cpu")}x, peak RSS ${ratio("rssMiB")}x; CPU per GiB: ours ${
+      (med(ours, "cpu") * 1024 / mib).toFixed(2)
+    } s, aria2c ${(med(ref, "cpu") * 1024 / mib).toFixed(2)} s`,
   );
 }
-const mean = (name: string, key: keyof Measured) => {
-  const xs = results.filter(([n]) => n === name).map(([, m]) => m[key]);
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
-};
-const ratio = (key: keyof Measured) =>
-  (mean("aria2c -> owm fetch", key) / mean("aria2c -> aria2c", key)).toFixed(2);
-console.log(
-  `owm/aria2c ratios: wall ${ratio("seconds")}, CPU ${ratio("cpu")}, peak RSS ${ratio("rssMiB")}`,
-);
 
-// Restart of a half-done download, with and without the resume record.
-console.error("\nrestart of a half-done download…");
-const state = join(tmp, "state");
-const dir = join(tmp, "half");
-const seedSession = await TorrentSession.open({
-  stateDir: join(tmp, "seed-state"),
-  dht: false,
-  lsd: false,
-  port: 0,
-});
-await seedSession.seed(data, bytes);
-const leech = await TorrentSession.open({
-  stateDir: state,
-  dht: false,
-  lsd: false,
-  port: 0,
-  downloadLimit: 20 * 1024 * 1024,
-});
-const handle = await leech.add(bytes, { dir, peers: [`127.0.0.1:${seedSession.port}`] });
-await new Promise<void>((resolve) => {
-  handle.addEventListener("progress", (e) => {
-    if (e.detail.bytesDone >= e.detail.bytesTotal / 2) resolve();
-  });
-});
-const half = handle.status();
-await leech.close();
-await seedSession.close();
+const load = async () =>
+  (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
 
-/** Time from add() until the torrent downloads again (its check of present data done). */
-async function restart(): Promise<{ ms: number; checked: number; have: number }> {
-  const session = await TorrentSession.open({ stateDir: state, dht: false, lsd: false, port: 0 });
-  const start = performance.now();
-  const h = await session.add(bytes, { dir });
+/** Waits until `child`'s stderr prints a line containing `text`; keeps draining it after. */
+async function waitFor(child: Deno.ChildProcess, text: string): Promise<void> {
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
   for (;;) {
-    const s = h.status();
-    if (s.state === "downloading" || s.state === "seeding" || s.state === "error") {
-      const ms = performance.now() - start;
-      await session.close();
-      if (s.state !== "downloading") {
-        throw new Error(`unexpected state ${s.state} ${s.error ?? ""}`);
-      }
-      return { ms, checked: s.piecesChecked, have: s.piecesHave };
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`the seeder exited before printing '${text}': ${seen}`);
+    seen += value;
+    if (seen.includes(text)) break;
+  }
+  (async () => {
+    while (!(await reader.read()).done) { /* drain */ }
+  })();
+}
+
+await Deno.mkdir(env.HOME!, { recursive: true });
+console.log(`load average at start: ${await load()} (${navigator.hardwareConcurrency} cores)`);
+for (const [sizeIndex, MIB] of SIZES.entries()) {
+  const dir = join(tmp, `${MIB}`);
+  await Deno.mkdir(join(dir, "seed"), { recursive: true });
+  const data = join(dir, "seed", "bench.bin");
+  console.error(`making ${MIB} MiB of data…`);
+  await makeData(data, MIB);
+  await using trackerA = await startTracker({ interval: 2000 });
+  await using trackerB = await startTracker({ interval: 2000 });
+  const t1 = join(dir, "a.torrent");
+  const t2 = join(dir, "b.torrent");
+  const { bytes } = await createTorrent(data, { trackers: [trackerA.httpUrl] });
+  await Deno.writeFile(t1, bytes);
+  await Deno.writeFile(t2, (await createTorrent(data, { trackers: [trackerB.httpUrl] })).bytes);
+
+  const seeder = new Deno.Command("aria2c", {
+    args: [
+      ...aria,
+      "-V",
+      "--seed-ratio=0.0",
+      "--seed-time=600",
+      "--listen-port=51413",
+      "-d",
+      join(dir, "seed"),
+      t1,
+    ],
+    clearEnv: true,
+    env,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  await new Promise((r) => setTimeout(r, 3000 + MIB * 8)); // aria2c hashes the file, then announces
+
+  const leech: Row[] = [];
+  console.error(`leeching ${MIB} MiB, ${ROUNDS} rounds (load ${await load()})…`);
+  for (let round = 0; round < ROUNDS; round++) {
+    await Deno.remove(join(dir, "a"), { recursive: true }).catch(() => {});
+    leech.push([
+      "aria2c",
+      await timed([
+        "aria2c",
+        ...aria,
+        "--seed-time=0",
+        "--listen-port=51414",
+        "-d",
+        join(dir, "a"),
+        t1,
+      ], dir),
+    ]);
+    await Deno.remove(join(dir, "a"), { recursive: true }).catch(() => {});
+    await Deno.remove(join(dir, "o"), { recursive: true }).catch(() => {});
+    leech.push([
+      "owm fetch",
+      await timed(
+        owm("--home", join(dir, "o", "home"), "fetch", t1, "--dir", join(dir, "o", "data")),
+        dir,
+      ),
+    ]);
+    await Deno.remove(join(dir, "o"), { recursive: true }).catch(() => {});
+  }
+  const leechLoad = await load();
+  table(
+    `${MIB} MiB leeching over loopback from one aria2c seeder, cold (OWM_CACHE=0), ${ROUNDS} alternating rounds, load ${leechLoad}:`,
+    MIB,
+    leech,
+    "owm fetch",
+    "aria2c",
+  );
+
+  if (values.profile && sizeIndex === 0) {
+    const prof = values.profile;
+    await Deno.mkdir(prof, { recursive: true });
+    console.error(`profiling owm fetch into ${prof}…`);
+    const m = await timed(
+      owm("--home", join(dir, "o", "home"), "fetch", t1, "--dir", join(dir, "o", "data")),
+      prof,
+      { DENO_V8_FLAGS: `--prof,--trace-gc${v8Flags ? `,${v8Flags}` : ""}` },
+      join(prof, "trace-gc.txt"),
+    );
+    console.log(`profiled round (--prof --trace-gc, slower): ${JSON.stringify(m)}`);
+    await Deno.remove(join(dir, "o"), { recursive: true }).catch(() => {});
+  }
+  if (!values["skip-seed"]) {
+    console.error(`seeding ${MIB} MiB…`);
+    const ours = new Deno.Command(DENO, {
+      args: owm(
+        "--home",
+        join(dir, "s", "home"),
+        "seed",
+        t2,
+        "--dir",
+        join(dir, "seed"),
+        "--port",
+        "51415",
+      ).slice(1),
+      cwd: dir,
+      clearEnv: true,
+      env,
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    await waitFor(ours, "press Ctrl-C");
+    await new Promise((r) => setTimeout(r, 2500)); // its first announce
+    const seedRows: Row[] = [];
+    const seedTo = async (name: string, pid: number, torrent: string) => {
+      const before = await treeUsage(pid);
+      await Deno.remove(join(dir, "l"), { recursive: true }).catch(() => {});
+      const leecher = await timed([
+        "aria2c",
+        ...aria,
+        "--seed-time=0",
+        "--listen-port=51416",
+        "-d",
+        join(dir, "l"),
+        torrent,
+      ], dir);
+      const after = await treeUsage(pid);
+      seedRows.push([name, {
+        seconds: leecher.seconds,
+        cpu: after.cpu - before.cpu,
+        rssMiB: after.rssMiB,
+      }]);
+      await Deno.remove(join(dir, "l"), { recursive: true }).catch(() => {});
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      await seedTo("aria2c seeds", seeder.pid, t1);
+      await seedTo("owm seed", ours.pid, t2);
     }
-    await new Promise((r) => setTimeout(r, 2));
+    table(
+      `${MIB} MiB seeding to one aria2c leecher (wall: the leecher's; CPU: the seeder's over the transfer, /proc; RSS: the seeder's peak so far), ${ROUNDS} alternating rounds, load ${await load()}:`,
+      MIB,
+      seedRows,
+      "owm seed",
+      "aria2c seeds",
+    );
+    ours.kill("SIGTERM");
+    await ours.status;
   }
+  seeder.kill("SIGTERM");
+  await seeder.status;
+
+  if (sizeIndex === 0 && !values["skip-restart"]) await restartBench(MIB, data, bytes);
+  await Deno.remove(dir, { recursive: true });
 }
-const withRecord = await restart();
-for await (const entry of Deno.readDir(state)) {
-  if (entry.isFile && entry.name.endsWith(".resume.json")) {
-    await Deno.remove(join(state, entry.name));
-  }
-}
-const withoutRecord = await restart();
-console.log(
-  `\nrestart of a half-done ${MIB} MiB download (${half.piecesHave} of ${half.piecesTotal} pieces), until it downloads again:`,
-);
-console.log(`| resume record | ms | pieces re-hashed | pieces kept |`);
-console.log(`| --- | ---: | ---: | ---: |`);
-console.log(`| kept | ${withRecord.ms.toFixed(0)} | ${withRecord.checked} | ${withRecord.have} |`);
-console.log(
-  `| deleted | ${withoutRecord.ms.toFixed(0)} | ${withoutRecord.checked} | ${withoutRecord.have} |`,
-);
-console.log(`restart ratio (kept / deleted): ${(withRecord.ms / withoutRecord.ms).toFixed(2)}`);
 await Deno.remove(tmp, { recursive: true });
+
+/** The restart of a half-done download, with and without the resume record. */
+async function restartBench(MIB: number, data: string, bytes: Uint8Array): Promise<void> {
+  console.error("\nrestart of a half-done download…");
+  const state = join(tmp, "state");
+  const dir = join(tmp, "half");
+  const seedSession = await TorrentSession.open({
+    stateDir: join(tmp, "seed-state"),
+    dht: false,
+    lsd: false,
+    port: 0,
+  });
+  await seedSession.seed(data, bytes);
+  const leech = await TorrentSession.open({
+    stateDir: state,
+    dht: false,
+    lsd: false,
+    port: 0,
+    downloadLimit: 20 * 1024 * 1024,
+  });
+  const handle = await leech.add(bytes, { dir, peers: [`127.0.0.1:${seedSession.port}`] });
+  await new Promise<void>((resolve) => {
+    handle.addEventListener("progress", (e) => {
+      if (e.detail.bytesDone >= e.detail.bytesTotal / 2) resolve();
+    });
+  });
+  const half = handle.status();
+  await leech.close();
+  await seedSession.close();
+
+  /** Time from add() until the torrent downloads again (its check of present data done). */
+  async function restart(): Promise<{ ms: number; checked: number; have: number }> {
+    const session = await TorrentSession.open({ stateDir: state, dht: false, lsd: false, port: 0 });
+    const start = performance.now();
+    const h = await session.add(bytes, { dir });
+    for (;;) {
+      const s = h.status();
+      if (s.state === "downloading" || s.state === "seeding" || s.state === "error") {
+        const ms = performance.now() - start;
+        await session.close();
+        if (s.state !== "downloading") {
+          throw new Error(`unexpected state ${s.state} ${s.error ?? ""}`);
+        }
+        return { ms, checked: s.piecesChecked, have: s.piecesHave };
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  const withRecord = await restart();
+  for await (const entry of Deno.readDir(state)) {
+    if (entry.isFile && entry.name.endsWith(".resume.json")) {
+      await Deno.remove(join(state, entry.name));
+    }
+  }
+  const withoutRecord = await restart();
+  console.log(
+    `\nrestart of a half-done ${MIB} MiB download (${half.piecesHave} of ${half.piecesTotal} pieces), until it downloads again:`,
+  );
+  console.log(`| resume record | ms | pieces re-hashed | pieces kept |`);
+  console.log(`| --- | ---: | ---: | ---: |`);
+  console.log(
+    `| kept | ${withRecord.ms.toFixed(0)} | ${withRecord.checked} | ${withRecord.have} |`,
+  );
+  console.log(
+    `| deleted | ${
+      withoutRecord.ms.toFixed(0)
+    } | ${withoutRecord.checked} | ${withoutRecord.have} |`,
+  );
+  console.log(`restart ratio (kept / deleted): ${(withRecord.ms / withoutRecord.ms).toFixed(2)}`);
+}
