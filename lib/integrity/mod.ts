@@ -38,6 +38,7 @@ export {
   type ExpectedIntegrity,
   type IntegrityCheck,
   IntegrityError,
+  type KnownIntegrity,
   parseHexDigest,
   type PiecesCheck,
   type PiecesResult,

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { digestContent } from "./content_digest.ts";
+import { type ContentDigests, digestContent } from "./content_digest.ts";
 import type { HashAlgorithm, HashOptions } from "./hash.ts";
 import { legacyNameOf } from "./legacy.ts";
 import { InvalidInputError } from "../errors/invalid_input.ts";
@@ -75,8 +75,22 @@ export interface ExpectedIntegrity {
   pieces?: PiecesCheck | undefined;
 }
 
+/**
+ * Results already computed over the same bytes, e.g. by the single pass of a
+ * download (lib/torrent/single_pass.ts), which a fresh re-hash would repeat.
+ */
+export interface KnownIntegrity {
+  /** The content's digests; used when it holds every algorithm a check needs. */
+  content?: ContentDigests | undefined;
+  /** The piece check's result; used instead of calling `expected.pieces`. */
+  pieces?: PiecesResult | undefined;
+}
+
 /** Options for {@linkcode verify}: cancellation, progress and read size of the hashing. */
-export type VerifyOptions = HashOptions;
+export interface VerifyOptions extends HashOptions {
+  /** Results already computed over these very bytes: those checks read nothing. */
+  known?: KnownIntegrity | undefined;
+}
 
 const HEX_LENGTH: Record<HashAlgorithm, number> = { md5: 32, sha256: 64, sha512: 128 };
 const DISPLAY: Record<HashAlgorithm, string> = { md5: "MD5", sha256: "SHA-256", sha512: "SHA-512" };
@@ -159,7 +173,10 @@ export async function verify(
 
   const checks: IntegrityCheck[] = [];
   if (algorithms.size > 0) {
-    const content = await digestContent(target, [...algorithms], options);
+    const known = options.known?.content;
+    const content = known && [...algorithms].every((a) => known.digests[a] !== undefined)
+      ? known
+      : await digestContent(target, [...algorithms], options);
     const detail = content.kind === "folder"
       ? `folder digest of ${content.files} file${content.files === 1 ? "" : "s"}`
       : undefined;
@@ -176,7 +193,7 @@ export async function verify(
     if (legacy !== undefined) checks.push(check("legacy-md5", legacy, content.digests.md5));
   }
   if (expected.pieces) {
-    const result = await expected.pieces(target);
+    const result = options.known?.pieces ?? await expected.pieces(target);
     const good = result.piecesTotal - result.piecesBad.length;
     checks.push({
       kind: "pieces",

@@ -31,7 +31,14 @@ import type { DataSourceRepository } from "../datasource/repository.ts";
 import { digestContent } from "../integrity/content_digest.ts";
 import { recordedIntegrity } from "../integrity/recorded.ts";
 import { torrentPiecesCheck } from "../integrity/torrent_pieces.ts";
-import { type ExpectedIntegrity, verify, type VerifyReport } from "../integrity/verify.ts";
+import {
+  type ExpectedIntegrity,
+  type KnownIntegrity,
+  verify,
+  type VerifyReport,
+} from "../integrity/verify.ts";
+import type { HashAlgorithm } from "../integrity/hash.ts";
+import { SinglePass } from "../integrity/single_pass.ts";
 import { fetchTorrent } from "../index/config.ts";
 import type { TorrentIndex } from "../index/torrent_index.ts";
 import { MagnetError, magnetLink, parseMagnet } from "../torrent/magnet.ts";
@@ -366,10 +373,13 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     // Bytes appended pass every piece check: cut them off, or no download mends them.
     if (damaged && meta && attempt.repair) await this.#trim(attempt, meta);
     const session = await this.#openSession();
+    let pass: SinglePass | null = null; // the current run's
     const handle = await session.add(torrent, {
       dir,
       ...(attempt.peers ? { peers: attempt.peers } : {}),
       ...(this.#options.webSeeds ? { webSeeds: this.#options.webSeeds } : {}),
+      // Hashed as the pieces land: the check below then reads nothing again.
+      sink: (m, layout, read) => pass = SinglePass.create(m, layout, digestsToLearn(attempt), read),
     });
     const onProgress = options.onProgress;
     const listening = new AbortController();
@@ -397,7 +407,9 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
       bytesTotal: downloaded.length,
       phase: "verifying",
     });
-    let report = await this.#verify(attempt, contentPath, downloaded);
+    // Every check of today, from the single pass when the files are as it hashed them.
+    const known = await (pass as SinglePass | null)?.result().catch(() => undefined);
+    let report = await this.#verify(attempt, contentPath, downloaded, known);
     // The torrent was not known before (a magnet link): files too long are cut back now.
     if (!report.ok && attempt.repair && (await this.#trim(attempt, downloaded)) > 0) {
       report = await this.#verify(attempt, contentPath, downloaded);
@@ -420,6 +432,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
       infoHash: downloaded.infoHash,
       report,
       origin: "download",
+      sha256: known?.content?.digests.sha256,
     });
   }
 
@@ -615,12 +628,17 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     return trimmed.length;
   }
 
-  async #verify(attempt: Attempt, contentPath: string, meta: Metainfo): Promise<VerifyReport> {
+  async #verify(
+    attempt: Attempt,
+    contentPath: string,
+    meta: Metainfo,
+    known?: KnownIntegrity,
+  ): Promise<VerifyReport> {
     const signal = attempt.options.signal;
     return await verify(
       contentPath,
       { ...attempt.expected, pieces: torrentPiecesCheck(meta, signal ? { signal } : {}) },
-      signal ? { signal } : {},
+      { ...(signal ? { signal } : {}), ...(known ? { known } : {}) },
     );
   }
 
@@ -717,6 +735,21 @@ function recordsFolderDigest(expected: ExpectedIntegrity): boolean {
   return [expected.md5, expected.sha256, expected.sha512, expected.legacyTorrentName].some((v) =>
     v !== undefined
   );
+}
+
+/**
+ * The digests a download hashes as its pieces land: those the DataSource
+ * records (MD5 for a legacy name too), and SHA-256 when it has an empty
+ * sha256 field to learn.
+ */
+function digestsToLearn(attempt: Attempt): HashAlgorithm[] {
+  const { expected, ds } = attempt;
+  const out = new Set<HashAlgorithm>();
+  if (expected.md5 !== undefined || expected.legacyTorrentName !== undefined) out.add("md5");
+  if (expected.sha256 !== undefined) out.add("sha256");
+  if (expected.sha512 !== undefined) out.add("sha512");
+  if (ds?.fields.has("sha256") && stringField(ds, "sha256") === undefined) out.add("sha256");
+  return [...out];
 }
 
 /** The torrent found must be the one recorded (or given). */

@@ -45,6 +45,7 @@ import type { BanList, PeerPolicy, PeerRef } from "./peer_policy.ts";
 import { disconnectPeer, refuseBannedPeers, watchWire } from "./peer_hooks.ts";
 import { loadResume, ResumeWriter, saveTorrentFile, statePaths } from "./resume.ts";
 import { type FileStamp, SafeChunkStore } from "./safe_store.ts";
+import type { PieceSink, PieceSinkFactory } from "./piece_sink.ts";
 
 /** What a run tells its handle. */
 export interface RunEvents {
@@ -88,6 +89,11 @@ export interface RunOptions {
   webSeeds: readonly string[];
   /** Listeners. */
   events: RunEvents;
+  /**
+   * Downloads: makes the sink fed each verified piece as it is written (and
+   * each piece on disk the run did not verify). @default none
+   */
+  sink?: PieceSinkFactory | undefined;
 }
 
 const FAILED_PIECE = /^Piece (\d+) failed verification$/;
@@ -117,6 +123,7 @@ export class EngineRun {
   #layout: Layout | null;
   #meta: Metainfo | null;
   #store: SafeChunkStore | null = null;
+  #sink: PieceSink | null = null;
   #writer: ResumeWriter | null;
   #refusal: Error | null = null;
   readonly #swarm = new SwarmWatch();
@@ -258,7 +265,11 @@ export class EngineRun {
         beforePut: (index, paths) => this.#writer?.intent(index, paths).catch(() => {}),
         afterPut: (index, buf, paths) => this.#afterPut(index, buf, paths),
       });
-      return this.#store;
+      const store = this.#store;
+      if (this.#o.mode === "readwrite" && this.#o.sink) {
+        this.#sink = this.#o.sink(meta, this.#layout, (index) => store.readPiece(index));
+      }
+      return store;
     } catch (error) {
       this.#refusal = error instanceof TorrentError || error instanceof MetainfoError
         ? error
@@ -271,13 +282,14 @@ export class EngineRun {
 
   async #afterPut(index: number, buf: Uint8Array, paths: readonly string[]): Promise<void> {
     this.#o.policy.verified(index, buf);
-    if (!this.#writer) return;
+    if (!this.#writer && !this.#sink) return;
     const stamps: [string, FileStamp][] = [];
     for (const path of paths) {
       const info = await lstat(path);
       stamps.push([path, { size: info.size, mtimeMs: info.mtimeMs }]);
     }
-    await this.#writer.journal(index, stamps).catch(() => {});
+    this.#sink?.landed(index, buf, stamps);
+    await this.#writer?.journal(index, stamps).catch(() => {});
   }
 
   #hook(): void {
@@ -346,6 +358,9 @@ export class EngineRun {
     if (store.firstError) return this.#fail(store.firstError);
     const bitfield = t.bitfield;
     const progress = this.#progress = new PieceProgress(layout, (i) => bitfield.get(i));
+    if (this.#sink) {
+      for (let i = 0; i < layout.pieceCount; i++) if (bitfield.get(i)) this.#sink.present(i);
+    }
     this.#ready = true;
     if (this.#o.mode === "read" && progress.missing > 0) {
       return this.#fail(

@@ -169,6 +169,12 @@ export class SafeChunkStore implements ChunkStore {
     }, (error) => cb(this.#note(error)));
   }
 
+  /** Reads the whole of piece `index` from disk (pad bytes as zeros), without a callback. */
+  readPiece(index: number): Promise<Uint8Array> {
+    if (this.#closed) return Promise.reject(new Error(CLOSED));
+    return this.#read(index, 0, pieceSize(this.layout, index));
+  }
+
   async #read(index: number, from: number, to: number): Promise<Uint8Array> {
     const out = new Uint8Array(to - from);
     for (const segment of segmentsOf(this.layout, index, from, to)) {

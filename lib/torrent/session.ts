@@ -23,6 +23,7 @@ import { statePaths } from "./resume.ts";
 import { type HandleInit, TorrentHandle } from "./handle.ts";
 import { checkContent } from "./content_check.ts";
 import { planLayout } from "./layout.ts";
+import type { PieceSinkFactory } from "./piece_sink.ts";
 import { isPeerAddress } from "./magnet.ts";
 import { BanList, type PeerRef } from "./peer_policy.ts";
 import { resolveSource, type TorrentSource } from "./source.ts";
@@ -76,6 +77,11 @@ export interface AddOptions {
   files?: readonly number[];
   /** Add without starting; call `resume()` to start. @default {false} */
   paused?: boolean;
+  /**
+   * Makes the sink each run feeds verified pieces to as they are written
+   * (lib/integrity/single_pass.ts hashes the content as it lands). @default none
+   */
+  sink?: PieceSinkFactory;
 }
 
 /** Options for {@linkcode TorrentSession.seed}. */
@@ -265,6 +271,7 @@ export class TorrentSession implements AsyncDisposable {
       announce: [...found.announce, ...(options.announce ?? [])],
       webSeeds: [...found.webSeeds, ...(options.webSeeds ?? [])],
       paused: options.paused ?? false,
+      ...(options.sink ? { sink: options.sink } : {}),
     });
   }
 
@@ -316,7 +323,10 @@ export class TorrentSession implements AsyncDisposable {
   #register(
     found: TorrentSource,
     spec:
-      & Pick<HandleInit["run"], "target" | "selected" | "mode" | "peers" | "announce" | "webSeeds">
+      & Pick<
+        HandleInit["run"],
+        "target" | "selected" | "mode" | "peers" | "announce" | "webSeeds" | "sink"
+      >
       & {
         dir: string;
         paused: boolean;
@@ -348,6 +358,7 @@ export class TorrentSession implements AsyncDisposable {
         peers: [...new Set(spec.peers)],
         announce: [...new Set(spec.announce)],
         webSeeds: [...new Set(spec.webSeeds)],
+        ...(spec.sink ? { sink: spec.sink } : {}),
       },
     });
     this.#handles.set(found.infoHash, handle);
