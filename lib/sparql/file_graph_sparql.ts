@@ -62,6 +62,12 @@ export class FileGraphSparql implements SparqlService {
     return this.#engine.size;
   }
 
+  /** Whether the next query loads the file (it changed since it was loaded, or is loading). */
+  stale(): boolean {
+    return this.#loading !== undefined ||
+      identityOf(Deno.statSync(this.#file.path)) !== this.#loaded;
+  }
+
   /** Loads the file again when it changed since it was loaded (by any process). */
   async refresh(): Promise<void> {
     while (this.#loading) await this.#loading;

@@ -25,8 +25,12 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return sparql.size;
     }
     case "queryText": {
-      await sparql!.refresh(); // loading (after a write) is not part of the query's deadline
-      self.postMessage({ id: request.id, running: true } satisfies WorkerReply);
+      if (sparql!.stale()) {
+        // Loading (after a write) is not part of the query's deadline.
+        self.postMessage({ id: request.id, loading: true } satisfies WorkerReply);
+        await sparql!.refresh();
+        self.postMessage({ id: request.id, running: true } satisfies WorkerReply);
+      }
       return await sparql!.queryText(request.sparql, request.mediaType, request.options);
     }
     case "update":

@@ -109,6 +109,7 @@ export class WorkerGraphSparql implements SparqlService {
       const reply = event.data;
       const pending = this.#pending.get(reply.id);
       if (!pending) return;
+      if ("loading" in reply) return clearTimeout(pending.timer);
       if ("running" in reply) return pending.arm();
       this.#pending.delete(reply.id);
       clearTimeout(pending.timer);
@@ -160,9 +161,8 @@ export class WorkerGraphSparql implements SparqlService {
   }
 
   /**
-   * Sends a request. Its deadline starts at once for an update, when the
-   * worker says it runs for a query (loading the graph is not part of it),
-   * and never for opening.
+   * Sends a request. Its deadline starts at once, pauses while the worker
+   * loads the graph for a query, and does not apply to opening.
    */
   #send(request: RequestBody): Promise<unknown> {
     this.#worker ??= this.#spawn();
@@ -182,7 +182,7 @@ export class WorkerGraphSparql implements SparqlService {
         },
       };
       this.#pending.set(id, pending);
-      if (request.op === "update") pending.arm();
+      if (request.op !== "open") pending.arm();
       worker.postMessage({ ...request, id } as WorkerRequest);
     });
   }

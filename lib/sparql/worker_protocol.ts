@@ -29,10 +29,11 @@ export interface WorkerError {
 }
 
 /**
- * The worker's answer to one request; `running` tells that a query has its
- * graph loaded and starts (its deadline counts from there).
+ * The worker's answer to one request; `loading` tells that a query waits for
+ * its graph to load (its deadline pauses) and `running` that it starts.
  */
 export type WorkerReply =
+  | { id: number; loading: true }
   | { id: number; running: true }
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: WorkerError };
