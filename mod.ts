@@ -169,6 +169,7 @@ export { StoreLayout } from "./lib/settings/store_layout.ts";
 
 // Reproducible pipelines: the lockfile (owm.lock) and require().
 export { require, type RequireOptions } from "./lib/sdk/require.ts";
+export { lock, type LockDatasetOptions } from "./lib/sdk/lock.ts";
 export {
   LockFileError,
   type LockMismatch,

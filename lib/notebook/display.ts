@@ -176,16 +176,51 @@ export async function display(
   else console.log(bundle["text/plain"]);
 }
 
-const TABLE_STYLE = "border-collapse:collapse;text-align:left";
+const TABLE_STYLE = "border-collapse:collapse;text-align:left;max-width:100%";
 const CELL_STYLE = "text-align:left;vertical-align:top;padding:2px 8px";
 
 function cell(tag: "th" | "td", html: string): string {
   return `<${tag} style="${CELL_STYLE}">${html}</${tag}>`;
 }
 
+/** A hex digest or infohash (MD5 and longer), with an optional `.torrent` after it. */
+const HASH = /^([0-9a-fA-F]{32,})(\.torrent)?$/;
+
+/**
+ * The style of abbreviated hashes: the middle of the value is drawn at size
+ * 0 (still in the page's text, so selecting and copying gives the whole
+ * value: overflow-clipped text would be left out of a copy) and an ellipsis is
+ * drawn in its place by CSS (never part of the text).
+ */
+const HASH_STYLE = "<style>.owm-hash{white-space:nowrap}" +
+  ".owm-hash .owm-gap{font-size:0}" +
+  '.owm-hash .owm-ell::before{content:"\u2026"}</style>';
+
+/**
+ * A hash shown as its first 8 and last 4 digits around an ellipsis, so tables
+ * fit a notebook column; the whole value is the element's text (copy) and its
+ * title (hover).
+ */
+function hashHtml(value: string): string {
+  const [, hex = value, suffix = ""] = HASH.exec(value) ?? [];
+  const full = escapeHtml(value);
+  return `<code class="owm-hash" title="${full}">${escapeHtml(hex.slice(0, 8))}` +
+    `<span class="owm-gap">${escapeHtml(hex.slice(8, -4))}</span>` +
+    `<span class="owm-ell" aria-hidden="true"></span>${escapeHtml(hex.slice(-4) + suffix)}</code>`;
+}
+
+/** Adds the hash style to a view's HTML when it shows an abbreviated hash. */
+function withHashStyle(html: string): string {
+  return html.includes('class="owm-hash"') ? HASH_STYLE + html : html;
+}
+
+/** A value as HTML: hashes abbreviated, magnet and http(s) links clickable and wrapped. */
 function linkOrText(value: string): string {
+  if (HASH.test(value)) return hashHtml(value);
   if (/^(magnet:\?|https?:\/\/)/i.test(value)) {
-    return `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>`;
+    return `<span style="overflow-wrap:anywhere;word-break:break-all"><a href="${
+      escapeHtml(value)
+    }">${escapeHtml(value)}</a></span>`;
   }
   return escapeHtml(value);
 }
@@ -242,7 +277,7 @@ export function dataSourceView(ds: DataSource | DataSourceDetail): RichView {
       escapeHtml(id)
     }</code></caption>` +
     `<tbody>${body || `<tr>${cell("td", "<i>no fields set</i>")}</tr>`}</tbody></table>`;
-  return new RichView(html, text);
+  return new RichView(withHashStyle(html), text);
 }
 
 /** A verify report as a table: one row per check with expected, actual and pass/fail. */
@@ -254,9 +289,9 @@ export function verifyReportView(report: VerifyReport): RichView {
     : "fail";
   const colour = report.ok ? "#1a7f37" : "#cf222e";
   const rows = report.checks.map((check) =>
-    `<tr>${cell("td", escapeHtml(check.kind))}${
-      cell("td", `<code>${escapeHtml(check.expected)}</code>`)
-    }${cell("td", `<code>${escapeHtml(check.actual)}</code>`)}${
+    `<tr>${cell("td", escapeHtml(check.kind))}${cell("td", checkValue(check.expected))}${
+      cell("td", checkValue(check.actual))
+    }${
       cell(
         "td",
         `<span style="color:${check.ok ? "#1a7f37" : "#cf222e"}">${
@@ -279,7 +314,15 @@ export function verifyReportView(report: VerifyReport): RichView {
       }`
     ),
   ].join("\n");
-  return new RichView(html, text);
+  return new RichView(withHashStyle(html), text);
+}
+
+/** An expected or actual value of a check: a hash abbreviated, anything else as code that wraps. */
+function checkValue(value: unknown): string {
+  const text = String(value);
+  return HASH.test(text)
+    ? hashHtml(text)
+    : `<code style="overflow-wrap:anywhere">${escapeHtml(text)}</code>`;
 }
 
 /** The fields a torrent status view shows, from either status shape. */
@@ -374,9 +417,9 @@ export function torrentStatusView(status: TorrentStatusJson | TorrentStatus): Ri
   ];
   if (s.error) rows.push(["Error", s.error]);
   const html =
-    `<div class="owm-torrent"><div><b>${escapeHtml(s.name)}</b> <code>${
-      escapeHtml(s.infoHash)
-    }</code></div><div>${barHtml(s.fraction, s.name)}</div>` +
+    `<div class="owm-torrent"><div><b>${escapeHtml(s.name)}</b> ${hashHtml(s.infoHash)}</div><div>${
+      barHtml(s.fraction, s.name)
+    }</div>` +
     `<table style="${TABLE_STYLE}"><tbody>${
       rows.map(([k, v]) => `<tr>${cell("th", escapeHtml(k))}${cell("td", escapeHtml(v))}</tr>`)
         .join("")
@@ -385,7 +428,7 @@ export function torrentStatusView(status: TorrentStatusJson | TorrentStatus): Ri
     `${s.name} ${s.infoHash}: ${percent(s.fraction)}`,
     ...rows.map(([k, v]) => `  ${k}: ${v}`),
   ].join("\n");
-  return new RichView(html, text);
+  return new RichView(withHashStyle(html), text);
 }
 
 /** What was published (the bridge's answer to `publish`), with a clickable magnet link. */
@@ -407,7 +450,7 @@ export function publishedView(published: PublishedJson): RichView {
     }</tbody></table>`;
   const text = [`published ${published.id}`, ...rows.slice(1).map(([k, v]) => `  ${k}: ${v}`)]
     .join("\n");
-  return new RichView(html, text);
+  return new RichView(withHashStyle(html), text);
 }
 
 /**
@@ -481,7 +524,7 @@ export function tableView(
       : "") +
     `<thead><tr>${columns.map((c) => cell("th", escapeHtml(c))).join("")}</tr></thead>` +
     `<tbody>${
-      shown.map((r) => `<tr>${r.map((v) => cell("td", escapeHtml(show(v)))).join("")}</tr>`)
+      shown.map((r) => `<tr>${r.map((v) => cell("td", linkOrText(show(v)))).join("")}</tr>`)
         .join("")
     }</tbody></table><div><small>${escapeHtml(footer)}</small></div>`;
   const text = [
@@ -490,7 +533,7 @@ export function tableView(
     ...shown.map((r) => r.map(show).join("\t")),
     `(${footer})`,
   ].join("\n");
-  return new RichView(html, text);
+  return new RichView(withHashStyle(html), text);
 }
 
 /**

@@ -24,7 +24,7 @@
  */
 import { join } from "node:path";
 import { shellEnv } from "../_env.ts";
-import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { seedContent } from "../bridge/_seeder.ts";
 import { requireProgram } from "../_require.ts";
 
@@ -267,6 +267,16 @@ Deno.test("the notebooks' code type-checks (deno check of their code cells as on
   }
 });
 
+Deno.test("notebooks/README.md lists every notebook, what it shows and how to run it", async () => {
+  const readme = await Deno.readTextFile(join(NOTEBOOKS, "README.md"));
+  for (const entry of Deno.readDirSync(NOTEBOOKS)) {
+    if (!entry.name.endsWith(".ipynb")) continue;
+    assertMatch(readme, new RegExp(`^\\| \`${entry.name.replace(".", "\\.")}\` +\\| \\S`, "m"));
+  }
+  assertStringIncludes(readme, "jupyter lab notebooks/");
+  assertStringIncludes(readme, "jupyter nbconvert --to notebook --execute");
+});
+
 Deno.test("every notebook in notebooks/ has an environment in this test", () => {
   const names = [...Deno.readDirSync(NOTEBOOKS)].map((e) => e.name).filter((n) =>
     n.endsWith(".ipynb")
@@ -448,7 +458,12 @@ Deno.test({
       }[];
       assertEquals(entries.map((e) => e.id), ["ConnectomeCSVDataSource:2000_connections"]);
       assertEquals(entries[0]!.infoHash, seeded.infoHash);
-      const pin = richOutputs(cellOutputs(first.nb, "lockDataSources("), "owm-table");
+      // Pinning is one call.
+      const pinCell = first.nb.cells.find((c) =>
+        c.cell_type === "code" && joined(c.source).includes("owm.lock(ID")
+      )!;
+      assertEquals(joined(pinCell.source).match(/await /g)?.length, 2, "owm.lock, then display");
+      const pin = richOutputs(cellOutputs(first.nb, "owm.lock(ID"), "owm-table");
       assertStringIncludes(html(pin[0]), seeded.infoHash);
       assertStringIncludes(html(pin[0]), entries[0]!.files["connectome.csv"]!.sha256);
 
