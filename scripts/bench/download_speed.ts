@@ -20,7 +20,7 @@
  * first size with `DENO_V8_FLAGS=--prof --trace-gc` (V8 logs and the GC trace
  * in DIR; `node --prof-process DIR/isolate-*.log` for the top frames).
  * `OWM_BENCH_V8_FLAGS` (comma-separated) is passed to ours as `DENO_V8_FLAGS`
- * in every round.
+ * in every round, `OWM_BENCH_ENV="NAME=value,…"` adds to ours' environment.
  *
  * @module
  */
@@ -52,6 +52,13 @@ const ROUNDS = Number(values.rounds);
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const tmp = await Deno.makeTempDir({ prefix: "owm-bench-dl-" });
 const v8Flags = processEnv("OWM_BENCH_V8_FLAGS");
+/** `OWM_BENCH_ENV="NAME=value,…"`: more environment for ours only (e.g. MALLOC_ARENA_MAX=2). */
+const oursEnv: Record<string, string> = Object.fromEntries(
+  (processEnv("OWM_BENCH_ENV") ?? "").split(",").filter(Boolean).map((kv) => {
+    const at = kv.indexOf("=");
+    return [kv.slice(0, at), kv.slice(at + 1)];
+  }),
+);
 const env: Record<string, string> = {
   NO_COLOR: "1",
   OWM_DHT: "0",
@@ -94,6 +101,9 @@ interface Measured {
   seconds: number;
   cpu: number;
   rssMiB: number;
+  /** Largest anonymous / file-backed resident memory of one process of the tree, sampled (MiB). */
+  anonMiB?: number;
+  fileMiB?: number;
 }
 
 /** Runs a command under GNU time; returns wall seconds, CPU seconds and peak RSS. */
@@ -104,19 +114,36 @@ async function timed(
   stdout?: string,
 ): Promise<Measured> {
   const timeFile = join(tmp, `time-${crypto.randomUUID()}.txt`);
-  const out = await new Deno.Command("/usr/bin/time", {
+  const child = new Deno.Command("/usr/bin/time", {
     args: ["-f", "%e %U %S %M", "-o", timeFile, ...cmd],
     cwd,
     clearEnv: true,
     env: { ...env, ...extra },
     stdout: stdout ? "piped" : "null",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  let anon = 0;
+  let fileBacked = 0;
+  const sampler = setInterval(async () => {
+    for (const p of await processTree(child.pid)) {
+      const status = await Deno.readTextFile(`/proc/${p}/status`).catch(() => "");
+      anon = Math.max(anon, Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      fileBacked = Math.max(fileBacked, Number(/RssFile:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    }
+  }, 100);
+  const out = await child.output();
+  clearInterval(sampler);
   if (stdout) await Deno.writeFile(stdout, out.stdout);
   if (!out.success) throw new Error(`${cmd[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
   const [e, u, s, m] = (await Deno.readTextFile(timeFile)).trim().split("\n").at(-1)!.split(" ")
     .map(Number);
-  return { seconds: e!, cpu: u! + s!, rssMiB: m! / 1024 };
+  return {
+    seconds: e!,
+    cpu: u! + s!,
+    rssMiB: m! / 1024,
+    anonMiB: anon / 1024,
+    fileMiB: fileBacked / 1024,
+  };
 }
 
 /** `pid` and every process below it. */
@@ -172,8 +199,8 @@ type Row = [string, Measured];
 
 function table(title: string, mib: number, rows: Row[], ours: string, ref: string): void {
   console.log(`\n${title}`);
-  console.log("| round | who | wall s | MiB/s | CPU s | peak RSS MiB |");
-  console.log("| ---: | --- | ---: | ---: | ---: | ---: |");
+  console.log("| round | who | wall s | MiB/s | CPU s | peak RSS MiB | anon / file RSS MiB |");
+  console.log("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
   const seen = new Map<string, number>();
   for (const [name, m] of rows) {
     const round = (seen.get(name) ?? 0) + 1;
@@ -181,19 +208,21 @@ function table(title: string, mib: number, rows: Row[], ours: string, ref: strin
     console.log(
       `| ${round} | ${name} | ${m.seconds.toFixed(2)} | ${(mib / m.seconds).toFixed(0)} | ${
         m.cpu.toFixed(2)
-      } | ${m.rssMiB.toFixed(0)} |`,
+      } | ${m.rssMiB.toFixed(0)} | ${
+        m.anonMiB === undefined ? "" : `${m.anonMiB.toFixed(0)} / ${m.fileMiB!.toFixed(0)}`
+      } |`,
     );
   }
-  const med = (name: string, key: keyof Measured) =>
+  const med = (name: string, key: "seconds" | "cpu" | "rssMiB") =>
     median(rows.filter(([n]) => n === name).map(([, m]) => m[key]));
   for (const name of [ref, ours]) {
     console.log(
       `| median | ${name} | ${med(name, "seconds").toFixed(2)} | ${
         (mib / med(name, "seconds")).toFixed(0)
-      } | ${med(name, "cpu").toFixed(2)} | ${med(name, "rssMiB").toFixed(0)} |`,
+      } | ${med(name, "cpu").toFixed(2)} | ${med(name, "rssMiB").toFixed(0)} | |`,
     );
   }
-  const ratio = (key: keyof Measured) => (med(ours, key) / med(ref, key)).toFixed(2);
+  const ratio = (key: "seconds" | "cpu" | "rssMiB") => (med(ours, key) / med(ref, key)).toFixed(2);
   console.log(
     `ours/aria2c (medians): throughput ${
       (med(ref, "seconds") / med(ours, "seconds")).toFixed(2)
@@ -278,6 +307,7 @@ for (const [sizeIndex, MIB] of SIZES.entries()) {
       await timed(
         owm("--home", join(dir, "o", "home"), "fetch", t1, "--dir", join(dir, "o", "data")),
         dir,
+        oursEnv,
       ),
     ]);
     await Deno.remove(join(dir, "o"), { recursive: true }).catch(() => {});
@@ -298,7 +328,7 @@ for (const [sizeIndex, MIB] of SIZES.entries()) {
     const m = await timed(
       owm("--home", join(dir, "o", "home"), "fetch", t1, "--dir", join(dir, "o", "data")),
       prof,
-      { DENO_V8_FLAGS: `--prof,--trace-gc${v8Flags ? `,${v8Flags}` : ""}` },
+      { ...oursEnv, DENO_V8_FLAGS: `--prof,--trace-gc${v8Flags ? `,${v8Flags}` : ""}` },
       join(prof, "trace-gc.txt"),
     );
     console.log(`profiled round (--prof --trace-gc, slower): ${JSON.stringify(m)}`);
