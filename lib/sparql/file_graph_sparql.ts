@@ -3,8 +3,9 @@
  * kept in step with it. Before each query the file's identity (device, inode,
  * size, modification time) is compared with the one loaded; a write by any
  * process (the file is only ever replaced by an atomic rename) makes the next
- * query reload it. An update runs under the store's lock on the content read
- * under it, and is written by the store's own atomic write path.
+ * query reload it. An update is evaluated on a copy of the content, then
+ * applied under the store's lock (if the file is still that content) and
+ * written by the store's own atomic write path.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type { Quad } from "../graph/rdf.ts";
 import type { GraphStore, UpdateSummary } from "../graph/store.ts";
 import { parseHeader, readStoreFile } from "../graph/store_file.ts";
 import type { QueryOptions, SparqlEngine, SparqlResults } from "./engine.ts";
+import { SparqlEvaluationError } from "./errors.ts";
 import { OxigraphEngine } from "./oxigraph_engine.ts";
 import type { SparqlService } from "./service.ts";
 
@@ -112,40 +114,69 @@ export class FileGraphSparql implements SparqlService {
   }
 
   /**
-   * Applies a SPARQL 1.1 Update under the store's lock to the content read
-   * under it, and writes the result with the store's atomic write. Blank
-   * nodes keep their labels. The next query sees it.
+   * Applies a SPARQL 1.1 Update and writes the result with the store's
+   * locked, atomic write. The update is evaluated on a copy of the graph
+   * before the lock is taken (a long update never holds it, and one stopped
+   * midway changes nothing); under the lock the changes are applied only if
+   * the file is still the one evaluated, else the update is evaluated again
+   * on the new content. Blank nodes keep their labels. The next query sees it.
    *
    * @throws {SparqlSyntaxError} when it does not parse (the store is unchanged).
+   * @throws {SparqlEvaluationError} when other writers kept changing the file.
    */
   async update(sparql: string): Promise<UpdateSummary> {
     const path = this.#file.path;
-    const summary = await this.#file.update(async (tx) => {
+    for (let attempt = 1;; attempt++) {
+      const read = identityOf(Deno.statSync(path));
       const { lines } = await readStoreFile(path);
-      const before = new Set(lines);
-      const work = new OxigraphEngine();
-      if (lines.some((line) => line.includes("_:"))) {
-        work.loadQuads(lines.map(lineToQuad)); // keeps blank node labels
-      } else {
-        work.load(lines.join("\n") + "\n", { trusted: true });
-      }
-      work.update(sparql);
-      const after = new Set<string>();
-      const added: Quad[] = [];
-      for (const text of work.dump().split("\n")) {
-        if (text === "") continue;
-        let line = text;
-        if (!before.has(line)) {
-          const q = lineToQuad(text);
-          line = quadToLine(q);
-          if (!before.has(line)) added.push(q);
+      const { added, removed } = evaluateUpdate(lines, sparql);
+      let moved = false;
+      const summary = await this.#file.update((tx) => {
+        if (identityOf(Deno.statSync(path)) !== read) {
+          moved = true; // written by another process meanwhile: evaluate again
+          return;
         }
-        after.add(line);
+        for (const line of removed) tx.remove(lineToQuad(line));
+        tx.addAll(added);
+      });
+      if (!moved) {
+        this.#loaded = undefined; // reload on the next query
+        return summary;
       }
-      for (const line of lines) if (!after.has(line)) tx.remove(lineToQuad(line));
-      tx.addAll(added);
-    });
-    this.#loaded = undefined; // reload on the next query
-    return summary;
+      if (attempt === 5) {
+        throw new SparqlEvaluationError(
+          "update",
+          "the store kept changing while it was evaluated (5 times): try again",
+        );
+      }
+    }
   }
+}
+
+/** The statements an update removes (as lines) and adds, evaluated on a copy of `lines`. */
+function evaluateUpdate(
+  lines: readonly string[],
+  sparql: string,
+): { added: Quad[]; removed: string[] } {
+  const before = new Set(lines);
+  const work = new OxigraphEngine();
+  if (lines.some((line) => line.includes("_:"))) {
+    work.loadQuads(lines.map(lineToQuad)); // keeps blank node labels
+  } else {
+    work.load(lines.join("\n") + "\n", { trusted: true });
+  }
+  work.update(sparql);
+  const after = new Set<string>();
+  const added: Quad[] = [];
+  for (const text of work.dump().split("\n")) {
+    if (text === "") continue;
+    let line = text;
+    if (!before.has(line)) {
+      const q = lineToQuad(text);
+      line = quadToLine(q);
+      if (!before.has(line)) added.push(q);
+    }
+    after.add(line);
+  }
+  return { added, removed: lines.filter((line) => !after.has(line)) };
 }

@@ -96,6 +96,8 @@ export class WorkerGraphSparql implements SparqlService {
   #opened: Promise<unknown> | undefined;
   #next = 0;
   #pending = new Map<number, Pending>();
+  /** Requests whose graph the worker is loading: no deadline ends the worker meanwhile. */
+  #loading = new Set<number>();
 
   /** Over the graph file of the store in `options.home`. */
   constructor(options: WorkerGraphSparqlOptions) {
@@ -109,7 +111,11 @@ export class WorkerGraphSparql implements SparqlService {
       const reply = event.data;
       const pending = this.#pending.get(reply.id);
       if (!pending) return;
-      if ("loading" in reply) return clearTimeout(pending.timer);
+      if ("loading" in reply) {
+        this.#loading.add(reply.id);
+        return clearTimeout(pending.timer);
+      }
+      this.#loading.delete(reply.id);
       if ("running" in reply) return pending.arm();
       this.#pending.delete(reply.id);
       clearTimeout(pending.timer);
@@ -129,6 +135,7 @@ export class WorkerGraphSparql implements SparqlService {
 
   /** Ends the worker and fails what it was doing with `error`. */
   #reset(error: Error): void {
+    this.#loading.clear();
     this.#worker?.terminate();
     this.#worker = undefined;
     this.#opened = undefined;
@@ -145,6 +152,7 @@ export class WorkerGraphSparql implements SparqlService {
    * waiting behind it are asked again of a new worker.
    */
   #restart(error: Error, culprit?: number): void {
+    this.#loading.clear();
     this.#worker?.terminate();
     this.#worker = undefined;
     this.#opened = undefined;
@@ -177,7 +185,10 @@ export class WorkerGraphSparql implements SparqlService {
         arm: () => {
           clearTimeout(pending.timer);
           pending.timer = setTimeout(() => {
-            if (this.#worker === worker) this.#restart(new SparqlTimeoutError(this.#timeoutMs), id);
+            if (this.#worker !== worker) return;
+            // Waiting behind a load of the graph (synchronous in the worker) is not running.
+            if (this.#loading.size > 0) return pending.arm();
+            this.#restart(new SparqlTimeoutError(this.#timeoutMs), id);
           }, this.#timeoutMs);
         },
       };

@@ -375,3 +375,22 @@ Deno.test("/sparql never reaches out: SERVICE and LOAD are refused (400), FROM n
   assertEquals((await from.json()).results.bindings, []);
   assertEquals(await Deno.readTextFile(`${bridge.home}/graph.nq`), before);
 });
+
+Deno.test("/sparql with --sparql-update: an update past the deadline is stopped (422), the store unchanged and its lock free for the next writer", async () => {
+  const { home } = await makeSparqlStore();
+  await using bridge = await startTestBridge({ home, sparqlUpdate: true, sparqlTimeoutMs: 1000 });
+  const before = await Deno.readTextFile(`${home}/graph.nq`);
+  const endless = await post(
+    bridge,
+    "INSERT { GRAPH <urn:g> { ?a <urn:p> ?l } } WHERE { GRAPH ?w { ?a ?b ?c } " +
+      "GRAPH ?x { ?d ?e ?f } GRAPH ?y { ?g ?h ?i } GRAPH ?z { ?j ?k ?l } }",
+    "application/sparql-update",
+  );
+  assertEquals(endless.status, 422);
+  assertEquals((await endless.json()).error.code, "sparql-timeout");
+  assertEquals(await Deno.readTextFile(`${home}/graph.nq`), before);
+  // The stopped worker held the store's lock: another process can write at once.
+  const removed = await owm(["--home", home, "source", "rm", "CSVDataSource:cells"]);
+  assertEquals(removed.code, 0, removed.stderr);
+  assertEquals(await count(bridge), 1);
+});
