@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { isDeepStrictEqual } from "node:util";
 import type { IdentityChange } from "../lib/bridge/api_types.ts";
 import type { DataSource } from "../lib/datasource/data_source.ts";
 import { loadedIndexPath, locateContent, verifyLocated } from "../lib/loader/located_content.ts";
@@ -16,49 +15,12 @@ import { LoaderRegistry } from "../lib/loader/registry.ts";
 import type { BridgeState } from "./bridge_state.ts";
 import { ApiHttpError } from "./http_errors.ts";
 
-/** The identity fields, by TypeScript name (those a class lacks are skipped). */
-export const IDENTITY_FIELDS: readonly string[] = Object.freeze([
-  "torrentFileName",
-  "infoHash",
-  "magnetLink",
-  "md5",
-  "sha256",
-  "sha512",
-  "fileName",
-  "csvFileName",
-  "contentTranslator",
-  "graphName",
-]);
-
-function canonical(values: unknown[]): unknown[] {
-  return values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).sort();
-}
-
-/**
- * The identity fields whose stored values differ between `before` (the stored
- * DataSource) and `after` (the one to save), a value added or removed included.
- *
- * @example
- * ```ts
- * import { CSVDataSource } from "../mod.ts";
- * import { identityChanges } from "./datasource_identity.ts";
- * const a = new CSVDataSource({ key: "k", torrentFileName: "a.torrent" });
- * const b = new CSVDataSource({ key: "k", torrentFileName: "b.torrent" });
- * identityChanges(a, b); // [{ field: "torrentFileName", before: ["a.torrent"], after: ["b.torrent"] }]
- * ```
- */
-export function identityChanges(before: DataSource, after: DataSource): IdentityChange[] {
-  const changes: IdentityChange[] = [];
-  for (const field of IDENTITY_FIELDS) {
-    if (!after.fields.has(field) || !before.fields.has(field)) continue;
-    const old = before.getAll(field);
-    const now = after.getAll(field);
-    if (!isDeepStrictEqual(canonical(old), canonical(now))) {
-      changes.push({ field, before: old, after: now });
-    }
-  }
-  return changes;
-}
+export {
+  /** The identity fields, by TypeScript name (lib/datasource/identity.ts). */
+  IDENTITY_FIELDS,
+  /** The identity fields whose values differ (lib/datasource/identity.ts). */
+  identityChanges,
+} from "../lib/datasource/identity.ts";
 
 function shown(values: unknown[]): string {
   if (values.length === 0) return "(none)";

@@ -100,6 +100,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<
   "name-collision": [409],
   "already-published": [409],
   "record-exists": [409, "already-published"],
+  "record-conflict": [409],
   "bad-record": [502],
   "records-unsupported": [502],
   "refused-url": [422],

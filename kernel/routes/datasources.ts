@@ -21,6 +21,7 @@ import * as wire from "../../lib/wire/datasources.ts";
 import { apiRouter, declareRoute } from "../api_route.ts";
 import type { BridgeState } from "../bridge_state.ts";
 import { identityChanges, identityConflict, reverifyReplaced } from "../datasource_identity.ts";
+import { dataSourceOrRecord } from "../../lib/stack/record_lookup.ts";
 import { ApiHttpError } from "../http_errors.ts";
 import { answer, ERROR_ANSWERS, errorAnswer, jsonContent } from "../openapi.ts";
 import { checkIdLength } from "../request_limits.ts";
@@ -179,7 +180,12 @@ export function dataSourceRoutes(state: BridgeState) {
     return c.body(null, 204);
   });
   declareRoute(app, routes.fetch, async (c, input) => {
-    const ds = await state.repo.get(idOf(input.params));
+    // An id the store does not have is taken from the record beside its torrent in an index.
+    const { dataSource: ds } = await dataSourceOrRecord(
+      state.repo,
+      state.stack.reachable,
+      idOf(input.params),
+    );
     const body = await input.body();
     const lock = lockOf(body.lock);
     const accepted = await state.fetch(ds, {

@@ -12,6 +12,7 @@ import { requireLockFile, resolveLockPath, updateLockFile } from "../lock/lock_f
 import { lockEntryToJson } from "../lock/lock_format.ts";
 import { lockDataSources } from "../lock/lock_sources.ts";
 import { loadLocked } from "../lock/locked_load.ts";
+import { contentFolder } from "./content_folder.ts";
 import { type CliIo, printJson } from "./io.ts";
 import type { ProgressBar } from "./progress.ts";
 import { type GlobalOptions, openRepository } from "./store_commands.ts";
@@ -71,9 +72,14 @@ export async function lockCommand(
   const lockFile = lockFileOption(options.lock);
   const { entries, skipped } = await lockDataSources(repo, args, { indexes });
   if (entries.length === 0) {
-    io.err(
-      "owm: nothing to lock: no DataSource has its content here; fetch one first (owm fetch <id>), then run owm lock",
-    );
+    // Content that is here but cannot be locked says why, not "fetch one first".
+    const here = skipped.filter((s) => s.reason !== "not present here");
+    for (const s of here) io.err(`owm: cannot lock ${s.id}: ${s.reason}`);
+    if (here.length === 0) {
+      io.err(
+        "owm: nothing to lock: no DataSource has its content here; fetch one first (owm fetch <id>), then run owm lock",
+      );
+    }
     return 1;
   }
   // Hashing took its time: read, merge and write under the store's lock, so
@@ -186,6 +192,7 @@ export async function fetchLocked(ds: DataSource, ctx: LockedFetchContext): Prom
     printJson(io, {
       id,
       directory: result.directory,
+      folder: await contentFolder(result),
       contentPath: result.contentPath,
       infoHash: result.infoHash,
       verified: true,
@@ -204,7 +211,7 @@ export async function fetchLocked(ds: DataSource, ctx: LockedFetchContext): Prom
         }`,
       );
     }
-    io.out(result.directory);
+    io.out(await contentFolder(result));
   }
   return 0;
 }

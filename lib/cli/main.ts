@@ -229,6 +229,7 @@ const COMMANDS: Record<string, Command> = {
       "locked",
       "lock",
       "offline",
+      "replace",
     ],
     run: async (args, v, g, io) => (await transfers()).fetchCommand(args, v, g, io),
   },

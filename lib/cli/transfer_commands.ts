@@ -20,6 +20,13 @@ import { createTorrent } from "../torrent/create.ts";
 import type { TorrentHandle } from "../torrent/handle.ts";
 import { magnetLink } from "../torrent/magnet.ts";
 import { parseMetainfo } from "../torrent/metainfo.ts";
+import { LocalFileDataSource } from "../datasource/local_file_data_source.ts";
+import { SCHEMA_GRAPH } from "../datasource/namespaces.ts";
+import { literal } from "../graph/rdf.ts";
+import { torrentInfoHash } from "../loader/bittorrent_loader.ts";
+import { adoptRecord, findRecord, RecordNotFoundError } from "../stack/record_lookup.ts";
+import type { Stack } from "../stack/stack.ts";
+import { contentFolder } from "./content_folder.ts";
 import { type CliIo, printJson, UsageError } from "./io.ts";
 import { fetchLocked } from "./lock_command.ts";
 import { ProgressBar } from "./progress.ts";
@@ -43,6 +50,8 @@ export interface FetchCommandOptions extends TransferOptions {
   locked?: boolean | undefined;
   /** `--lock PATH`: the lockfile (default `OWM_LOCK`, else `./owm.lock`). */
   lock?: string | undefined;
+  /** `--replace`: take the index's record of the DataSource over the store's, whose identity fields differ. */
+  replace?: boolean | undefined;
 }
 
 /** Options of `owm publish`. */
@@ -183,7 +192,8 @@ export async function fetchCommand(
 ): Promise<number> {
   const target = fetchTarget(args);
   const torrent = await torrentTarget(target);
-  const repo = await openRepository(global, io, !target.includes(":") || torrent !== undefined);
+  // Like `save`, a fetch makes the store when there is none yet.
+  const repo = await openRepository(global, io, true);
   const settings = commandSettings(repo.store.home, options);
   if (torrent && settings.locked) {
     throw new UsageError(
@@ -197,46 +207,147 @@ export async function fetchCommand(
   return await interruptible(target, async (signal, bar) => {
     const progress = { signal, onProgress: (p: LoadProgress) => bar.update({ ...p }) };
     if (torrent) {
+      const ds = await torrentDataSource(repo, stack, torrent, options, io, signal);
       const result = await stack.loadTorrent(torrent.torrent, {
         ...progress,
         label: target,
+        dataSource: ds,
         ...(dir ? { directory: dir } : {}),
       });
+      // Remembered as a load of the DataSource is: later commands find it by its id.
+      await storeRegistry(repo)
+        .remember(ds, result.loader, result.directory, result.contentPath);
       bar.finish();
-      return printTorrentFetch(result, global, io);
+      return await printDataSourceFetch(ds, result, repo, global, io);
     }
-    const ds = await repo.get(target);
+    const { ds, here } = await idDataSource(repo, stack, target, options, io, signal);
     if (settings.locked) {
       const { registry } = stack;
       return await fetchLocked(ds, { repo, registry, options, global, io, bar, signal });
     }
-    const result = await stack.registry.load(ds, progress);
+    let result: LoadResult;
+    try {
+      result = await stack.registry.load(ds, progress);
+    } catch (error) {
+      // The store's own DataSource could not be loaded: a record that differs says why.
+      if (here && !signal.aborted) await recordConflict(repo, stack, target, signal);
+      throw error;
+    }
     bar.finish();
     return await printDataSourceFetch(ds, result, repo, global, io);
   }, stall);
 }
 
-/** Prints what a fetch by magnet, `.torrent` or infohash loaded. */
-function printTorrentFetch(result: LoadResult, global: GlobalOptions, io: CliIo): number {
-  const fromCache = result.origin === "cache";
-  if (global.json) {
-    printJson(io, {
-      directory: result.directory,
-      contentPath: result.contentPath,
-      infoHash: result.infoHash,
-      verified: result.report?.ok ?? false,
-      alreadyPresent: result.origin === "present",
-      fromCache,
-      ...(result.notes.length > 0 ? { cacheNote: result.notes.join("; ") } : {}),
-      notes: result.notes,
-      checks: result.report?.checks ?? [],
-    });
-  } else {
-    if (fromCache) io.err("owm: from the shared cache");
-    for (const note of result.notes) io.err(`owm: ${note}`);
-    io.out(result.directory);
+/**
+ * The DataSource a fetch by id loads: the store's; else (or with `--replace`)
+ * the record of it in the first index holding one, saved in the graph of
+ * that index.
+ *
+ * @throws {RecordNotFoundError} when neither the store nor an index has it.
+ * @throws {RecordConflictError} with `--replace`, never: the record replaces the store's.
+ */
+async function idDataSource(
+  repo: DataSourceRepository,
+  stack: Stack,
+  target: string,
+  options: FetchCommandOptions,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<{ ds: DataSource; here: boolean }> {
+  const stored = await repo.find(target);
+  if (stored && !options.replace) return { ds: stored, here: true };
+  const iri = await repo.resolve(target);
+  const search = await findRecord(stack.reachable, { id: target, iri }, { signal });
+  if (!search.found) {
+    if (stored) {
+      io.err(`owm: no index holds a record of ${target}: the store's is used`);
+      return { ds: stored, here: true };
+    }
+    throw new RecordNotFoundError(target, search.asked, search.problems);
   }
-  return 0;
+  const adopted = await adoptRecord(repo, search.found, { replace: options.replace ?? false });
+  noteAdopted(io, search.found.record.id, search.found.index.location, adopted.outcome);
+  return { ds: adopted.dataSource, here: adopted.outcome === "same" };
+}
+
+/**
+ * Throws {@linkcode RecordConflictError} when an index's record of `target`
+ * differs from the store's in identity fields (nothing is written).
+ */
+async function recordConflict(
+  repo: DataSourceRepository,
+  stack: Stack,
+  target: string,
+  signal: AbortSignal,
+): Promise<void> {
+  let search;
+  try {
+    const iri = await repo.resolve(target);
+    search = await findRecord(stack.reachable, { id: target, iri }, { signal });
+  } catch {
+    return; // the load's own error says enough
+  }
+  if (search.found) await adoptRecord(repo, search.found); // same identity: nothing written
+}
+
+function noteAdopted(io: CliIo, id: string, index: string, outcome: string): void {
+  if (outcome === "saved") io.err(`owm: ${id}: saved from the record in ${index}`);
+  if (outcome === "replaced") io.err(`owm: ${id}: replaced by the record in ${index}`);
+}
+
+/**
+ * The DataSource a torrent given by itself is the content of: the store's
+ * (one recording its infohash), else an index's record of it (saved in the
+ * graph of that index), else a new `LocalFileDataSource` keyed by its
+ * infohash (saved).
+ */
+async function torrentDataSource(
+  repo: DataSourceRepository,
+  stack: Stack,
+  torrent: TorrentTarget,
+  options: FetchCommandOptions,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<DataSource> {
+  const bytes = typeof torrent.torrent === "string" ? undefined : torrent.torrent;
+  const infoHash = bytes
+    ? parseMetainfo(bytes).infoHash
+    : torrentInfoHash(torrent.torrent as string);
+  const stored = await storedByInfoHash(repo, infoHash);
+  if (stored && !options.replace) return stored;
+  const search = await findRecord(stack.reachable, { infoHash }, { signal });
+  if (search.found) {
+    const adopted = await adoptRecord(repo, search.found, { replace: options.replace ?? false });
+    noteAdopted(io, search.found.record.id, search.found.index.location, adopted.outcome);
+    return adopted.dataSource;
+  }
+  if (stored) return stored;
+  const magnet = typeof torrent.torrent === "string" && torrent.torrent.startsWith("magnet:")
+    ? torrent.torrent
+    : undefined;
+  const ds = new LocalFileDataSource({
+    key: infoHash,
+    infoHash,
+    ...(magnet ? { magnetLink: magnet } : {}),
+    // The load keeps its torrent in the store's own folder under this name.
+    ...(bytes ? { torrentFileName: `${infoHash}.torrent` } : {}),
+  });
+  await repo.save([ds]);
+  return (await repo.find(`<${ds.identifier}>`)) ?? ds;
+}
+
+/** A DataSource of the store that records `infoHash`, if any. */
+async function storedByInfoHash(
+  repo: DataSourceRepository,
+  infoHash: string,
+): Promise<DataSource | undefined> {
+  const quads = await repo.store.match({ object: literal(infoHash) });
+  for (const q of quads) {
+    if (q.graph.value === SCHEMA_GRAPH || !q.predicate.value.endsWith("/infoHash")) continue;
+    const ds = await repo.find(`<${q.subject.value}>`);
+    if (ds) return ds;
+  }
+  return undefined;
 }
 
 /** Prints what a fetch of a DataSource loaded: by its torrent, or by a translation. */
@@ -269,6 +380,7 @@ async function printDataSourceFetch(
     printJson(io, {
       id,
       directory: result.directory,
+      folder: await contentFolder(result),
       contentPath: result.contentPath,
       infoHash: result.infoHash,
       verified: result.report?.ok ?? false,
@@ -282,7 +394,8 @@ async function printDataSourceFetch(
     if (result.origin === "cache") io.err("owm: from the shared cache");
     for (const note of result.notes) io.err(`owm: ${note}`);
     for (const check of checks) io.err(`owm: verified ${check.kind}`);
-    io.out(result.directory);
+    io.err(`owm: ${id}`);
+    io.out(await contentFolder(result));
   }
   return 0;
 }

@@ -266,10 +266,16 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   },
   fetch: {
     usage: "fetch <id|magnet|file.torrent|infohash> [--peer host:port]... [--dir DIR]\n" +
-      "       [--timeout S] [--stall-timeout S] [--repair] [--locked] [--offline]",
+      "       [--timeout S] [--stall-timeout S] [--repair] [--locked] [--offline] [--replace]",
     about: "Download and verify a DataSource's content (or a torrent's) and print its " +
-      "directory as the last line. While nothing arrives it says every few seconds what " +
+      "own folder as the last line (and its id). A DataSource the store does not have " +
+      "is taken from the record beside its torrent in an index. While nothing arrives " +
+      "it says every few seconds what " +
       "it waits for (indexes, trackers, peers).",
+    options: {
+      replace: "take the index's record of the DataSource over the store's when their " +
+        "identity fields differ; the content here is verified against it (default: refuse)",
+    },
   },
   publish: {
     usage: "publish <path|zip> --class C --key K [--description D] [--tracker URL]... " +

@@ -96,6 +96,13 @@ export interface BitTorrentLoaderOptions {
    * (e.g. a downloaded `.zip` is loaded as its extracted folder).
    */
   afterLoad?: (ds: DataSource, directory: string, contentPath: string) => Promise<string>;
+  /**
+   * The store's own folder index: every load keeps its torrent there (under
+   * the DataSource's `torrentFileName`, else `<infohash>.torrent`, which it
+   * then records), so that later commands find it with no index configured.
+   * @default none (nothing is kept)
+   */
+  keepTorrents?: TorrentIndex;
 }
 
 /** Where the torrent of a load was found, if anywhere. */
@@ -155,6 +162,13 @@ export interface TorrentLoadOptions extends LoadOptions {
   directory?: string;
   /** How the user named the torrent (a magnet link, a file), for messages. */
   label?: string;
+  /**
+   * The DataSource whose content the torrent is: the load is then a load of
+   * it (checked against what it records, what it learns recorded on it) into
+   * its folder ({@linkcode BitTorrentDataSourceDirLoader.directoryFor}) unless
+   * `directory` says otherwise.
+   */
+  dataSource?: DataSource;
 }
 
 /**
@@ -256,13 +270,25 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
   ): Promise<LoadResult> {
     const given = typeof torrent === "string" ? undefined : parseMetainfo(torrent);
     const infoHash = given?.infoHash ?? torrentInfoHash(torrent as string);
+    const ds = options.dataSource;
+    if (ds) {
+      checkContentNames(ds);
+      const recorded = recordedInfoHash(ds);
+      if (recorded !== undefined && recorded !== infoHash) {
+        throw new LoadFailedError(
+          ds.identifier,
+          `it records the infohash ${recorded}, not the given torrent's ${infoHash}`,
+        );
+      }
+    }
     const attempt: Attempt = {
-      id: infoHash,
-      ds: undefined,
-      dir: options.directory ?? confinedJoin(this.baseDirectory, infoHash),
+      id: ds?.identifier ?? infoHash,
+      ds,
+      dir: options.directory ??
+        (ds ? this.directoryFor(ds) : confinedJoin(this.baseDirectory, infoHash)),
       recordedHash: infoHash,
-      recordedSha: undefined,
-      expected: {},
+      recordedSha: ds ? stringField(ds, "sha256")?.toLowerCase() : undefined,
+      expected: ds ? recordedIntegrity(ds) : {},
       // As a session given the torrent does: what is there is checked and mended.
       repair: true,
       peers: this.#peers(options),
@@ -528,7 +554,8 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
         );
       }
     }
-    const sha256 = await this.#learn(attempt, outcome);
+    const kept = await this.#keepTorrent(attempt, outcome);
+    const sha256 = await this.#learn(attempt, outcome, kept);
     if (this.cache && outcome.meta && outcome.origin !== "cache") {
       try {
         await this.cache.add(outcome.contentPath, outcome.meta, { sha256, home: this.#home });
@@ -556,7 +583,11 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
    * SHA-256 of a DataSource with such a field); returns the content's SHA-256
    * when known.
    */
-  async #learn(attempt: Attempt, outcome: Outcome): Promise<string | undefined> {
+  async #learn(
+    attempt: Attempt,
+    outcome: Outcome,
+    kept?: string,
+  ): Promise<string | undefined> {
     const ds = attempt.ds;
     let sha256 = attempt.recordedSha ??
       outcome.report.checks.find((c) => c.kind === "sha256" && c.ok)?.actual ?? outcome.sha256;
@@ -566,6 +597,12 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     if (meta && outcome.ownTorrent) {
       if (stringField(ds, "infoHash") === undefined) learnt.infoHash = meta.infoHash;
       if (stringField(ds, "magnetLink") === undefined) learnt.magnetLink = magnetLink(meta);
+      if (
+        kept !== undefined && ds.fields.has("torrentFileName") &&
+        stringField(ds, "torrentFileName") === undefined
+      ) {
+        learnt.torrentFileName = kept;
+      }
     }
     if (ds.fields.has("sha256") && stringField(ds, "sha256") === undefined) {
       sha256 ??= (await digestContent(outcome.contentPath, ["sha256"])).digests.sha256;
@@ -575,6 +612,27 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
       await this.#options.repository.record(ds, learnt);
     }
     return sha256;
+  }
+
+  /**
+   * Keeps the load's own torrent in the store's folder index (when it is
+   * configured and does not hold it yet); returns the name it is kept under.
+   * A torrent that cannot be kept is noted, not fatal.
+   */
+  async #keepTorrent(attempt: Attempt, outcome: Outcome): Promise<string | undefined> {
+    const keeper = this.#options.keepTorrents;
+    const meta = outcome.meta;
+    if (!keeper || !meta || !outcome.ownTorrent) return undefined;
+    const name = (attempt.ds ? stringField(attempt.ds, "torrentFileName") : undefined) ??
+      `${meta.infoHash}.torrent`;
+    try {
+      await keeper.publish(name, meta.bytes); // the same bytes there already: nothing written
+      return name;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      attempt.notes.push(`its torrent was not kept in ${keeper.location}: ${message}`);
+      return undefined;
+    }
   }
 
   /**

@@ -266,6 +266,8 @@ export function openStack(options: StackOptions): Stack {
     ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
     repair: settings.repair,
     afterLoad: contentTranslatorHook(repository, translators),
+    // The store keeps every loaded torrent: later commands find it with no index configured.
+    keepTorrents: new LocalFolderIndex(layout.torrents),
   });
   const registry = storeRegistry(repository).add(bittorrent);
   registry.add(

@@ -199,7 +199,8 @@ Deno.test({
         const lines = run.output.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
         const directory = lines.at(-1)!;
         assert(directory.startsWith(join(dir, "b")), run.output);
-        assertEquals(await Deno.readFile(join(directory, "data", "blob.bin")), bytes);
+        // The content's own folder: the torrent's "data" folder.
+        assertEquals(await Deno.readFile(join(directory, "blob.bin")), bytes);
       } finally {
         seeder.kill("SIGTERM");
         await seeder.status;

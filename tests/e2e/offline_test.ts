@@ -152,7 +152,7 @@ Deno.test("offline under --deny-net: the store and the shared cache serve, a mis
     assertStringIncludes(erin.stderr, "owm: from the shared cache");
     assertEquals(
       erin.stdout.trimEnd().split("\n").at(-1),
-      join(homes.erin!, "data_source_data", "bittorrent", "worms"),
+      join(homes.erin!, "data_source_data", "bittorrent", "worms", "worm_dataset"),
     );
 
     // Offline with the cache off: dave has nothing, and is told so (env var or --offline).

@@ -129,7 +129,9 @@ async function fetchAndCheck(
   // The human form prints the directory as its last line.
   const human = await owm(home, ["fetch", `CSVDataSource:${key}`, ...args], extra);
   assertEquals(human.code, 0, human.stderr);
-  assertEquals(human.stdout.trimEnd().split("\n").at(-1), result.directory);
+  // The human form prints the content's own folder (the dataset folder, not its parent).
+  assertEquals(result.folder, join(result.directory, "worm_dataset"));
+  assertEquals(human.stdout.trimEnd().split("\n").at(-1), result.folder);
 }
 
 Deno.test("owm publish then owm fetch ClassName:key through a local folder index", async () => {

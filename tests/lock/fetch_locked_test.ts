@@ -48,7 +48,7 @@ Deno.test("owm fetch --locked passes on the pinned content and refuses a changed
   const byEnv = await owm(bob, home, ["fetch", ID, ...indexArgs], { OWM_LOCKED: "1" });
   assertEquals(byEnv.code, 0, byEnv.stderr);
   assertStringIncludes(byEnv.stderr, "owm: verified lock (4 files");
-  assertEquals(byEnv.stdout.trim().split("\n").at(-1), directory);
+  assertEquals(byEnv.stdout.trim().split("\n").at(-1), join(directory, "dataset"));
 
   // One changed byte: refused with the expected and actual SHA-256 and what to do.
   const file = join(directory, "dataset", "nested", "deeper", "b.bin");
