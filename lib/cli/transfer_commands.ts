@@ -343,7 +343,8 @@ async function storedByInfoHash(
 ): Promise<DataSource | undefined> {
   const quads = await repo.store.match({ object: literal(infoHash) });
   for (const q of quads) {
-    if (q.graph.value === SCHEMA_GRAPH || !q.predicate.value.endsWith("/infoHash")) continue;
+    // The infoHash field of any class (stored under its RDF name, info_hash).
+    if (q.graph.value === SCHEMA_GRAPH || !/\/info_?[hH]ash$/.test(q.predicate.value)) continue;
     const ds = await repo.find(`<${q.subject.value}>`);
     if (ds) return ds;
   }
