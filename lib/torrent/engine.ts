@@ -264,3 +264,30 @@ export function toEngineTorrent(meta: Metainfo): Record<string, unknown> {
     pieces,
   };
 }
+
+/**
+ * Bounds the block requests webtorrent keeps outstanding on `wire` to `max`.
+ * webtorrent pipelines a second of the peer's measured speed (lib/torrent.js
+ * `getBlockPipelineLength`, `PIPELINE_MAX_DURATION`), which over loopback is
+ * hundreds of 16 KiB blocks in flight, all of them buffers in this process;
+ * it honours the peer's `reqq` (BEP 10) as an upper bound, so the peer's
+ * extended handshake (bittorrent-protocol keeps it as `peerExtendedHandshake`)
+ * is seen through a `reqq` of at most `max`.
+ *
+ * @param wire A peer wire, before its extended handshake.
+ * @param max The most outstanding block requests.
+ */
+export function boundRequests(wire: EngineWire, max: number): void {
+  const target = wire as unknown as { peerExtendedHandshake?: Record<string, unknown> };
+  const clamp = (info: Record<string, unknown> | undefined): Record<string, unknown> => {
+    const reqq = info?.reqq;
+    return { ...info, reqq: typeof reqq === "number" && reqq > 0 ? Math.min(reqq, max) : max };
+  };
+  let info = clamp(target.peerExtendedHandshake);
+  Object.defineProperty(target, "peerExtendedHandshake", {
+    configurable: true,
+    enumerable: true,
+    get: () => info,
+    set: (value: Record<string, unknown> | undefined) => info = clamp(value),
+  });
+}

@@ -19,8 +19,8 @@
  * install aria2 time`). `--profile DIR` runs one more `owm fetch` of the
  * first size with `DENO_V8_FLAGS=--prof --trace-gc` (V8 logs and the GC trace
  * in DIR; `node --prof-process DIR/isolate-*.log` for the top frames).
- * `OWM_BENCH_V8_FLAGS` (comma-separated) is passed to ours as `DENO_V8_FLAGS`
- * in every round, `OWM_BENCH_ENV="NAME=value,…"` adds to ours' environment.
+ * Ours runs with the V8 flags the `owm` task sets (its `DENO_V8_FLAGS=…`), or
+ * `OWM_BENCH_V8_FLAGS` (comma-separated; empty for none) in every round; `OWM_BENCH_ENV="NAME=value,…"` adds to ours' environment.
  *
  * @module
  */
@@ -32,6 +32,7 @@ import { TorrentSession } from "../../lib/torrent/session.ts";
 import { startTracker } from "../../lib/tracker/tracker.ts";
 import { processEnv } from "../../lib/settings/env.ts";
 
+const root = fileURLToPath(new URL("../../", import.meta.url));
 const { values } = parseArgs({
   args: Deno.args.filter((a) => a !== "--"), // `deno task x -- --flag` passes the "--"
   options: {
@@ -49,9 +50,13 @@ if (SIZES.some((n) => !Number.isInteger(n) || n <= 0)) {
   Deno.exit(2);
 }
 const ROUNDS = Number(values.rounds);
-const root = fileURLToPath(new URL("../../", import.meta.url));
 const tmp = await Deno.makeTempDir({ prefix: "owm-bench-dl-" });
-const v8Flags = processEnv("OWM_BENCH_V8_FLAGS");
+/** The V8 flags the `owm` task sets (`DENO_V8_FLAGS=… deno run …`), unless OWM_BENCH_V8_FLAGS says. */
+function taskV8Flags(): string | undefined {
+  const config = JSON.parse(Deno.readTextFileSync(`${root}deno.json`));
+  return /^DENO_V8_FLAGS=(\S+) /.exec(String(config.tasks?.owm ?? ""))?.[1];
+}
+const v8Flags = processEnv("OWM_BENCH_V8_FLAGS") ?? taskV8Flags();
 /** `OWM_BENCH_ENV="NAME=value,…"`: more environment for ours only (e.g. MALLOC_ARENA_MAX=2). */
 const oursEnv: Record<string, string> = Object.fromEntries(
   (processEnv("OWM_BENCH_ENV") ?? "").split(",").filter(Boolean).map((kv) => {
@@ -66,8 +71,9 @@ const env: Record<string, string> = {
   OWM_CACHE: "0",
   PATH: processEnv("PATH") ?? "",
   HOME: join(tmp, "home"),
-  ...(v8Flags ? { DENO_V8_FLAGS: v8Flags } : {}),
 };
+/** Ours' environment: the V8 flags, then OWM_BENCH_ENV. */
+const oursV8: Record<string, string> = v8Flags ? { DENO_V8_FLAGS: v8Flags } : {};
 const DENO = Deno.execPath();
 /** `owm …` as users run it: the permission launcher, which starts scripts/owm.ts. */
 const owm = (...args: string[]) => [
@@ -251,7 +257,11 @@ async function waitFor(child: Deno.ChildProcess, text: string): Promise<void> {
 }
 
 await Deno.mkdir(env.HOME!, { recursive: true });
-console.log(`load average at start: ${await load()} (${navigator.hardwareConcurrency} cores)`);
+console.log(
+  `load average at start: ${await load()} (${navigator.hardwareConcurrency} cores); ours with DENO_V8_FLAGS=${
+    v8Flags ?? ""
+  }`,
+);
 for (const [sizeIndex, MIB] of SIZES.entries()) {
   const dir = join(tmp, `${MIB}`);
   await Deno.mkdir(join(dir, "seed"), { recursive: true });
@@ -307,7 +317,7 @@ for (const [sizeIndex, MIB] of SIZES.entries()) {
       await timed(
         owm("--home", join(dir, "o", "home"), "fetch", t1, "--dir", join(dir, "o", "data")),
         dir,
-        oursEnv,
+        { ...oursV8, ...oursEnv },
       ),
     ]);
     await Deno.remove(join(dir, "o"), { recursive: true }).catch(() => {});
@@ -349,7 +359,7 @@ for (const [sizeIndex, MIB] of SIZES.entries()) {
       ).slice(1),
       cwd: dir,
       clearEnv: true,
-      env,
+      env: { ...env, ...oursV8, ...oursEnv },
       stdout: "null",
       stderr: "piped",
     }).spawn();
