@@ -22,7 +22,8 @@ import { magnetLink } from "../torrent/magnet.ts";
 import { parseMetainfo } from "../torrent/metainfo.ts";
 import { LocalFileDataSource } from "../datasource/local_file_data_source.ts";
 import { SCHEMA_GRAPH } from "../datasource/namespaces.ts";
-import { literal } from "../graph/rdf.ts";
+import { literal, namedNode } from "../graph/rdf.ts";
+import { fieldsOf } from "../datasource/data_source.ts";
 import { torrentInfoHash } from "../loader/bittorrent_loader.ts";
 import { adoptRecord, findRecord, RecordNotFoundError } from "../stack/record_lookup.ts";
 import type { Stack } from "../stack/stack.ts";
@@ -341,10 +342,14 @@ async function storedByInfoHash(
   repo: DataSourceRepository,
   infoHash: string,
 ): Promise<DataSource | undefined> {
-  const quads = await repo.store.match({ object: literal(infoHash) });
+  // The infoHash field, LocalFileDataSource's, of every class that records one.
+  const field = fieldsOf(LocalFileDataSource).get("infoHash")!;
+  const quads = await repo.store.match({
+    predicate: namedNode(field.iri),
+    object: literal(infoHash),
+  });
   for (const q of quads) {
-    // The infoHash field of any class (stored under its RDF name, info_hash).
-    if (q.graph.value === SCHEMA_GRAPH || !/\/info_?[hH]ash$/.test(q.predicate.value)) continue;
+    if (q.graph.value === SCHEMA_GRAPH) continue;
     const ds = await repo.find(`<${q.subject.value}>`);
     if (ds) return ds;
   }

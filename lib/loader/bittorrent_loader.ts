@@ -129,6 +129,12 @@ interface Attempt {
   recordedHash: string | undefined;
   /** The SHA-256 recorded, if any. */
   recordedSha: string | undefined;
+  /**
+   * Record the content's SHA-256 on a DataSource that has the field but no
+   * value (a load by id); a torrent given by itself is its own identity, and
+   * files beside its content are only reported, never a digest mismatch.
+   */
+  learnDigest: boolean;
   /** The hashes recorded on the DataSource. */
   expected: ExpectedIntegrity;
   /** Re-download content present but damaged. */
@@ -237,6 +243,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
       dir: this.directoryFor(ds),
       recordedHash: recordedInfoHash(ds),
       recordedSha: stringField(ds, "sha256")?.toLowerCase(),
+      learnDigest: true,
       expected: recordedIntegrity(ds),
       repair: options.repair ?? this.#options.repair ?? false,
       peers: this.#peers(options),
@@ -288,6 +295,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
         (ds ? this.directoryFor(ds) : confinedJoin(this.baseDirectory, infoHash)),
       recordedHash: infoHash,
       recordedSha: ds ? stringField(ds, "sha256")?.toLowerCase() : undefined,
+      learnDigest: false,
       expected: ds ? recordedIntegrity(ds) : {},
       // As a session given the torrent does: what is there is checked and mended.
       repair: true,
@@ -299,7 +307,13 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
     const source: TorrentSource = given
       ? { torrent: torrent, meta: given, found: options.label ?? "the .torrent file" }
       : { torrent: torrent as string, meta: undefined, found: options.label ?? infoHash };
-    const result = await this.#run(attempt, () => Promise.resolve(source));
+    const findSource = async (): Promise<TorrentSource> => {
+      if (given || !ds) return source;
+      // A magnet or an infohash of a DataSource whose torrent an index (the store's own) holds.
+      const known = await this.#torrentSource(ds, options.signal);
+      return known.meta ? known : source;
+    };
+    const result = await this.#run(attempt, findSource);
     return { ...result, loader: this.directoryKey, notes: [...(result.notes ?? [])] };
   }
 
@@ -604,7 +618,7 @@ export class BitTorrentDataSourceDirLoader extends DataSourceDirLoader {
         learnt.torrentFileName = kept;
       }
     }
-    if (ds.fields.has("sha256") && stringField(ds, "sha256") === undefined) {
+    if (attempt.learnDigest && ds.fields.has("sha256") && stringField(ds, "sha256") === undefined) {
       sha256 ??= (await digestContent(outcome.contentPath, ["sha256"])).digests.sha256;
       learnt.sha256 = sha256;
     }

@@ -188,6 +188,15 @@ Deno.test("owm fetch of a magnet whose record an index holds records that DataSo
     const verified = await inStore(home, cwd, ["verify", "CSVDataSource:worms"]);
     assertEquals(verified.code, 0, verified.stderr);
     assertStringIncludes(verified.stdout, "pieces");
+    // Its bare infohash, no index, no peer: the store's DataSource recording it, present.
+    const byHash = await inStore(home, cwd, ["fetch", summary.infoHash, "--json"]);
+    assertEquals(byHash.code, 0, byHash.stderr);
+    const result = JSON.parse(byHash.stdout);
+    assertEquals([result.id, result.alreadyPresent, result.folder], [
+      "CSVDataSource:worms",
+      true,
+      folder,
+    ]);
   });
 });
 
