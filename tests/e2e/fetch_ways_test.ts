@@ -5,7 +5,8 @@
  * a bare infohash records `LocalFileDataSource:<infohash>` (its id printed),
  * lands in `bittorrent/<infohash>/`, prints the content's own folder and keeps
  * the `.torrent`; then `owm verify`, `owm lock` and `owm seed` of that id work
- * with no `--index` and no `--peer` (the seed serves a third store). A magnet
+ * with no `--index` and no `--peer` (the seed serves a third store), and the
+ * bridge over that store verifies it against its kept torrent. A magnet
  * whose record an index holds becomes that DataSource. A record that differs
  * from the store's DataSource in identity fields is refused naming them, and
  * `--replace` takes it.
@@ -14,6 +15,7 @@ import { join } from "node:path";
 import { digestContent } from "../../lib/integrity/content_digest.ts";
 import { owm, type Run, spawnOwm } from "../_owm.ts";
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
+import { startTestBridge } from "../kernel/_bridge.ts";
 import { describeOnly, makeDataset } from "./_fixtures.ts";
 
 function lastLine(run: Run): string {
@@ -156,6 +158,16 @@ Deno.test("owm fetch by magnet, by .torrent and by bare infohash: a DataSource t
       const stopped = await seeding.stop();
       assertEquals(stopped.code, 0, stopped.stderr);
     }
+
+    // The bridge over that store, with no index configured, finds and verifies the content.
+    await using bridge = await startTestBridge({ home });
+    const report = await bridge.json<{ ok: boolean; checks: { kind: string }[] }>(
+      `/api/datasources/${id}/verify`,
+      { method: "POST" },
+    );
+    assertEquals(report.status, 200, JSON.stringify(report.body));
+    assertEquals(report.body.ok, true);
+    assert(report.body.checks.some((c) => c.kind === "pieces"), "checked against its torrent");
   });
 });
 
