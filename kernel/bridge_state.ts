@@ -248,7 +248,8 @@ export class BridgeState {
     const { directory, report } = result;
     const infoHash = result.infoHash ?? "";
     if (lock) await this.#checkLock(ds, id, infoHash, lock, false);
-    await this.#seedServed(id, result);
+    // Offline means no traffic at all: what is served here is not offered to peers either
+    // (it is seeded by the next online fetch or restart).
     this.events.publish({ type: "done", id, infoHash, directory });
     if (report) this.events.publish({ type: "verified", id, infoHash, ok: report.ok, report });
     return { id, infoHash, status: `/api/torrents/${infoHash}`, state: "done", directory };
