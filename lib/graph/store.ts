@@ -221,7 +221,6 @@ export class GraphTransaction {
     this.#readable = readable;
   }
 
-
   /** The prefix bindings as they will be written. */
   get prefixes(): ReadonlyMap<string, string> {
     return this.#content.header.prefixes;
@@ -236,7 +235,6 @@ export class GraphTransaction {
       );
     }
     let lines = this.#content.lines;
-
     if (pattern.subject) {
       const token = termToken(pattern.subject);
       lines = lines.filter((line) => lineSubject(line) === token);
@@ -301,7 +299,6 @@ export class GraphTransaction {
       boundPrefixes: this.#bound,
     };
   }
-
 
   /** Computes the new sorted lines. */
   apply(): { lines: string[]; changed: boolean; added: number; removed: number } {

@@ -38,7 +38,12 @@ Deno.test("DataSourceDirLoader.load() joins a relative result to the base direct
   const base = await Deno.makeTempDir();
   await Deno.mkdir(join(base, "sub"));
   const result = await new FixedLoader(base, "fixed", () => "sub").load(ds);
-  assertEquals(result, { directory: join(base, "sub"), loader: "fixed", origin: "present", notes: [] });
+  assertEquals(result, {
+    directory: join(base, "sub"),
+    loader: "fixed",
+    origin: "present",
+    notes: [],
+  });
   await Deno.remove(base, { recursive: true });
 });
 
