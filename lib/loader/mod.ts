@@ -85,3 +85,8 @@ export type { CHECK_KINDS } from "../integrity/verify.ts";
 export type { Bindings } from "../sparql/engine.ts";
 export type { TorrentState } from "../torrent/handle.ts";
 export type { BlankNode, DefaultGraph, Literal, NamedNode, Variable } from "../graph/rdf.ts";
+export type { FailedPeer, SwarmSummary } from "../torrent/swarm_watch.ts";
+export type { PieceSink, PieceSinkFactory } from "../torrent/piece_sink.ts";
+export type { FileStamp } from "../torrent/safe_store.ts";
+export type { Layout } from "../torrent/layout.ts";
+export type { PlacedFile } from "../torrent/layout.ts";

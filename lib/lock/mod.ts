@@ -88,3 +88,4 @@ export type { CheckKind } from "../integrity/verify.ts";
 export type { Bindings } from "../sparql/engine.ts";
 export type { BlankNode, DefaultGraph, Literal, NamedNode, Variable } from "../graph/rdf.ts";
 export type { CHECK_KINDS } from "../integrity/verify.ts";
+export type { FailedPeer, SwarmSummary } from "../torrent/swarm_watch.ts";

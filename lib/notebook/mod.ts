@@ -50,3 +50,4 @@ export type { CHECK_KINDS } from "../integrity/verify.ts";
 export type { BlankNode, DefaultGraph, Literal, NamedNode, Variable } from "../graph/rdf.ts";
 export type { DataSourceDetail, PublishedJson, TorrentStatusJson } from "../bridge/api_types.ts";
 export type { ChainNode, ChainStep } from "../translate/chain.ts";
+export type { FailedPeer, SwarmSummary } from "../torrent/swarm_watch.ts";

@@ -92,3 +92,8 @@ export { TorrentError, type TorrentErrorCode } from "./errors.ts";
 export type { InvalidInputError } from "../errors/invalid_input.ts";
 export type { OwmError, OwmSyntaxError } from "../errors/owm_error.ts";
 export type { OwmTypeError } from "../errors/owm_error.ts";
+export type { FailedPeer, SwarmSummary } from "./swarm_watch.ts";
+export type { PieceSink, PieceSinkFactory } from "./piece_sink.ts";
+export type { FileStamp } from "./safe_store.ts";
+export type { Layout } from "./layout.ts";
+export type { PlacedFile } from "./layout.ts";

@@ -110,3 +110,4 @@ export type { IntegrityCheck } from "../integrity/verify.ts";
 export type { Bindings } from "../sparql/engine.ts";
 export type { CheckKind } from "../integrity/verify.ts";
 export { CHECK_KINDS } from "../integrity/verify.ts";
+export type { FailedPeer, SwarmSummary } from "../torrent/swarm_watch.ts";
