@@ -390,6 +390,7 @@ Deno.test("fieldsOf() lists inherited fields first, then the subclass's own", ()
     "torrentFileName",
     "infoHash",
     "magnetLink",
+    "datePublished",
     "contentTranslator",
     "csvFileName",
     "csvHeader",
