@@ -210,6 +210,53 @@ Deno.test({
   },
 });
 
+/** Whether `ROOT` is a git work tree that `git clone` can copy. */
+function gitRepo(): boolean {
+  try {
+    return new Deno.Command("git", {
+      args: ["-C", ROOT, "rev-parse", "--git-dir"],
+      stdout: "null",
+      stderr: "null",
+    })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name:
+    "under a pty, deno task test on a fresh clone with an empty Deno cache starts its tests with no prompt",
+  ignore: IGNORE || !gitRepo(),
+  async fn() {
+    // A fresh clone (no node_modules) and an empty DENO_DIR: every npm package is
+    // downloaded and node_modules made, as on a new machine (measured: about 45 s to
+    // the first "running N tests" line). Only the start is run: until the first test
+    // file runs, plus 5 s, then the suite is stopped.
+    await withTemp(async (dir) => {
+      const clone = join(dir, "clone");
+      const cloned = await new Deno.Command("git", {
+        args: ["clone", "--quiet", ROOT, clone],
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      assert(cloned.success, new TextDecoder().decode(cloned.stderr));
+      const denoDir = join(dir, "deno-dir");
+      await Deno.mkdir(denoDir);
+      const run = await underPty(
+        ["task", `--config=${join(clone, "deno.json")}`, "test"],
+        400,
+        "running \\d+ tests? from",
+        terminalEnv({ DENO_DIR: denoDir }),
+      );
+      assert(!PROMPT.test(run.output), run.output.slice(-4000));
+      assert(run.matched, `no test ran within 400 s:\n${run.output.slice(-4000)}`);
+      // deno.json's allowScripts: no "Ignored build scripts … approve-scripts" box.
+      assert(!run.output.includes("approve-scripts"), run.output.slice(0, 4000));
+    });
+  },
+});
+
 Deno.test({
   name:
     "the pty helper sees the FFI prompt the old task flags gave (so its silence above means something)",
