@@ -119,7 +119,9 @@ export const HTTP_STATUS_BY_CODE: Readonly<
   timeout: [504],
   aborted: [409],
   // SPARQL (the caller's query errors are InvalidInputErrors with their own status)
-  "sparql-timeout": [503],
+  // a query's own cost (the route answers these itself; the same statuses here)
+  "sparql-timeout": [422],
+  "sparql-engine-failed": [422],
 };
 
 /**

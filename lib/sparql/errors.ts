@@ -139,14 +139,17 @@ export class SparqlTimeoutError extends OwmError {
  * console.log(new SparqlEngineFailedError("memory access out of bounds").code);
  * ```
  */
-export class SparqlEngineFailedError extends Error {
+export class SparqlEngineFailedError extends OwmError {
   /** The error code in the bridge's answer. */
-  readonly code = "sparql-engine-failed";
+  override readonly code = "sparql-engine-failed";
   /** Creates the error from what the engine reported. */
   constructor(detail: string, options: ErrorOptions = {}) {
     super(
       `The SPARQL engine failed (${detail}) and cannot answer more queries here: the bridge starts a new one for the next query; a script or notebook must be restarted`,
-      options,
+      {
+        code: "sparql-engine-failed",
+        ...(options.cause === undefined ? {} : { cause: options.cause }),
+      },
     );
     this.name = "SparqlEngineFailedError";
   }
