@@ -102,6 +102,18 @@ export function startErrorReport(error: unknown): { lines: string[]; exit: numbe
       exit: 1,
     };
   }
+  if (error instanceof Deno.errors.NotADirectory) {
+    return {
+      lines: [
+        `bridge: a path that should be a folder is a file: ${first}; the store (--home, ` +
+        `OWM_HOME) must be a folder`,
+      ],
+      exit: 1,
+    };
+  }
+  if (/^Invalid port/.test(first)) {
+    return { lines: [`bridge: ${first}: use --port 0 to 65535 (0: any free port)`], exit: 2 };
+  }
   if (error instanceof Deno.errors.AddrNotAvailable) {
     return {
       lines: [`bridge: cannot listen there: ${first}; check --hostname (default 127.0.0.1)`],

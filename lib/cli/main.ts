@@ -135,6 +135,10 @@ function errorFirstLine(error: Error, message: string): string {
   if (error instanceof Deno.errors.PermissionDenied) {
     return `owm: the system refused access: ${message}; check the file's permissions`;
   }
+  if (error instanceof Deno.errors.NotADirectory) {
+    return `owm: a path that should be a folder is a file: ${message}; the store ` +
+      `(--home, OWM_HOME) must be a folder`;
+  }
   const code = (error as { code?: unknown }).code;
   if (code === "ENOSPC" || code === "EDQUOT" || /\(os error (28|122)\)/.test(message)) {
     return `owm: the disk is full: ${message}; free some space and try again`;

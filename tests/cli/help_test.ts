@@ -142,3 +142,17 @@ Deno.test("a failure with several causes prints every cause, one line each", asy
     assert(lines.some((l) => /^owm: +- .*nor-this/.test(l)), run.stderr);
   });
 });
+
+Deno.test("a store that is a file: one line saying the store must be a folder, no stack", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "owm-help-" });
+  try {
+    await Deno.writeTextFile(join(dir, "file"), "x");
+    const run = await owm(["--home", join(dir, "file"), "source", "list"]);
+    assertEquals(run.code, 1);
+    assertNoStack(run);
+    assertEquals(run.stderr.trim().split("\n").length, 1, run.stderr);
+    assertStringIncludes(run.stderr, "owm: a path that should be a folder is a file");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

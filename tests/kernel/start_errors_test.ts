@@ -83,3 +83,21 @@ Deno.test("a port another program holds, and an unknown option: one line each", 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a store that is a file and a port out of range: one line each, no stack", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "owm-start-" });
+  try {
+    await Deno.writeTextFile(join(dir, "file"), "x");
+    const file = await runBridge(["--home", join(dir, "file"), "--port", "0"]);
+    assertEquals(file.code, 1);
+    assertOneLineNoStack(file.stderr);
+    assertStringIncludes(file.stderr, "bridge: a path that should be a folder is a file");
+    assertStringIncludes(file.stderr, "must be a folder");
+    const port = await runBridge(["--home", join(dir, "s"), "--port", "99999"]);
+    assertEquals(port.code, 2);
+    assertOneLineNoStack(port.stderr);
+    assertStringIncludes(port.stderr, "use --port 0 to 65535");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
