@@ -6,6 +6,7 @@
  * @module
  */
 import { Bridge } from "../bridge/client.ts";
+import { BridgeError } from "../bridge/errors.ts";
 import type { TorrentStatusJson } from "../bridge/api_types.ts";
 import { formatBytes } from "./progress.ts";
 import { type CliIo, printJson, UsageError } from "./io.ts";
@@ -21,7 +22,20 @@ const INFOHASH = /^(?:[0-9a-fA-F]{40})$/;
 
 /** The bridge of the store, never started here: a clear error when none runs. */
 async function connect(global: GlobalOptions): Promise<Bridge> {
-  return await Bridge.connect({ ...(global.home ? { home: global.home } : {}), start: false });
+  try {
+    return await Bridge.connect({ ...(global.home ? { home: global.home } : {}), start: false });
+  } catch (error) {
+    if (error instanceof BridgeError && error.code === "not-running") {
+      const home = global.home ? ` --home ${global.home}` : "";
+      throw new BridgeError(
+        "not-running",
+        `no bridge runs on this store (${
+          error.message.match(/store (.*?):/)?.[1] ?? "its bridge.json names none that answers"
+        }): start one with \`deno task start${home}\`, then run this again`,
+      );
+    }
+    throw error;
+  }
 }
 
 /**

@@ -89,6 +89,7 @@ Deno.test("owm bridge list/status/pause/resume/verify/rm against a live bridge",
   assertEquals(none.code, 1);
   assert(!/^\s{4}at /m.test(none.stderr), none.stderr);
   assertEquals(none.stderr.trim().split("\n").length, 1, none.stderr);
-  assertStringIncludes(none.stderr, "deno task start");
+  assertStringIncludes(none.stderr, "owm: no bridge runs on this store");
+  assertStringIncludes(none.stderr, `start one with \`deno task start --home ${home}\``);
   await Deno.remove(dir, { recursive: true });
 });
