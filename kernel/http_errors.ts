@@ -190,7 +190,7 @@ function isDiskFull(error: Error): boolean {
 
 /** A request body that could not be read to its end: the client went away or broke it off. */
 function isCutBody(error: Error): boolean {
-  return (error instanceof Deno.errors.BadResource && /read body/i.test(error.message)) ||
+  return (error instanceof Deno.errors.BadResource && /\bbody\b/i.test(error.message)) ||
     error instanceof Deno.errors.UnexpectedEof ||
     (error instanceof Deno.errors.Http && /body/i.test(error.message));
 }

@@ -81,6 +81,18 @@ Deno.test("a caller's or the machine's error has its own status, one line, and i
     ],
     [() => new Deno.errors.NotCapable('Requires read access to "/etc"'), 503, "not-permitted"],
     [() => full, 507, "disk-full"],
+    // A body the client broke off, in both of Deno's wordings (the second found by fuzz:api).
+    [
+      () => new Deno.errors.BadResource("Cannot read body as underlying resource unavailable"),
+      400,
+      "body-incomplete",
+    ],
+    [
+      () =>
+        new Deno.errors.BadResource("Cannot read request body as underlying resource unavailable"),
+      400,
+      "body-incomplete",
+    ],
     [
       () => new Error("wrapped", { cause: new Deno.errors.PermissionDenied("denied") }),
       503,
