@@ -6,12 +6,7 @@
 import { checkContentNames } from "./content_names.ts";
 import { isDeepStrictEqual } from "node:util";
 import type { GraphTransaction, UpdateSummary } from "../graph/store.ts";
-import {
-  type GraphBackend,
-  openGraphBackend,
-  type OpenGraphOptions,
-  type UpdateOptions,
-} from "../graph/backend.ts";
+import { type GraphBackend, openGraphBackend, type OpenGraphOptions } from "../graph/backend.ts";
 import { namedNode, type Quad, quad, vocab } from "../graph/rdf.ts";
 import {
   type DataSource,
@@ -62,7 +57,7 @@ export interface SaveOptions {
    * the store unchanged.
    */
   also?: (tx: GraphTransaction) => void;
-  /** Count the store's statements for the summary (see {@linkcode UpdateOptions.count}). */
+  /** Count the store's statements for the summary (see `UpdateOptions.count` in lib/graph/backend.ts). */
   count?: boolean;
 }
 
