@@ -38,6 +38,9 @@
  * @module
  */
 
+// Lets Bridge.connect() start a bridge in this process when none runs.
+import "./kernel/in_process.ts";
+
 // The DataSource model.
 export {
   classNameOf,

@@ -12,6 +12,9 @@
  *
  * @module
  */
+
+// Lets Bridge.connect() start a bridge in this process when none runs.
+import "../../kernel/in_process.ts";
 export { translationRunJson, translatorJson } from "./translation_json.ts";
 export {
   Bridge,

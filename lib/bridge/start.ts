@@ -1,13 +1,17 @@
 /**
  * Starting a bridge inside this process, for {@linkcode Bridge.connect} when
- * none runs. The server (kernel/, built on Hono) is imported dynamically, by
- * literal specifiers: the import is open (`deno info`, `deno check` and
- * `deno compile` see it) but runs only when a client starts a bridge, so
- * programs that only talk to a running bridge, or never use the bridge, do
- * not load the web framework.
+ * none runs. The server (kernel/, built on Hono) is not imported from here:
+ * `kernel/in_process.ts` provides the starter ({@linkcode provideInProcessStarter}),
+ * and the SDK's entry points (`mod.ts`, `owmeta-torrent/bridge`) import it.
+ * So the dependency is explicit and static where it is used, and programs that
+ * only talk to a running bridge (the `owm` command) never load or even resolve
+ * the server: Deno prepares every literal import, dynamic ones too, before a
+ * program starts, which cost each `owm` command about 110 ms.
  *
  * @module
  */
+import { BridgeError } from "./errors.ts";
+
 /**
  * How {@linkcode Bridge.connect} starts a bridge in-process: the options of
  * the server's `startBridge` (kernel/server.ts) other than the store home,
@@ -61,14 +65,33 @@ export async function startInProcess(
   home: string,
   options: BridgeStartOptions = {},
 ): Promise<StartedBridge> {
-  const [server, extensions] = await Promise.all([
-    import("../../kernel/server.ts"),
-    import("../../kernel/extensions.ts"),
-  ]);
-  return await server.startBridge({
-    port: 0,
-    ...options,
-    home,
-    extend: extensions.extend,
-  });
+  if (!starter) {
+    throw new BridgeError(
+      "not-running",
+      `No bridge answers for the store ${home}, and this program cannot start one in-process: start one with 'deno task start', or import 'owmeta-torrent' (mod.ts), which can`,
+    );
+  }
+  return await starter(home, options);
+}
+
+/** Starts a bridge in this process on the store at `home` (see {@linkcode provideInProcessStarter}). */
+export type InProcessStarter = (
+  home: string,
+  options: BridgeStartOptions,
+) => Promise<StartedBridge>;
+
+let starter: InProcessStarter | undefined;
+
+/**
+ * Gives {@linkcode startInProcess} the way to start a bridge: called once by
+ * `kernel/in_process.ts`, which the SDK's entry points import.
+ *
+ * @example
+ * ```ts ignore
+ * import { provideInProcessStarter } from "./start.ts";
+ * provideInProcessStarter(async (home, options) => await startBridge({ ...options, home }));
+ * ```
+ */
+export function provideInProcessStarter(start: InProcessStarter): void {
+  starter = start;
 }
