@@ -1,7 +1,8 @@
 /**
  * The bridge as a real process: `deno run kernel/server.ts --home … --port 0`
  * (DHT and local discovery off), its URL read from its first line, its stderr
- * kept, and a way to signal it and wait for its exit.
+ * kept, and a way to signal it and wait a bounded time for its exit; or run
+ * to the end (a bridge that refuses to start).
  *
  * @module
  */
@@ -74,7 +75,7 @@ function command(home: string, args: string[]): Deno.Command {
       ...args,
     ],
     clearEnv: true,
-    env: shellEnv({ NO_COLOR: "1" }),
+    env: shellEnv({ NO_COLOR: "1", OWM_DHT: "0", OWM_LSD: "0" }),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

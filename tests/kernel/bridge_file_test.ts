@@ -12,7 +12,7 @@ import { startBridge } from "../../kernel/server.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../_assert.ts";
 import { tempDir } from "../torrent/_fixtures.ts";
 import { startTestBridge } from "./_bridge.ts";
-import { runBridgeChild, spawnBridgeChild } from "./_bridge_child.ts";
+import { runBridge, spawnBridge } from "./_bridge_process.ts";
 
 const OLD_TOKEN = "o".repeat(43);
 
@@ -30,7 +30,7 @@ Deno.test("a bridge.json readable by others gets a new token, 0600, and a warnin
   const path = join(home, "bridge.json");
   await Deno.writeTextFile(path, JSON.stringify({ url: "", token: OLD_TOKEN }), { mode: 0o644 });
   await Deno.chmod(path, 0o644);
-  const bridge = await spawnBridgeChild(home);
+  const bridge = await spawnBridge(home);
   const running = await read(home);
   assert(running.token !== OLD_TOKEN, "a new token");
   assert(running.token.length >= 32);
@@ -48,7 +48,7 @@ Deno.test("a bridge.json readable by others gets a new token, 0600, and a warnin
   noStack(stderr);
 
   // A 0600 file keeps its token: no warning.
-  const again = await spawnBridgeChild(home);
+  const again = await spawnBridge(home);
   assertEquals((await read(home)).token, running.token);
   again.child.kill("SIGTERM");
   assertEquals(await again.exited(10_000), 0);
@@ -62,7 +62,7 @@ Deno.test("a symbolic link or a folder at bridge.json is a one-line error", asyn
   const target = join(root, "elsewhere.json");
   await Deno.writeTextFile(target, "keep me\n");
   await Deno.symlink(target, join(home, "bridge.json"));
-  const linked = await runBridgeChild(home);
+  const linked = await runBridge(home);
   assertEquals(linked.code, 1, linked.stderr);
   assertStringIncludes(linked.stderr, "symbolic link");
   assertEquals(linked.stderr.trim().split("\n").length, 1, linked.stderr);
@@ -71,7 +71,7 @@ Deno.test("a symbolic link or a folder at bridge.json is a one-line error", asyn
 
   await Deno.remove(join(home, "bridge.json"));
   await Deno.mkdir(join(home, "bridge.json"));
-  const folder = await runBridgeChild(home);
+  const folder = await runBridge(home);
   assertEquals(folder.code, 1, folder.stderr);
   assertStringIncludes(folder.stderr, "is a folder");
   assertEquals(folder.stderr.trim().split("\n").length, 1, folder.stderr);
@@ -79,10 +79,10 @@ Deno.test("a symbolic link or a folder at bridge.json is a one-line error", asyn
 
 Deno.test("a second bridge on a store is refused naming the running one", async () => {
   const home = join(await tempDir(), "store");
-  const first = await spawnBridgeChild(home);
+  const first = await spawnBridge(home);
   const { pid } = await read(home);
   assertEquals(pid, first.child.pid);
-  const second = await runBridgeChild(home);
+  const second = await runBridge(home);
   assertEquals(second.code, 1, second.stderr);
   assertStringIncludes(second.stderr, first.url);
   assertStringIncludes(second.stderr, `pid ${first.child.pid}`);

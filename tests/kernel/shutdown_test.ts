@@ -11,7 +11,7 @@ import { withFileLock } from "../../lib/fs/file_lock.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import { tempDir } from "../torrent/_fixtures.ts";
 import { waitFor } from "./_bridge.ts";
-import { spawnBridgeChild } from "./_bridge_child.ts";
+import { spawnBridge } from "./_bridge_process.ts";
 
 const encoder = new TextEncoder();
 
@@ -33,7 +33,7 @@ async function incoming(home: string): Promise<string[]> {
 
 Deno.test("SIGTERM stops the bridge within 10 s with a stalled upload, a slow client and a fetch in flight", async () => {
   const home = join(await tempDir(), "store");
-  await using bridge = await spawnBridgeChild(home);
+  await using bridge = await spawnBridge(home);
   const file = () =>
     Deno.readTextFile(join(home, "bridge.json")).then(JSON.parse) as Promise<BridgeFile>;
   const { token } = await file();
