@@ -15,9 +15,9 @@ import { extend } from "../../kernel/extensions.ts";
 import { startBridge } from "../../kernel/server.ts";
 import { Bridge } from "../../mod.ts";
 import { PLAIN_KEY_RULE } from "../../lib/datasource/identifier.ts";
-import { shellEnv } from "../_env.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { makeZip } from "../archive/_zip_writer.ts";
+import { runBrowserDriver } from "./_browser_driver.ts";
 import type { DriverInput, DriverReport } from "./_bridge_page_driver.ts";
 import { requireProgram } from "../_require.ts";
 
@@ -26,29 +26,10 @@ const chromium = requireProgram("chromium", {
   what: "the bridge page test",
   hint: "never 'npx playwright install'",
 });
-const ROOT = new URL("../../", import.meta.url).pathname;
-const decoder = new TextDecoder();
 
 async function drivePage(input: Omit<DriverInput, "chromium">): Promise<DriverReport> {
   chromium.check();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-all",
-      `--config=${join(ROOT, "deno.json")}`,
-      join(ROOT, "tests/e2e/_bridge_page_driver.ts"),
-      JSON.stringify({ ...input, chromium: chromium.path }),
-    ],
-    clearEnv: true,
-    env: shellEnv({ NO_COLOR: "1" }),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stdout = decoder.decode(out.stdout);
-  assertEquals(out.code, 0, `the browser driver failed:\n${decoder.decode(out.stderr)}${stdout}`);
-  return JSON.parse(stdout.trim().split("\n").pop()!);
+  return await runBrowserDriver<DriverReport>("_bridge_page_driver.ts", input, chromium.path);
 }
 
 Deno.test({

@@ -17,8 +17,8 @@ import {
   torrentStatusView,
   verifyReportView,
 } from "../../mod.ts";
-import { shellEnv } from "../_env.ts";
 import { assert, assertEquals } from "../_assert.ts";
+import { runBrowserDriver } from "./_browser_driver.ts";
 import type { DriverInput, DriverReport } from "./_notebook_tables_driver.ts";
 import { requireProgram } from "../_require.ts";
 
@@ -27,30 +27,11 @@ const chromium = requireProgram("chromium", {
   what: "the notebook tables test",
   hint: "never 'npx playwright install'",
 });
-const ROOT = new URL("../../", import.meta.url).pathname;
-const decoder = new TextDecoder();
 const COLUMN = 1000;
 
 async function drivePage(input: Omit<DriverInput, "chromium">): Promise<DriverReport> {
   chromium.check();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-all",
-      `--config=${join(ROOT, "deno.json")}`,
-      join(ROOT, "tests/e2e/_notebook_tables_driver.ts"),
-      JSON.stringify({ ...input, chromium: chromium.path }),
-    ],
-    clearEnv: true,
-    env: shellEnv({ NO_COLOR: "1" }),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stdout = decoder.decode(out.stdout);
-  assertEquals(out.code, 0, `the browser driver failed:\n${decoder.decode(out.stderr)}${stdout}`);
-  return JSON.parse(stdout.trim().split("\n").pop()!);
+  return await runBrowserDriver<DriverReport>("_notebook_tables_driver.ts", input, chromium.path);
 }
 
 const hex = (seed: string, length: number) =>

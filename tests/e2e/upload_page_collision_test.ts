@@ -15,9 +15,9 @@ import { extend } from "../../kernel/extensions.ts";
 import { startBridge } from "../../kernel/server.ts";
 import { listCatalogue } from "../../lib/index/catalogue.ts";
 import { LocalFolderIndex } from "../../lib/index/local_folder_index.ts";
-import { shellEnv } from "../_env.ts";
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { makeZip } from "../archive/_zip_writer.ts";
+import { runBrowserDriver } from "./_browser_driver.ts";
 import type { DriverInput, DriverReport } from "./_upload_page_driver.ts";
 import { requireProgram } from "../_require.ts";
 
@@ -26,29 +26,10 @@ const chromium = requireProgram("chromium", {
   what: "the upload page collision test",
   hint: "never 'npx playwright install'",
 });
-const ROOT = new URL("../../", import.meta.url).pathname;
-const decoder = new TextDecoder();
 
 async function drivePage(input: DriverInput): Promise<DriverReport> {
   chromium.check();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-all",
-      `--config=${join(ROOT, "deno.json")}`,
-      join(ROOT, "tests/e2e/_upload_page_driver.ts"),
-      JSON.stringify({ ...input, chromium: chromium.path }),
-    ],
-    clearEnv: true,
-    env: shellEnv({ NO_COLOR: "1" }),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stdout = decoder.decode(out.stdout);
-  assertEquals(out.code, 0, `the browser driver failed:\n${decoder.decode(out.stderr)}${stdout}`);
-  return JSON.parse(stdout.trim().split("\n").pop()!);
+  return await runBrowserDriver<DriverReport>("_upload_page_driver.ts", input, chromium.path);
 }
 
 Deno.test({

@@ -14,6 +14,7 @@ import { startBridge } from "../../kernel/server.ts";
 import { shellEnv } from "../_env.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { makeZip } from "../archive/_zip_writer.ts";
+import { runBrowserDriver } from "./_browser_driver.ts";
 import type { DriverInput, DriverReport } from "./_upload_page_driver.ts";
 import { requireProgram } from "../_require.ts";
 
@@ -42,13 +43,7 @@ function denoRun(args: string[], extraEnv: Record<string, string> = {}) {
 /** Runs the browser driver (in its own process: playwright-core needs --allow-all). */
 async function drivePage(input: DriverInput): Promise<DriverReport> {
   chromium.check();
-  const out = await denoRun([
-    join(ROOT, "tests/e2e/_upload_page_driver.ts"),
-    JSON.stringify({ ...input, chromium: chromium.path }),
-  ]);
-  const stdout = decoder.decode(out.stdout);
-  assertEquals(out.code, 0, `the browser driver failed:\n${decoder.decode(out.stderr)}${stdout}`);
-  return JSON.parse(stdout.trim().split("\n").pop()!);
+  return await runBrowserDriver<DriverReport>("_upload_page_driver.ts", input, chromium.path);
 }
 
 Deno.test({
