@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { FetchAccepted, PublishedJson } from "../lib/bridge/api_types.ts";
+import type { FetchAccepted, PublishBody, PublishedJson } from "../lib/bridge/api_types.ts";
 import type { DataSource } from "../lib/datasource/data_source.ts";
 import { toCurie } from "../lib/datasource/identifier.ts";
 import { DataSourceRepository } from "../lib/datasource/repository.ts";
@@ -435,16 +435,7 @@ export class BridgeState {
    */
   async publish(
     contentPath: string,
-    body: {
-      class: string;
-      key: string;
-      description?: string;
-      title?: string;
-      license?: string;
-      citation?: string;
-      fields?: Readonly<Record<string, unknown>>;
-      replace?: boolean;
-    },
+    body: Omit<PublishBody, "path">,
   ): Promise<PublishedJson> {
     const result = await publish(contentPath, {
       class: body.class,
