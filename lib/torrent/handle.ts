@@ -13,6 +13,7 @@ import { PeerPolicy, type PeerRef } from "./peer_policy.ts";
 import { deleteState } from "./resume.ts";
 import { deleteFiles } from "./safe_store.ts";
 import { EngineRun, type RunOptions } from "./run.ts";
+import type { Ticker } from "./ticker.ts";
 
 /**
  * What a torrent is doing:
@@ -109,9 +110,12 @@ export interface HandleInit {
   watchBans(disconnect: (peer: PeerRef) => void): void;
   /** Called once the torrent is removed. */
   onRemoved(handle: TorrentHandle): void;
+  /** The session's one timer (every {@linkcode HANDLE_TICK_MS}): progress and resume records. */
+  ticker: Ticker;
 }
 
-const TICK_MS = 250;
+/** The period of the ticker a session gives its handles, in ms. */
+export const HANDLE_TICK_MS = 250;
 const SAVE_EVERY_TICKS = 8; // a resume record about every 2 s
 
 type Snapshot = ReturnType<EngineRun["snapshot"]>;
@@ -147,7 +151,7 @@ export class TorrentHandle extends EventTarget {
   #complete = false;
   #settled = false;
   #ops: Promise<void> = Promise.resolve();
-  #timer: ReturnType<typeof setInterval>;
+  #stopTicking: () => void;
   #ticks = 0;
   #last: Snapshot | null = null;
   #lastKey = "";
@@ -165,7 +169,7 @@ export class TorrentHandle extends EventTarget {
     this.#paused = init.paused;
     this.#policy = new PeerPolicy({ maxFailures: init.maxHashFailures, onBan: init.onBan });
     this.#done.promise.catch(() => {}); // rejections are for callers of done()
-    this.#timer = setInterval(() => this.#tick(), TICK_MS);
+    this.#stopTicking = init.ticker.add(() => this.#tick());
     init.watchBans((peer) => this.#run?.disconnect(peer));
     if (!init.paused) this.#op(() => this.#start());
   }
@@ -316,7 +320,7 @@ export class TorrentHandle extends EventTarget {
     return this.#op(async () => {
       if (this.#closed) return;
       this.#closed = true;
-      clearInterval(this.#timer);
+      this.#stopTicking();
       await this.#stopRun(!options.deleteData);
       this.#settle(new TorrentError("closed", `${this.#name} was removed`));
       if (options.deleteData) {
@@ -332,7 +336,7 @@ export class TorrentHandle extends EventTarget {
     return this.#op(async () => {
       if (this.#closed) return;
       this.#closed = true;
-      clearInterval(this.#timer);
+      this.#stopTicking();
       await this.#stopRun(true);
       this.#settle(
         new TorrentError("closed", `The session was closed before ${this.#name} completed`),
@@ -398,7 +402,7 @@ export class TorrentHandle extends EventTarget {
   #fail(error: Error): void {
     if (this.#error || this.#closed) return;
     this.#error = error;
-    clearInterval(this.#timer);
+    this.#stopTicking();
     const run = this.#run;
     if (run) {
       this.#last = { ...run.snapshot(), downloadRate: 0, uploadRate: 0, peers: 0 };

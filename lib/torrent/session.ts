@@ -20,7 +20,8 @@ import { dirname, resolve } from "node:path";
 import { createEngineClient, type EngineClient, loadEngine } from "./engine.ts";
 import { TorrentError } from "./errors.ts";
 import { statePaths } from "./resume.ts";
-import { type HandleInit, TorrentHandle } from "./handle.ts";
+import { HANDLE_TICK_MS, type HandleInit, TorrentHandle } from "./handle.ts";
+import { Ticker } from "./ticker.ts";
 import { checkContent } from "./content_check.ts";
 import { planLayout } from "./layout.ts";
 import type { PieceSinkFactory } from "./piece_sink.ts";
@@ -138,6 +139,8 @@ export class TorrentSession implements AsyncDisposable {
   readonly #bans = new BanList();
   readonly #handles = new Map<string, TorrentHandle>();
   readonly #disconnectors = new Map<string, (peer: PeerRef) => void>();
+  /** One timer for every torrent's progress and resume records (ticker.ts). */
+  readonly #ticker = new Ticker(HANDLE_TICK_MS);
   #closing: Promise<void> | null = null;
 
   private constructor(client: EngineClient, options: TorrentSessionOptions, stateDir: string) {
@@ -340,6 +343,7 @@ export class TorrentSession implements AsyncDisposable {
       paused: spec.paused,
       onBan: (peer) => this.#ban(peer),
       watchBans: (disconnect) => this.#disconnectors.set(found.infoHash, disconnect),
+      ticker: this.#ticker,
       onRemoved: (h) => {
         if (this.#handles.get(h.infoHash) !== h) return;
         this.#handles.delete(h.infoHash);
