@@ -30,7 +30,7 @@
  *
  * @module
  */
-import { type FileHandle, open, readFile, rm, writeFile } from "node:fs/promises";
+import { type FileHandle, lstat, open, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { atomicWriteFile } from "../fs/atomic_write.ts";
 import type { Layout } from "./layout.ts";
@@ -117,6 +117,17 @@ export async function loadResume(stateDir: string, layout: Layout): Promise<Resu
   try {
     record = JSON.parse(await readFile(paths.record, "utf8"));
   } catch {
+    // A first download: when none of its files is on disk yet there is nothing
+    // to check, and an empty bitfield says so (webtorrent would otherwise try
+    // to read and hash every piece of files that do not exist: 0.18 s for
+    // 1,024 pieces, before the first peer is asked for anything).
+    if (await nothingOnDisk(layout)) {
+      return {
+        bitfield: new Uint8Array(Math.ceil(layout.pieceCount / 8)),
+        reason: "no resume record, no data on disk yet",
+        generation: 1,
+      };
+    }
     return { bitfield: null, reason: "no resume record", generation: 1 };
   }
   const generation = (Number(record.generation) || 0) + 1;
@@ -166,6 +177,21 @@ export async function loadResume(stateDir: string, layout: Layout): Promise<Resu
     };
   }
   return { bitfield: bits, reason: "files unchanged since the resume record", generation };
+}
+
+/** Whether no data file of `layout` (nor its part file) exists: each lstat says ENOENT. */
+async function nothingOnDisk(layout: Layout): Promise<boolean> {
+  const paths = layout.files.flatMap((file) => file.path ? [file.path] : []);
+  if (layout.partPath) paths.push(layout.partPath);
+  for (const path of paths) {
+    try {
+      await lstat(path);
+      return false;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException)?.code !== "ENOENT") return false;
+    }
+  }
+  return true;
 }
 
 /** Writes resume records and the journal for one torrent. */

@@ -9,7 +9,7 @@ import { encodeBencode } from "../../lib/torrent/bencode.ts";
 import { planLayout } from "../../lib/torrent/layout.ts";
 import { parseMetainfo } from "../../lib/torrent/metainfo.ts";
 import { loadResume, ResumeWriter } from "../../lib/torrent/resume.ts";
-import { stampFiles } from "../../lib/torrent/safe_store.ts";
+import { SafeChunkStore, stampFiles } from "../../lib/torrent/safe_store.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
 import type { TorrentStatus } from "../../lib/torrent/handle.ts";
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
@@ -247,4 +247,61 @@ Deno.test("loadResume() asks for a full check when a file changed or the selecti
   assertStringIncludes(decision.reason, "selection");
   decision = await loadResume(join(tmp, "nowhere"), layout);
   assertEquals(decision.reason, "no resume record");
+});
+
+Deno.test("loadResume() without a record: an empty bitfield when no data file exists, none when one does", async () => {
+  const { tmp, layout } = await recordFixture();
+  const nowhere = join(tmp, "nowhere");
+  const fresh = planLayout(
+    parseMetainfo(encodeBencode({
+      info: {
+        name: "t",
+        "piece length": 16,
+        pieces: new Uint8Array(60),
+        files: [{ length: 20, path: ["a"] }, { length: 28, path: ["b"] }],
+      },
+    })),
+    { dir: join(tmp, "fresh") },
+  );
+  let decision = await loadResume(nowhere, fresh);
+  assertEquals([...decision.bitfield!], [0], decision.reason);
+  assertStringIncludes(decision.reason, "no data on disk");
+  // One file present (fixture's "a"): every piece must be checked.
+  decision = await loadResume(nowhere, layout);
+  assertEquals(decision.bitfield, null);
+  // A file that cannot be stat'ed for another reason than absence counts as present.
+  await Deno.mkdir(join(tmp, "fresh"), { recursive: true });
+  await Deno.writeTextFile(join(tmp, "fresh", "t"), "a file where the folder should be");
+  decision = await loadResume(nowhere, fresh);
+  assertEquals(decision.bitfield, null, "ENOTDIR is not absence");
+});
+
+Deno.test("a first download into an empty folder reads no piece back before fetching", async () => {
+  const tmp = await tempDir();
+  const src = await makeDataset(join(tmp, "src"), { a: 300_000, b: 200_000, c: 100_000 });
+  const { bytes: torrent } = await torrentOf(src, { pieceLength: 16384 });
+  await using seeder = await TorrentSession.open(testSessionOptions(join(tmp, "seed-state")));
+  await seeder.seed(src, torrent);
+  await using leecher = await TorrentSession.open({
+    ...testSessionOptions(join(tmp, "state")),
+    tracker: false,
+  });
+  // Every read the leecher's stores are asked for before the download starts.
+  let checkReads = 0;
+  const get = SafeChunkStore.prototype.get;
+  SafeChunkStore.prototype.get = function (this: SafeChunkStore, ...args) {
+    if (this.checking && this.chunkLength === 16384) checkReads++;
+    return get.apply(this, args);
+  };
+  try {
+    const handle = await leecher.add(torrent, {
+      dir: join(tmp, "dl"),
+      peers: [`127.0.0.1:${seeder.port}`],
+    });
+    await handle.done({ timeoutMs: TIMEOUT });
+  } finally {
+    SafeChunkStore.prototype.get = get;
+  }
+  await assertSameTree(join(tmp, "dl", "dataset"), src);
+  assertEquals(checkReads, 0, "no piece of files that do not exist was read to be hashed");
 });
