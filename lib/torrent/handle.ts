@@ -155,6 +155,10 @@ export class TorrentHandle extends EventTarget {
   #ticks = 0;
   #last: Snapshot | null = null;
   #lastKey = "";
+  #lastRates = "";
+  #lastPulse = "";
+  #idle = false;
+  #revision = 0;
   #downloadedBefore = 0;
   #uploadedBefore = 0;
 
@@ -187,6 +191,27 @@ export class TorrentHandle extends EventTarget {
   /** The parsed torrent, once known. */
   get metainfo(): Metainfo | null {
     return this.#meta;
+  }
+
+  /**
+   * A number that changes whenever {@linkcode status} may answer differently:
+   * on each change of progress, rates, peers or swarm seen by the session's
+   * tick, and on pause, resume, failure and removal. Whoever polls many
+   * torrents compares it with the last one seen and skips those that have
+   * not changed (a seeding torrent with no peers never changes).
+   *
+   * @example
+   * ```ts ignore
+   * let seen = -1;
+   * setInterval(() => {
+   *   if (handle.revision === seen) return;
+   *   seen = handle.revision;
+   *   console.log(handle.status());
+   * }, 250);
+   * ```
+   */
+  get revision(): number {
+    return this.#revision;
   }
 
   /** A snapshot of the torrent's progress. */
@@ -283,6 +308,7 @@ export class TorrentHandle extends EventTarget {
     return this.#op(async () => {
       if (this.#paused || this.#error || this.#closed) return;
       this.#paused = true;
+      this.#revision++;
       await this.#stopRun(true);
     });
   }
@@ -292,6 +318,7 @@ export class TorrentHandle extends EventTarget {
     return this.#op(async () => {
       if (!this.#paused || this.#error || this.#closed) return;
       this.#paused = false;
+      this.#revision++;
       await this.#start();
     });
   }
@@ -320,6 +347,7 @@ export class TorrentHandle extends EventTarget {
     return this.#op(async () => {
       if (this.#closed) return;
       this.#closed = true;
+      this.#revision++;
       this.#stopTicking();
       await this.#stopRun(!options.deleteData);
       this.#settle(new TorrentError("closed", `${this.#name} was removed`));
@@ -336,6 +364,7 @@ export class TorrentHandle extends EventTarget {
     return this.#op(async () => {
       if (this.#closed) return;
       this.#closed = true;
+      this.#revision++;
       this.#stopTicking();
       await this.#stopRun(true);
       this.#settle(
@@ -352,6 +381,7 @@ export class TorrentHandle extends EventTarget {
 
   async #start(): Promise<void> {
     const meta = this.#meta;
+    this.#idle = false; // a new run: its first tick computes the status
     try {
       this.#run = await EngineRun.start({
         ...this.#init.run,
@@ -402,6 +432,7 @@ export class TorrentHandle extends EventTarget {
   #fail(error: Error): void {
     if (this.#error || this.#closed) return;
     this.#error = error;
+    this.#revision++;
     this.#stopTicking();
     const run = this.#run;
     if (run) {
@@ -426,7 +457,23 @@ export class TorrentHandle extends EventTarget {
     const run = this.#run;
     if (!run) return;
     if (++this.#ticks % SAVE_EVERY_TICKS === 0 && run.unsaved) run.saveRecord().catch(() => {});
-    this.#emitProgress(this.status());
+    // Nothing moved since a tick that saw rates at 0 (an idle seed): the status is unchanged.
+    const pulse = run.pulse();
+    if (this.#idle && pulse === this.#lastPulse) return;
+    this.#lastPulse = pulse;
+    const status = this.status();
+    this.#idle = status.downloadRate === 0 && status.uploadRate === 0;
+    const rates = [
+      status.downloadRate,
+      status.uploadRate,
+      status.corruptBytes,
+      status.bannedPeers.length,
+    ].join();
+    if (rates !== this.#lastRates) {
+      this.#lastRates = rates;
+      this.#revision++;
+    }
+    this.#emitProgress(status);
   }
 
   #emitProgress(status: TorrentStatus): void {
@@ -441,6 +488,7 @@ export class TorrentHandle extends EventTarget {
     ].join();
     if (key === this.#lastKey) return;
     this.#lastKey = key;
+    this.#revision++;
     this.dispatchEvent(new CustomEvent("progress", { detail: status }));
   }
 

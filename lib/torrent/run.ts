@@ -236,6 +236,26 @@ export class EngineRun {
     };
   }
 
+  /**
+   * A cheap fingerprint of what moves a status: bytes in and out, connected
+   * peers, swarm news, verified and checked pieces, readiness. Two equal
+   * pulses with rates already at 0 mean an unchanged {@linkcode snapshot}
+   * (an idle seed), which the handle then does not compute.
+   */
+  pulse(): string {
+    const t = this.#torrent;
+    return [
+      this.downloaded,
+      this.uploaded,
+      t.destroyed ? 0 : t.numPeers,
+      this.#swarm.version,
+      this.#progress?.piecesHave ?? -1,
+      this.#store?.pieceReads ?? 0,
+      this.#ready,
+      this.#meta !== null,
+    ].join();
+  }
+
   /** Connects to a peer; false when refused (banned, malformed, stopped). */
   addPeer(address: string): boolean {
     const t = this.#torrent;

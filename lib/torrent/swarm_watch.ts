@@ -62,29 +62,42 @@ export class SwarmWatch {
   #known = new Set<string>();
   #connected = new Set<string>();
   #failed = new Map<string, string>();
+  #version = 0;
+
+  /** A count that moves whenever the summary may have changed. */
+  get version(): number {
+    return this.#version;
+  }
 
   /** Listens to `torrent`'s events (and wraps each new peer's `destroy` to learn why it failed). */
   hook(torrent: EngineTorrent): void {
     const announce = (torrent as unknown as { announce?: unknown }).announce;
     if (Array.isArray(announce)) this.#trackers = announce.length;
     torrent.on("metadata", () => {
+      this.#version++;
       const list = (torrent as unknown as { announce?: unknown }).announce;
       if (Array.isArray(list)) this.#trackers = list.length;
     });
-    torrent.on("trackerAnnounce", () => this.#answers++);
+    torrent.on("trackerAnnounce", () => {
+      this.#answers++;
+      this.#version++;
+    });
     torrent.on("warning", (error: Error) => {
       const message = String(error?.message ?? error);
       if (PIECE_WARNING.test(message)) return;
+      this.#version++;
       this.#errors = [...this.#errors.filter((e) => e !== message), message].slice(-3);
     });
     torrent.on("wire", (_wire: unknown, address?: string) => {
       if (typeof address === "string") {
+        this.#version++;
         this.#connected.add(address);
         this.#failed.delete(address);
       }
     });
     torrent.on("peer", (peer: unknown) => {
       if (typeof peer !== "string") return;
+      this.#version++;
       this.#known.add(peer);
       const engine = torrent._peers?.get(peer);
       if (engine) this.#watchPeer(peer, engine);
@@ -97,6 +110,7 @@ export class SwarmWatch {
     const connected = this.#connected;
     (peer as { destroy(err?: Error): void }).destroy = (error?: Error) => {
       if (error instanceof Error && !connected.has(address)) {
+        this.#version++;
         failed.delete(address);
         failed.set(address, failureReason(error));
         while (failed.size > 10) failed.delete(failed.keys().next().value!);

@@ -55,3 +55,34 @@ Deno.test(`a session seeding ${N} torrents starts one progress timer, not ${N}`,
     globalThis.setInterval = real;
   }
 });
+
+Deno.test("an idle seed's revision stays; pausing and resuming it moves the revision", async () => {
+  const tmp = await tempDir();
+  const [{ path, torrent }] = await datasets(join(tmp, "data"), 1) as [
+    { path: string; torrent: Uint8Array },
+  ];
+  await using session = await TorrentSession.open(testSessionOptions(join(tmp, "state")));
+  const handle = await session.seed(path, torrent);
+  let ticks = 0;
+  const counter = setInterval(() => ticks++, HANDLE_TICK_MS);
+  const afterTicks = async (n: number) => {
+    const from = ticks;
+    while (ticks < from + n) await new Promise((r) => setTimeout(r, HANDLE_TICK_MS / 2));
+  };
+  try {
+    await afterTicks(3); // the first idle tick has seen rates at 0
+    const idle = handle.revision;
+    await afterTicks(4);
+    assertEquals(handle.revision, idle, "no change, no new revision");
+    await handle.pause();
+    const paused = handle.revision;
+    assertEquals(paused > idle, true, "pause moves it");
+    assertEquals(handle.status().state, "paused");
+    await handle.resume();
+    assertEquals(handle.revision > paused, true, "resume moves it");
+    await afterTicks(4);
+    assertEquals(handle.status().state, "seeding", "the resumed torrent seeds again");
+  } finally {
+    clearInterval(counter);
+  }
+});
