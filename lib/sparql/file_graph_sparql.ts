@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { fileIdentity } from "../fs/file_identity.ts";
 import { lineToQuad, quadToLine } from "../graph/nquads.ts";
 import type { Quad } from "../graph/rdf.ts";
 import type { GraphStore, UpdateSummary } from "../graph/store.ts";
@@ -20,10 +21,6 @@ import type { SparqlService } from "./service.ts";
 
 /** The graph file as the engine needs it: a path, and the store's locked update. */
 export type GraphFile = Pick<GraphStore, "path" | "update">;
-
-function identityOf(info: Deno.FileInfo): string {
-  return `${info.dev}:${info.ino}:${info.size}:${info.mtime?.getTime() ?? ""}`;
-}
 
 /** Whether `bytes` is a store file as its header describes (the store's own output). */
 function trustedFile(path: string, bytes: Uint8Array): boolean {
@@ -67,7 +64,7 @@ export class FileGraphSparql implements SparqlService {
   /** Whether the next query loads the file (it changed since it was loaded, or is loading). */
   stale(): boolean {
     return this.#loading !== undefined ||
-      identityOf(Deno.statSync(this.#file.path)) !== this.#loaded;
+      fileIdentity(Deno.statSync(this.#file.path)) !== this.#loaded;
   }
 
   /** Loads the file again when it changed since it was loaded (by any process). */
@@ -75,7 +72,7 @@ export class FileGraphSparql implements SparqlService {
     while (this.#loading) await this.#loading;
     // A synchronous stat: a few µs, where the thread pool's round trip adds jitter to every query.
     const info = Deno.statSync(this.#file.path);
-    if (identityOf(info) === this.#loaded) return;
+    if (fileIdentity(info) === this.#loaded) return;
     this.#loading = this.#load();
     try {
       await this.#loading;
@@ -98,7 +95,7 @@ export class FileGraphSparql implements SparqlService {
     const body = got === bytes.length ? bytes : bytes.subarray(0, got);
     this.#loaded = undefined;
     this.#engine.load(body, { trusted: trustedFile(this.#file.path, body) });
-    this.#loaded = identityOf(info);
+    this.#loaded = fileIdentity(info);
   }
 
   /** Runs a query over the current content; typed results. */
@@ -111,6 +108,22 @@ export class FileGraphSparql implements SparqlService {
   async queryText(sparql: string, mediaType: string, options: QueryOptions = {}): Promise<string> {
     await this.refresh();
     return this.#engine.queryText(sparql, mediaType, options);
+  }
+
+  /**
+   * Runs a query like {@linkcode FileGraphSparql.queryText} and tells which
+   * content answered it: the identity of the file as loaded (`fileIdentity`),
+   * read in the same synchronous step as the query; `undefined` while the
+   * engine may be behind the file (after an update, before the next load).
+   */
+  async queryTextWithIdentity(
+    sparql: string,
+    mediaType: string,
+    options: QueryOptions = {},
+  ): Promise<{ text: string; identity: string | undefined }> {
+    await this.refresh();
+    const identity = this.#loaded;
+    return { text: this.#engine.queryText(sparql, mediaType, options), identity };
   }
 
   /**
@@ -127,12 +140,12 @@ export class FileGraphSparql implements SparqlService {
   async update(sparql: string): Promise<UpdateSummary> {
     const path = this.#file.path;
     for (let attempt = 1;; attempt++) {
-      const read = identityOf(Deno.statSync(path));
+      const read = fileIdentity(Deno.statSync(path));
       const { lines } = await readStoreFile(path);
       const { added, removed } = evaluateUpdate(lines, sparql);
       let moved = false;
       const summary = await this.#file.update((tx) => {
-        if (identityOf(Deno.statSync(path)) !== read) {
+        if (fileIdentity(Deno.statSync(path)) !== read) {
           moved = true; // written by another process meanwhile: evaluate again
           return;
         }

@@ -31,7 +31,12 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         await sparql!.refresh();
         self.postMessage({ id: request.id, running: true } satisfies WorkerReply);
       }
-      return await sparql!.queryText(request.sparql, request.mediaType, request.options);
+      // The identity of the content that answered: the bridge keeps the answer for it.
+      return await sparql!.queryTextWithIdentity(
+        request.sparql,
+        request.mediaType,
+        request.options,
+      );
     }
     case "update":
       return await sparql!.update(request.sparql);

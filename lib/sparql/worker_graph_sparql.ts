@@ -10,7 +10,9 @@
  * @module
  */
 import { InvalidInputError } from "../errors/invalid_input.ts";
+import { fileIdentityNow } from "../fs/file_identity.ts";
 import type { UpdateSummary } from "../graph/store.ts";
+import { AnswerCache } from "./answer_cache.ts";
 import type { QueryOptions, SparqlResults } from "./engine.ts";
 import {
   SparqlEngineFailedError,
@@ -37,6 +39,12 @@ export interface WorkerGraphSparqlOptions {
    * and update (from when it is sent), in ms. @default 5 s
    */
   timeoutMs?: number;
+  /**
+   * Keep answers for the content that gave them (see
+   * lib/sparql/answer_cache.ts): a query asked again before any write is
+   * answered without the worker. @default true
+   */
+  answerCache?: boolean;
 }
 
 /** A request without its id (each member of the union). */
@@ -98,11 +106,13 @@ export class WorkerGraphSparql implements SparqlService {
   #pending = new Map<number, Pending>();
   /** Requests whose graph the worker is loading: no deadline ends the worker meanwhile. */
   #loading = new Set<number>();
+  readonly #answers: AnswerCache | undefined;
 
   /** Over the graph file of the store in `options.home`. */
   constructor(options: WorkerGraphSparqlOptions) {
     this.#options = options;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_SPARQL_TIMEOUT_MS;
+    this.#answers = options.answerCache === false ? undefined : new AnswerCache();
   }
 
   #spawn(): Worker {
@@ -203,10 +213,23 @@ export class WorkerGraphSparql implements SparqlService {
     await this.#opened;
   }
 
-  /** Runs a query; its answer serialised in `mediaType`. */
+  /**
+   * Runs a query; its answer serialised in `mediaType`. An answer kept for
+   * the file as it is now (same identity: no write since) is given at once.
+   */
   async queryText(sparql: string, mediaType: string, options: QueryOptions = {}): Promise<string> {
+    const now = this.#answers && fileIdentityNow(this.#options.path);
+    const kept = this.#answers?.get(now, sparql, mediaType, options);
+    if (kept !== undefined) return kept;
     await this.#ready();
-    return await this.#send({ op: "queryText", sparql, mediaType, options }) as string;
+    const { text, identity } = await this.#send({
+      op: "queryText",
+      sparql,
+      mediaType,
+      options,
+    }) as { text: string; identity: string | undefined };
+    this.#answers?.set(identity, sparql, mediaType, options, text);
+    return text;
   }
 
   /** Runs a query; typed results (read from the worker's JSON or N-Quads answer). */
@@ -230,6 +253,7 @@ export class WorkerGraphSparql implements SparqlService {
 
   /** Ends the worker (a later request starts a new one). */
   close(): void {
+    this.#answers?.clear();
     this.#reset(new Error("The SPARQL service was closed"));
   }
 }
