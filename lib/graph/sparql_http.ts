@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { blankNode, literal, namedNode, type Term, vocab } from "./rdf.ts";
+import type { Term } from "./rdf.ts";
+import { type JsonTerm, termFromJson } from "../sparql/results_json.ts";
 import { OwmError } from "../errors/owm_error.ts";
 import { processEnv } from "../settings/env.ts";
 
@@ -94,38 +95,6 @@ export interface SparqlDataset {
 /** One SELECT solution: variable name to term (unbound ones absent). */
 export type SparqlRow = Record<string, Term>;
 
-/** A SPARQL JSON results term. */
-export interface JsonTerm {
-  type: "uri" | "literal" | "typed-literal" | "bnode" | "triple";
-  value: string;
-  datatype?: string;
-  "xml:lang"?: string;
-}
-
-/**
- * The RDF/JS term of a SPARQL JSON results term. A server's own spellings of
- * booleans (`1`, `0`) read as the canonical `true` and `false`.
- */
-export function termFromJson(term: JsonTerm): Term {
-  switch (term.type) {
-    case "uri":
-      return namedNode(term.value);
-    case "bnode":
-      return blankNode(term.value);
-    case "literal":
-    case "typed-literal": {
-      if (term["xml:lang"]) return literal(term.value, term["xml:lang"]);
-      const datatype = term.datatype;
-      if (datatype === vocab.xsdBoolean && (term.value === "1" || term.value === "0")) {
-        return literal(term.value === "1" ? "true" : "false", namedNode(datatype));
-      }
-      return datatype ? literal(term.value, namedNode(datatype)) : literal(term.value);
-    }
-    default:
-      throw new TypeError(`Unsupported term type ${JSON.stringify(term.type)} in SPARQL results`);
-  }
-}
-
 /**
  * Talks to one SPARQL 1.1 server.
  *
@@ -206,7 +175,9 @@ export class SparqlClient {
     };
     const rows = (json.results?.bindings ?? []).map((binding) => {
       const row: SparqlRow = {};
-      for (const [name, term] of Object.entries(binding)) row[name] = termFromJson(term);
+      for (const [name, term] of Object.entries(binding)) {
+        row[name] = termFromJson(term, { canonicalBooleans: true });
+      }
       return row;
     });
     return { variables: json.head?.vars ?? [], rows };

@@ -18,18 +18,14 @@ import {
   NAMED_GRAPH_CLASS,
   type SparqlGraphBackend,
 } from "../graph/sparql_backend.ts";
-import {
-  type JsonTerm,
-  type SparqlDataset,
-  SparqlServerError,
-  termFromJson,
-} from "../graph/sparql_http.ts";
+import { type SparqlDataset, SparqlServerError } from "../graph/sparql_http.ts";
 import type { UpdateSummary } from "../graph/store.ts";
 import type { Term } from "../graph/rdf.ts";
 import type { BooleanResult, QueryOptions, SelectResults, SparqlResults } from "./engine.ts";
 import { SparqlSyntaxError } from "./errors.ts";
 import { isGraphForm } from "./formats.ts";
 import { queryForm } from "./query_form.ts";
+import { parseResultsJson } from "./results_json.ts";
 import type { SparqlService } from "./service.ts";
 
 /** Graph answers are fetched as N-Triples and serialised here in these types. */
@@ -67,6 +63,7 @@ export class RemoteSparqlService implements SparqlService {
     }
     const results = parseResultsJson(
       await this.#ask(sparql, "application/sparql-results+json", options),
+      { canonicalBooleans: true },
     );
     if (form === "ASK" && results.type === "bindings") {
       // Virtuoso answers an ASK with a dataset as one row of `__ASK_RETVAL`.
@@ -145,20 +142,6 @@ export class RemoteSparqlService implements SparqlService {
     const list = graphs.length > 0 ? graphs : [CATALOGUE_GRAPH + "#none"];
     return { defaultGraphs: list, namedGraphs: list };
   }
-}
-
-/** Typed results of a SPARQL JSON results document (1.0 `typed-literal` terms too). */
-function parseResultsJson(text: string): SelectResults | BooleanResult {
-  const json = JSON.parse(text) as {
-    head?: { vars?: string[] };
-    boolean?: unknown;
-    results?: { bindings?: Record<string, JsonTerm>[] };
-  };
-  if (typeof json.boolean === "boolean") return { type: "boolean", value: json.boolean };
-  const bindings = (json.results?.bindings ?? []).map((row) =>
-    new Map(Object.entries(row).map(([name, term]) => [name, termFromJson(term)]))
-  );
-  return { type: "bindings", variables: json.head?.vars ?? [], bindings };
 }
 
 /** SPARQL 1.1 JSON results, written as the in-memory engine writes them (compact, 1.1 terms). */
