@@ -47,6 +47,7 @@ import { disconnectPeer, refuseBannedPeers, watchWire } from "./peer_hooks.ts";
 import { loadResume, ResumeWriter, saveTorrentFile, statePaths } from "./resume.ts";
 import { type FileStamp, SafeChunkStore } from "./safe_store.ts";
 import type { PieceSink, PieceSinkFactory } from "./piece_sink.ts";
+import type { OpenFileLimit } from "./open_files.ts";
 
 /** What a run tells its handle. */
 export interface RunEvents {
@@ -95,6 +96,8 @@ export interface RunOptions {
    * each piece on disk the run did not verify). @default none
    */
   sink?: PieceSinkFactory | undefined;
+  /** The session's bound on open data files, shared by every run's store. @default none */
+  openFiles?: OpenFileLimit | undefined;
 }
 
 const FAILED_PIECE = /^Piece (\d+) failed verification$/;
@@ -290,6 +293,7 @@ export class EngineRun {
       this.#writer ??= new ResumeWriter(this.#o.stateDir, this.#layout, Date.now());
       this.#store = new SafeChunkStore(this.#layout, {
         mode: this.#o.mode,
+        ...(this.#o.openFiles ? { openFiles: this.#o.openFiles } : {}),
         beforePut: (index, paths) => this.#writer?.intent(index, paths).catch(() => {}),
         afterPut: (index, buf, paths) => this.#afterPut(index, buf, paths),
       });

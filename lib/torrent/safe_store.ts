@@ -29,6 +29,7 @@ import type { ChunkStore } from "./engine.ts";
 import { ioError, TorrentError } from "./errors.ts";
 import { type Layout, pieceSize, segmentsOf } from "./layout.ts";
 import { OwmError } from "../errors/owm_error.ts";
+import type { OpenFileLimit } from "./open_files.ts";
 
 /** Options for {@linkcode SafeChunkStore}. */
 export interface SafeChunkStoreOptions {
@@ -40,6 +41,8 @@ export interface SafeChunkStoreOptions {
   afterPut?: (index: number, buf: Uint8Array, paths: readonly string[]) => Promise<void> | void;
   /** The most files kept open at once. @default {64} */
   maxOpenFiles?: number;
+  /** A bound shared with other stores (a session's): idle files beyond it are closed. */
+  openFiles?: OpenFileLimit;
 }
 
 /** Size and modification time of a file, as stored in resume records. */
@@ -210,6 +213,7 @@ export class SafeChunkStore implements ChunkStore {
       const file = await pending;
       if (this.#files.get(path) !== pending) continue; // closed meanwhile
       file.users++;
+      this.#options.openFiles?.touch(file, () => this.#closeIdle(path, pending, file));
       this.#evict();
       try {
         return await fn(file);
@@ -273,9 +277,17 @@ export class SafeChunkStore implements ChunkStore {
     }
   }
 
+  /** Closes `file` for the shared limit unless it is in use; whether it did. */
+  #closeIdle(path: string, pending: Promise<OpenFile>, file: OpenFile): boolean {
+    if (file.users > 0 || this.#files.get(path) !== pending) return false;
+    this.#closeOne(path, pending, file).catch(() => {});
+    return true;
+  }
+
   #closeOne(path: string, pending: Promise<OpenFile>, file: OpenFile): Promise<void> {
     if (file.users > 0 || this.#files.get(path) !== pending) return Promise.resolve();
     this.#files.delete(path);
+    this.#options.openFiles?.release(file);
     const closing = (async () => {
       if (file.dirty) await file.handle.sync().catch(() => {});
       await file.handle.close().catch(() => {});
@@ -358,6 +370,7 @@ export class SafeChunkStore implements ChunkStore {
       ...files.map(async ([, pending]) => {
         const file = await pending.catch(() => null);
         if (!file) return;
+        this.#options.openFiles?.release(file);
         if (file.dirty) await file.handle.sync().catch(() => {});
         await file.handle.close().catch(() => {});
       }),

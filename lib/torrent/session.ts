@@ -19,9 +19,11 @@ import { mkdir, readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { createEngineClient, type EngineClient, loadEngine } from "./engine.ts";
 import { TorrentError } from "./errors.ts";
+import { InvalidInputError } from "../errors/invalid_input.ts";
 import { statePaths } from "./resume.ts";
 import { HANDLE_TICK_MS, type HandleInit, TorrentHandle } from "./handle.ts";
 import { Ticker } from "./ticker.ts";
+import { OpenFileLimit } from "./open_files.ts";
 import { checkContent } from "./content_check.ts";
 import { planLayout } from "./layout.ts";
 import type { PieceSinkFactory } from "./piece_sink.ts";
@@ -32,6 +34,9 @@ import { checkUrls, screenUrls, type UrlPolicyOptions } from "./url_policy.ts";
 
 /** The listening port used when none is given (falls back to any free port if taken). */
 export const DEFAULT_PORT = 6881;
+
+/** The most data files a session keeps open over all its torrents, unless told. */
+const DEFAULT_MAX_OPEN_FILES = 64;
 
 /** Options for {@linkcode TorrentSession.open}. */
 export interface TorrentSessionOptions {
@@ -51,6 +56,11 @@ export interface TorrentSessionOptions {
   downloadLimit?: number;
   /** Upload limit in bytes per second; -1 for none. @default {-1} */
   uploadLimit?: number;
+  /**
+   * The most data files the session keeps open, over all its torrents (the
+   * least recently used idle ones are closed beyond it). @default {64}
+   */
+  maxOpenFiles?: number;
   /** Hash failures after which a peer is disconnected and banned for the session. @default {3} */
   maxHashFailuresPerPeer?: number;
   /**
@@ -141,12 +151,14 @@ export class TorrentSession implements AsyncDisposable {
   readonly #disconnectors = new Map<string, (peer: PeerRef) => void>();
   /** One timer for every torrent's progress and resume records (ticker.ts). */
   readonly #ticker = new Ticker(HANDLE_TICK_MS);
+  readonly #openFiles: OpenFileLimit;
   #closing: Promise<void> | null = null;
 
   private constructor(client: EngineClient, options: TorrentSessionOptions, stateDir: string) {
     this.#client = client;
     this.#options = options;
     this.#stateDir = stateDir;
+    this.#openFiles = new OpenFileLimit(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
     // Torrent errors reach the client when a torrent has no listener; runs listen, so
     // anything here is a client failure (e.g. the listening socket). Never throw it.
     client.on("error", () => {});
@@ -158,8 +170,15 @@ export class TorrentSession implements AsyncDisposable {
    * @param options Ports, discovery, rate limits and the state directory.
    * @returns The session, once listening.
    * @throws {TorrentError} With code `io` when the state directory or the port cannot be used.
+   * @throws {InvalidInputError} When `maxOpenFiles` is not a whole number of at least 1.
    */
   static async open(options: TorrentSessionOptions): Promise<TorrentSession> {
+    const maxOpenFiles = options.maxOpenFiles;
+    if (maxOpenFiles !== undefined && !(Number.isInteger(maxOpenFiles) && maxOpenFiles >= 1)) {
+      throw new InvalidInputError(
+        `maxOpenFiles must be a whole number of at least 1, got ${maxOpenFiles}`,
+      );
+    }
     const stateDir = resolve(options.stateDir);
     try {
       await mkdir(stateDir, { recursive: true });
@@ -363,6 +382,7 @@ export class TorrentSession implements AsyncDisposable {
         announce: [...new Set(spec.announce)],
         webSeeds: [...new Set(spec.webSeeds)],
         ...(spec.sink ? { sink: spec.sink } : {}),
+        openFiles: this.#openFiles,
       },
     });
     this.#handles.set(found.infoHash, handle);

@@ -1,13 +1,18 @@
 /**
  * Many torrents in one session (#15 point 5): seeding N datasets costs one
- * timer, not N; the ticker behind it stops with its last torrent.
+ * timer, not N (the ticker behind it stops with its last torrent); an idle
+ * seed's status does not move; the data files open at once stay within the
+ * session's bound however many torrents it seeds, and a seed whose files were
+ * closed serves them again.
  */
 import { join } from "node:path";
 import { HANDLE_TICK_MS, type TorrentHandle } from "../../lib/torrent/handle.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
 import { Ticker } from "../../lib/torrent/ticker.ts";
-import { assertEquals } from "../_assert.ts";
+import { OpenFileLimit } from "../../lib/torrent/open_files.ts";
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { bytes, tempDir, testSessionOptions, torrentOf } from "./_fixtures.ts";
+import { InvalidInputError } from "../../lib/errors/invalid_input.ts";
 
 const N = 12;
 
@@ -85,4 +90,72 @@ Deno.test("an idle seed's revision stays; pausing and resuming it moves the revi
   } finally {
     clearInterval(counter);
   }
+});
+
+/** Descriptors of this process open on files under `dir`. */
+async function openUnder(dir: string): Promise<number> {
+  let n = 0;
+  for await (const fd of Deno.readDir("/proc/self/fd")) {
+    const target = await Deno.readLink(`/proc/self/fd/${fd.name}`).catch(() => "");
+    if (target.startsWith(dir + "/")) n++;
+  }
+  return n;
+}
+
+Deno.test("OpenFileLimit closes the least recently used idle files beyond its bound", () => {
+  const limit = new OpenFileLimit(2);
+  const closed: string[] = [];
+  const busy = new Set(["b"]);
+  const closer = (name: string) => () => {
+    if (busy.has(name)) return false;
+    closed.push(name);
+    return true;
+  };
+  limit.touch("a", closer("a"));
+  limit.touch("b", closer("b"));
+  limit.touch("a", closer("a")); // a is now more recent than b
+  limit.touch("c", closer("c"));
+  assertEquals([closed, limit.size], [["a"], 2], "b is in use: the next oldest idle one goes");
+  busy.delete("b");
+  limit.touch("d", closer("d"));
+  assertEquals([closed, limit.size], [["a", "b"], 2], "then b, idle now");
+  limit.release("c");
+  assertEquals(limit.size, 1);
+});
+
+Deno.test(`a session seeding ${N} torrents keeps at most maxOpenFiles data files open, and still serves them`, async () => {
+  const tmp = await tempDir();
+  const dir = join(tmp, "data");
+  const data = await datasets(dir, N);
+  await assertRejects(
+    () => TorrentSession.open(testSessionOptions(join(tmp, "bad"), { maxOpenFiles: 0 })),
+    InvalidInputError,
+    "maxOpenFiles",
+  );
+  const bound = 4;
+  await using seeder = await TorrentSession.open(
+    testSessionOptions(join(tmp, "state"), { maxOpenFiles: bound }),
+  );
+  for (const { path, torrent } of data) await seeder.seed(path, torrent);
+  let open = await openUnder(dir);
+  for (let i = 0; i < 100 && open > bound; i++) {
+    await new Promise((r) => setTimeout(r, 20)); // closes still under way
+    open = await openUnder(dir);
+  }
+  assertEquals(open <= bound, true, `${open} data files open for ${N} seeds (bound ${bound})`);
+
+  // Every torrent is served, the files closed for the bound reopened on demand.
+  await using leecher = await TorrentSession.open(testSessionOptions(join(tmp, "leech")));
+  const got = join(tmp, "got");
+  const handles = await Promise.all(
+    data.map(({ torrent }) =>
+      leecher.add(torrent, { dir: got, peers: [`127.0.0.1:${seeder.port}`] })
+    ),
+  );
+  await Promise.all(handles.map((h) => h.done({ timeoutMs: 60_000 })));
+  for (const [i, { path }] of data.entries()) {
+    assertEquals(await Deno.readFile(join(got, `ds-${i}.bin`)), await Deno.readFile(path));
+  }
+  const served = await openUnder(dir);
+  assert(served <= bound, `${served} data files open after serving ${N} torrents (bound ${bound})`);
 });
