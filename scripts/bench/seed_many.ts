@@ -65,7 +65,11 @@ if (!Number.isInteger(COUNT) || COUNT < 1 || !(TOTAL_MIB > 0) || !(IDLE_S > 0)) 
 const EACH = Math.max(1, Math.floor((TOTAL_MIB * 1024 * 1024) / COUNT));
 const TOTAL = EACH * COUNT;
 const LEECHERS = 4;
-/** Open files on the datasets a seeding bridge may hold, whatever the number of torrents. */
+/**
+ * Open files on the datasets a seeding bridge may hold, whatever the number of
+ * torrents (the session's default `maxOpenFiles`; files being read by a
+ * transfer may pass it briefly).
+ */
 const FD_BOUND = 64;
 
 const tmp = await Deno.makeTempDir({ prefix: "owm-bench-many-" });
@@ -552,8 +556,8 @@ try {
       "–",
       leechAria ? `${leechAria.peakFds} (${leechAria.peakFdsData})` : "–",
       "",
-      `data fds ≤ ${FD_BOUND}`,
-      met(leechMany.peakFdsData <= FD_BOUND),
+      `data fds ≤ ${FD_BOUND} + ${LEECHERS} in use`,
+      met(leechMany.peakFdsData <= FD_BOUND + LEECHERS),
     );
   }
 } finally {
