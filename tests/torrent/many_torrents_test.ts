@@ -17,12 +17,16 @@ import { InvalidInputError } from "../../lib/errors/invalid_input.ts";
 const N = 12;
 
 /** N single-file datasets under `dir`, each with its torrent. */
-async function datasets(dir: string, n: number): Promise<{ path: string; torrent: Uint8Array }[]> {
+async function datasets(
+  dir: string,
+  n: number,
+  size = 100_000,
+): Promise<{ path: string; torrent: Uint8Array }[]> {
   await Deno.mkdir(dir, { recursive: true });
   const out = [];
   for (let i = 0; i < n; i++) {
     const path = join(dir, `ds-${i}.bin`);
-    await Deno.writeFile(path, bytes(100_000 + i, i + 1));
+    await Deno.writeFile(path, bytes(size + i, i + 1));
     out.push({ path, torrent: (await torrentOf(path)).bytes });
   }
   return out;
@@ -158,4 +162,29 @@ Deno.test(`a session seeding ${N} torrents keeps at most maxOpenFiles data files
   }
   const served = await openUnder(dir);
   assert(served <= bound, `${served} data files open after serving ${N} torrents (bound ${bound})`);
+});
+
+Deno.test(`a session restarted with ${N} complete seeds checks one piece of each, not every piece`, async () => {
+  const tmp = await tempDir();
+  const data = await datasets(join(tmp, "data"), N, 320_000); // 10 pieces of 32 KiB each
+  const state = join(tmp, "state");
+  {
+    await using first = await TorrentSession.open(testSessionOptions(state));
+    for (const { path, torrent } of data) await first.seed(path, torrent);
+  }
+  await using again = await TorrentSession.open(testSessionOptions(state));
+  let checked = 0;
+  let total = 0;
+  for (const { path, torrent } of data) {
+    const status = (await again.seed(path, torrent)).status();
+    assertEquals(status.state, "seeding");
+    assertEquals(status.piecesHave, status.piecesTotal);
+    checked += status.piecesChecked;
+    total += status.piecesTotal;
+  }
+  assertEquals(total, N * 10);
+  assert(
+    checked <= N,
+    `${checked} of ${total} pieces re-hashed at the restart (one per file: ${N})`,
+  );
 });
