@@ -52,10 +52,23 @@ export class OpenFileLimit {
   touch(file: unknown, close: CloseIdle): void {
     this.#open.delete(file);
     this.#open.set(file, close);
+    this.#trim(file);
+  }
+
+  /**
+   * Closes the least recently used idle files beyond the limit: a store calls
+   * it when one of its files stops being in use, since files in use when the
+   * limit was passed were kept open.
+   */
+  trim(): void {
+    this.#trim(undefined);
+  }
+
+  #trim(keep: unknown): void {
     if (this.#open.size <= this.max) return;
     for (const [key, closeIdle] of this.#open) {
       if (this.#open.size <= this.max) break;
-      if (key === file) continue;
+      if (key === keep) continue;
       if (closeIdle()) this.#open.delete(key);
     }
   }

@@ -25,6 +25,7 @@ import { type SwarmSummary, SwarmWatch } from "./swarm_watch.ts";
 import { lstatSync } from "node:fs";
 import {
   boundRequests,
+  cacheSpeeds,
   type ChunkStore,
   type EngineClient,
   type EngineTorrent,
@@ -48,6 +49,7 @@ import { loadResume, ResumeWriter, saveTorrentFile, statePaths } from "./resume.
 import { type FileStamp, SafeChunkStore } from "./safe_store.ts";
 import type { PieceSink, PieceSinkFactory } from "./piece_sink.ts";
 import type { OpenFileLimit } from "./open_files.ts";
+import type { PieceCache } from "./piece_cache.ts";
 
 /** What a run tells its handle. */
 export interface RunEvents {
@@ -98,6 +100,8 @@ export interface RunOptions {
   sink?: PieceSinkFactory | undefined;
   /** The session's bound on open data files, shared by every run's store. @default none */
   openFiles?: OpenFileLimit | undefined;
+  /** The session's cache of pieces read for peers, shared by every run's store. @default none */
+  pieceCache?: PieceCache | undefined;
 }
 
 const FAILED_PIECE = /^Piece (\d+) failed verification$/;
@@ -294,6 +298,7 @@ export class EngineRun {
       this.#store = new SafeChunkStore(this.#layout, {
         mode: this.#o.mode,
         ...(this.#o.openFiles ? { openFiles: this.#o.openFiles } : {}),
+        ...(this.#o.pieceCache ? { pieceCache: this.#o.pieceCache } : {}),
         beforePut: (index, paths) => this.#writer?.intent(index, paths).catch(() => {}),
         afterPut: (index, buf, paths) => this.#afterPut(index, buf, paths),
       });
@@ -345,7 +350,10 @@ export class EngineRun {
     t.on("metadata", () => this.#onMetadata());
     t.on("ready", () => this.#onReady());
     t.on("verified", (index: number) => this.#onVerified(index));
-    t.on("wire", (wire: EngineWire) => boundRequests(wire, MAX_REQUESTS));
+    t.on("wire", (wire: EngineWire) => {
+      boundRequests(wire, MAX_REQUESTS);
+      cacheSpeeds(wire);
+    });
     t.on("wire", (wire: EngineWire, addr?: string) =>
       watchWire(t, wire, addr, {
         bans: this.#o.bans,

@@ -29,6 +29,7 @@ import type { ChunkStore } from "./engine.ts";
 import { ioError, TorrentError } from "./errors.ts";
 import { type Layout, pieceSize, segmentsOf } from "./layout.ts";
 import { OwmError } from "../errors/owm_error.ts";
+import type { PieceCache } from "./piece_cache.ts";
 import type { OpenFileLimit } from "./open_files.ts";
 
 /** Options for {@linkcode SafeChunkStore}. */
@@ -43,6 +44,8 @@ export interface SafeChunkStoreOptions {
   maxOpenFiles?: number;
   /** A bound shared with other stores (a session's): idle files beyond it are closed. */
   openFiles?: OpenFileLimit;
+  /** Whole pieces read once for the blocks peers ask for, shared with other stores. */
+  pieceCache?: PieceCache;
 }
 
 /** Size and modification time of a file, as stored in resume records. */
@@ -120,7 +123,8 @@ export class SafeChunkStore implements ChunkStore {
       return;
     }
     this.#inflight++;
-    this.#write(index, buf).then(
+    this.#options.pieceCache?.drop(this, index);
+    this.#write(index, buf).finally(() => this.#options.pieceCache?.drop(this, index)).then(
       () => cb(null),
       (error) => cb(this.#note(error)),
     ).finally(() => {
@@ -164,6 +168,15 @@ export class SafeChunkStore implements ChunkStore {
     const to = opts?.length ? from + opts.length : size;
     if (size === 0 || from < 0 || to > size || from > to) {
       return queueMicrotask(() => cb(new RangeError(`Bad range ${from}-${to} of piece ${index}`)));
+    }
+    const cache = this.#options.pieceCache;
+    if (cache && !this.checking && (from !== 0 || to !== size) && cache.fits(size)) {
+      // A block for a peer: the piece is read once for all of its blocks.
+      cache.get(this, index, size, () => this.#read(index, 0, size)).then(
+        (piece) => cb(null, piece.subarray(from, to)),
+        (error) => cb(this.#note(error)),
+      );
+      return;
     }
     const whole = from === 0 && to === size && this.checking;
     this.#read(index, from, to).then((buf) => {
@@ -218,7 +231,8 @@ export class SafeChunkStore implements ChunkStore {
       try {
         return await fn(file);
       } finally {
-        file.users--;
+        // Files in use are kept open past the session's limit: close the excess once idle.
+        if (--file.users === 0) this.#options.openFiles?.trim();
       }
     }
   }
@@ -363,6 +377,7 @@ export class SafeChunkStore implements ChunkStore {
   close(cb: Callback = () => {}): void {
     if (this.#closed) return queueMicrotask(() => cb(null));
     this.#closed = true;
+    this.#options.pieceCache?.dropAll(this);
     const files = [...this.#files.entries()];
     this.#files.clear();
     Promise.all([

@@ -24,6 +24,7 @@ import { statePaths } from "./resume.ts";
 import { HANDLE_TICK_MS, type HandleInit, TorrentHandle } from "./handle.ts";
 import { Ticker } from "./ticker.ts";
 import { OpenFileLimit } from "./open_files.ts";
+import { PieceCache } from "./piece_cache.ts";
 import { checkContent } from "./content_check.ts";
 import { planLayout } from "./layout.ts";
 import type { PieceSinkFactory } from "./piece_sink.ts";
@@ -37,6 +38,8 @@ export const DEFAULT_PORT = 6881;
 
 /** The most data files a session keeps open over all its torrents, unless told. */
 const DEFAULT_MAX_OPEN_FILES = 64;
+/** Bytes of whole pieces kept for the blocks peers ask for, over all torrents of a session. */
+const PIECE_CACHE_BYTES = 16 << 20;
 
 /** Options for {@linkcode TorrentSession.open}. */
 export interface TorrentSessionOptions {
@@ -152,6 +155,8 @@ export class TorrentSession implements AsyncDisposable {
   /** One timer for every torrent's progress and resume records (ticker.ts). */
   readonly #ticker = new Ticker(HANDLE_TICK_MS);
   readonly #openFiles: OpenFileLimit;
+  /** Pieces read once for the blocks peers ask for (16 MiB over every torrent). */
+  readonly #pieceCache = new PieceCache(PIECE_CACHE_BYTES);
   #closing: Promise<void> | null = null;
 
   private constructor(client: EngineClient, options: TorrentSessionOptions, stateDir: string) {
@@ -383,6 +388,7 @@ export class TorrentSession implements AsyncDisposable {
         webSeeds: [...new Set(spec.webSeeds)],
         ...(spec.sink ? { sink: spec.sink } : {}),
         openFiles: this.#openFiles,
+        pieceCache: this.#pieceCache,
       },
     });
     this.#handles.set(found.infoHash, handle);

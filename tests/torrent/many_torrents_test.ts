@@ -188,3 +188,15 @@ Deno.test(`a session restarted with ${N} complete seeds checks one piece of each
     `${checked} of ${total} pieces re-hashed at the restart (one per file: ${N})`,
   );
 });
+
+Deno.test("OpenFileLimit.trim() closes files kept open past the bound while they were in use", () => {
+  const limit = new OpenFileLimit(1);
+  const closed: string[] = [];
+  let aInUse = true;
+  limit.touch("a", () => !aInUse && (closed.push("a"), true));
+  limit.touch("b", () => (closed.push("b"), true)); // a is in use: kept, over the bound
+  assertEquals([closed, limit.size], [[], 2]);
+  aInUse = false;
+  limit.trim();
+  assertEquals([closed, limit.size], [["a"], 1]);
+});
