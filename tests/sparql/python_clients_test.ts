@@ -101,6 +101,57 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "owm_bridge.py Bridge.query keeps one connection: an error answer and a write between queries; a new one after close() or when it broke",
+  ignore: rdflib.ignore,
+  async fn() {
+    rdflib.check();
+    const { home } = await makeSparqlStore();
+    await using _bridge = await startTestBridge({ home });
+    const count = `SELECT (COUNT(?ds) AS ?n) WHERE { ?ds a <${CSV_TYPE}> }`;
+    const script = `
+import json, socket, sys
+sys.path.insert(0, ${JSON.stringify(new URL("../../scripts/", import.meta.url).pathname)})
+from owm_bridge import Bridge, BridgeError
+b = Bridge(home=${JSON.stringify(home)})
+count = ${JSON.stringify(count)}
+n = lambda: b.query(count)["results"]["bindings"][0]["n"]["value"]
+out = {"first": n()}
+conn = b._local.conn
+sock = conn.sock
+try:
+    b.query("SELECT ?s WHERE {")
+    out["bad"] = None
+except BridgeError as error:
+    out["bad"] = [error.status, error.code]
+out["again"] = n()
+b.request("DELETE", "/api/datasources/CSVDataSource:cells")
+out["after_write"] = n()
+out["same_connection"] = b._local.conn is conn and sock is not None and conn.sock is sock
+b.close()
+out["after_close"] = n()
+out["new_connection"] = b._local.conn is not conn
+# A connection that broke while kept (as when the bridge restarts): the query is sent again.
+b._local.conn.sock.shutdown(socket.SHUT_RDWR)
+out["after_broken"] = n()
+print(json.dumps(out))
+`;
+    const run = await python(["-c", script]);
+    assertEquals(run.code, 0, run.stderr);
+    assertEquals(JSON.parse(run.stdout), {
+      first: "2",
+      bad: [400, "sparql-syntax"],
+      again: "2",
+      after_write: "1",
+      same_connection: true,
+      after_close: "1",
+      new_connection: true,
+      after_broken: "1",
+    });
+  },
+});
+
+Deno.test({
   name: "curl: GET, POST sparql-query and POST form with the token; 401 without it",
   ignore: curl.ignore,
   async fn() {
