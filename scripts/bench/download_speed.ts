@@ -14,9 +14,17 @@
  * Then (first size only) the restart of a half-done download with and without
  * its resume record.
  *
+ * With `--sources N` (N ≥ 2), many sources instead (per size; see
+ * {@linkcode manySources}): N aria2c seeders and a web seed (BEP 19
+ * `url-list`, served by the bench, scripts/bench/_web_seed.ts) for the same
+ * torrent, aria2c and `owm fetch` leeching from all of them, alternating, with
+ * how much each source gave; then seeding to N aria2c leechers started
+ * together, an aria2c seeder against `owm seed`: the seeder's CPU per GiB it
+ * served, and the wall time until all N are done.
+ *
  * `deno task bench:download [--sizes 256,1024] [--rounds 3] [--profile DIR]
- * [--skip-restart] [--skip-seed]` (needs aria2c and /usr/bin/time: `apt-get
- * install aria2 time`). `--profile DIR` runs one more `owm fetch` of the
+ * [--skip-restart] [--skip-seed] [--sources N]` (needs aria2c and
+ * /usr/bin/time: `apt-get install aria2 time`). `--profile DIR` runs one more `owm fetch` of the
  * first size with `DENO_V8_FLAGS=--prof --trace-gc` (V8 logs and the GC trace
  * in DIR; `node --prof-process DIR/isolate-*.log` for the top frames).
  * Ours runs with the V8 flags the `owm` task sets (its `DENO_V8_FLAGS=…`), or
@@ -31,6 +39,8 @@ import { createTorrent } from "../../lib/torrent/create.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
 import { startTracker } from "../../lib/tracker/tracker.ts";
 import { processEnv } from "../../lib/settings/env.ts";
+import { countSent } from "./_tcp_sent.ts";
+import { serveWebSeed } from "./_web_seed.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const { values } = parseArgs({
@@ -42,6 +52,7 @@ const { values } = parseArgs({
     profile: { type: "string" },
     "skip-restart": { type: "boolean", default: false },
     "skip-seed": { type: "boolean", default: false },
+    sources: { type: "string", default: "1" },
   },
 });
 const SIZES = (values.mib ?? values.sizes).split(",").map(Number);
@@ -50,6 +61,18 @@ if (SIZES.some((n) => !Number.isInteger(n) || n <= 0)) {
   Deno.exit(2);
 }
 const ROUNDS = Number(values.rounds);
+const SOURCES = Number(values.sources);
+if (!Number.isInteger(SOURCES) || SOURCES < 1 || SOURCES > 16) {
+  console.error("--sources is how many aria2c seeders (and leechers), 1 to 16, e.g. --sources 4");
+  Deno.exit(2);
+}
+/**
+ * The many-sources scenario's ports: the aria2c leecher, the lone aria2c
+ * seeder, `owm seed`, the N seeders from +10, the N leechers from +30 (away
+ * from the single-source ports 51413–51416 and other benches').
+ */
+const MANY_PORT = 51700;
+
 const tmp = await Deno.makeTempDir({ prefix: "owm-bench-dl-" });
 /** The V8 flags the `owm` task sets (`DENO_V8_FLAGS=… deno run …`), unless OWM_BENCH_V8_FLAGS says. */
 function taskV8Flags(): string | undefined {
@@ -125,7 +148,7 @@ async function timed(
     cwd,
     clearEnv: true,
     env: { ...env, ...extra },
-    stdout: stdout ? "piped" : "null",
+    stdout: "piped",
     stderr: "piped",
   }).spawn();
   let anon = 0;
@@ -140,7 +163,10 @@ async function timed(
   const out = await child.output();
   clearInterval(sampler);
   if (stdout) await Deno.writeFile(stdout, out.stdout);
-  if (!out.success) throw new Error(`${cmd[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
+  if (!out.success) {
+    const said = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+    throw new Error(`${cmd[0]} failed (exit ${out.code}): ${said.slice(-2000)}`);
+  }
   const [e, u, s, m] = (await Deno.readTextFile(timeFile)).trim().split("\n").at(-1)!.split(" ")
     .map(Number);
   return {
@@ -262,7 +288,8 @@ console.log(
     v8Flags ?? ""
   }`,
 );
-for (const [sizeIndex, MIB] of SIZES.entries()) {
+for (const MIB of SOURCES > 1 ? SIZES : []) await manySources(MIB, SOURCES);
+for (const [sizeIndex, MIB] of (SOURCES > 1 ? [] : SIZES).entries()) {
   const dir = join(tmp, `${MIB}`);
   await Deno.mkdir(join(dir, "seed"), { recursive: true });
   const data = join(dir, "seed", "bench.bin");
@@ -476,4 +503,304 @@ async function restartBench(MIB: number, data: string, bytes: Uint8Array): Promi
     } | ${withoutRecord.checked} | ${withoutRecord.have} |`,
   );
   console.log(`restart ratio (kept / deleted): ${(withRecord.ms / withoutRecord.ms).toFixed(2)}`);
+}
+
+/** Stops `children` (SIGTERM, then waits) when disposed, once; also on an error. */
+function stopping(children: Deno.ChildProcess[]): AsyncDisposable {
+  let done: Promise<unknown> | undefined;
+  return {
+    [Symbol.asyncDispose]: () =>
+      done ??= Promise.all(children.map((child) => {
+        try {
+          child.kill("SIGTERM");
+        } catch {
+          // already exited
+        }
+        return child.status;
+      })),
+  } as AsyncDisposable;
+}
+
+/** Like Promise.all, but waits for every promise to settle before rejecting (no process left behind). */
+async function allOrFail<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+/** Bytes a process tree wrote (files and sockets: /proc/PID/io `wchar`), summed. */
+async function treeWritten(pid: number): Promise<number> {
+  let total = 0;
+  for (const p of await processTree(pid)) {
+    const io = await Deno.readTextFile(`/proc/${p}/io`).catch(() => "");
+    total += Number(/wchar:\s+(\d+)/.exec(io)?.[1] ?? 0);
+  }
+  return total;
+}
+
+/** Waits until `tracker` counts `count` seeders of `infoHash` (each has checked its data and announced). */
+async function seedersAnnounced(
+  tracker: { stats(): { byInfoHash: Record<string, { seeders: number }> } },
+  infoHash: string,
+  count: number,
+): Promise<void> {
+  const started = Date.now();
+  while ((tracker.stats().byInfoHash[infoHash]?.seeders ?? 0) < count) {
+    if (Date.now() - started > 180_000) {
+      throw new Error(
+        `only ${tracker.stats().byInfoHash[infoHash]?.seeders ?? 0} of ${count} seeders announced`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * `--sources N`, for one size: N aria2c seeders (tracker A, ports
+ * from MANY_PORT + 10) and a web seed in the torrent's `url-list`; aria2c and `owm fetch`
+ * (cold, as users run it) download from all of them, alternating rounds; the
+ * bytes each source gave come from the web seed's counts and each seeder's
+ * `wchar`. Then seeding: N aria2c leechers started together download from an
+ * aria2c seeder (tracker C), then from `owm seed` (tracker B; neither torrent
+ * has a web seed), alternating; the seeder's CPU and bytes written over the
+ * round give its CPU per GiB served (the leechers also trade among
+ * themselves, so a seeder serves between 1 and N copies).
+ */
+async function manySources(MIB: number, n: number): Promise<void> {
+  const dir = join(tmp, `many-${MIB}`);
+  await Deno.mkdir(join(dir, "seed"), { recursive: true });
+  const data = join(dir, "seed", "bench.bin");
+  console.error(`making ${MIB} MiB of data…`);
+  await makeData(data, MIB);
+  await using trackerA = await startTracker({ interval: 2000 });
+  await using trackerB = await startTracker({ interval: 2000 });
+  await using trackerC = await startTracker({ interval: 2000 });
+  await using webSeed = serveWebSeed(data);
+  const tA = join(dir, "many.torrent");
+  const tB = join(dir, "ours-seeds.torrent");
+  const tC = join(dir, "aria2c-seeds.torrent");
+  const made = await createTorrent(data, { trackers: [trackerA.httpUrl], webSeeds: [webSeed.url] });
+  const infoHash = made.metainfo.infoHash;
+  await Deno.writeFile(tA, made.bytes);
+  await Deno.writeFile(tB, (await createTorrent(data, { trackers: [trackerB.httpUrl] })).bytes);
+  await Deno.writeFile(tC, (await createTorrent(data, { trackers: [trackerC.httpUrl] })).bytes);
+  const ariaSeeder = (torrent: string, port: number) =>
+    new Deno.Command("aria2c", {
+      args: [
+        ...aria,
+        "-V",
+        "--seed-ratio=0.0",
+        "--seed-time=600",
+        `--listen-port=${port}`,
+        "-d",
+        join(dir, "seed"),
+        torrent,
+      ],
+      clearEnv: true,
+      env,
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+
+  const seeders = Array.from({ length: n }, (_, i) => ariaSeeder(tA, MANY_PORT + 10 + i));
+  await using _stopSeeders = stopping(seeders);
+  console.error(`${n} aria2c seeders checking ${MIB} MiB…`);
+  await seedersAnnounced(trackerA, infoHash, n);
+  const leech: Row[] = [];
+  const sources: string[] = [];
+  console.error(`leeching ${MIB} MiB from ${n} seeders and a web seed, ${ROUNDS} rounds…`);
+  const fromSources = async (name: string, run: () => Promise<Measured>) => {
+    webSeed.reset();
+    const before = await Promise.all(seeders.map((s) => treeWritten(s.pid)));
+    leech.push([name, await run()]);
+    const after = await Promise.all(seeders.map((s) => treeWritten(s.pid)));
+    const ws = webSeed.counts();
+    const mib = (b: number) => (b / 2 ** 20).toFixed(0);
+    const peers = after.map((a, i) => a - before[i]!);
+    sources.push(
+      `| ${Math.ceil(leech.length / 2)} | ${name} | ${
+        mib(ws.bytes)
+      } | ${ws.requests} | ${ws.maxOpen} | ${peers.map(mib).join(" / ")} | ${
+        peers.filter((b) => b > 2 ** 20).length
+      } |`,
+    );
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    await Deno.remove(join(dir, "a"), { recursive: true }).catch(() => {});
+    await fromSources("aria2c", () =>
+      timed([
+        "aria2c",
+        ...aria,
+        "--seed-time=0",
+        `--listen-port=${MANY_PORT}`,
+        "-d",
+        join(dir, "a"),
+        tA,
+      ], dir));
+    await Deno.remove(join(dir, "a"), { recursive: true }).catch(() => {});
+    await Deno.remove(join(dir, "o"), { recursive: true }).catch(() => {});
+    await fromSources("owm fetch", () =>
+      timed(
+        owm("--home", join(dir, "o", "home"), "fetch", tA, "--dir", join(dir, "o", "data")),
+        dir,
+        { ...oursV8, ...oursEnv },
+      ));
+    await Deno.remove(join(dir, "o"), { recursive: true }).catch(() => {});
+  }
+  table(
+    `${MIB} MiB leeching over loopback from ${n} aria2c seeders and a web seed (url-list), cold (OWM_CACHE=0), ${ROUNDS} alternating rounds, load ${await load()}:`,
+    MIB,
+    leech,
+    "owm fetch",
+    "aria2c",
+  );
+  console.log(
+    `\nwhere the ${MIB} MiB came from (MiB; a seeder's share is what it wrote, /proc wchar):`,
+  );
+  console.log(
+    "| round | who | web seed MiB | web seed requests | most open at once | each seeder MiB | seeders giving > 1 MiB |",
+  );
+  console.log("| ---: | --- | ---: | ---: | ---: | --- | ---: |");
+  for (const line of sources) console.log(line);
+  await _stopSeeders[Symbol.asyncDispose]();
+
+  if (!values["skip-seed"]) {
+    await seedToMany(dir, MIB, n, { tB, tC, trackerB, trackerC, infoHash }, ariaSeeder);
+  }
+  await Deno.remove(dir, { recursive: true });
+}
+
+/** The seeding half of {@linkcode manySources}: N aria2c leechers at once, from aria2c, then from ours. */
+async function seedToMany(
+  dir: string,
+  MIB: number,
+  n: number,
+  t: {
+    tB: string;
+    tC: string;
+    trackerB: Awaited<ReturnType<typeof startTracker>>;
+    trackerC: Awaited<ReturnType<typeof startTracker>>;
+    infoHash: string;
+  },
+  ariaSeeder: (torrent: string, port: number) => Deno.ChildProcess,
+): Promise<void> {
+  console.error(`seeding ${MIB} MiB to ${n} aria2c leechers at once…`);
+  const theirs = ariaSeeder(t.tC, MANY_PORT + 1);
+  const ours = new Deno.Command(DENO, {
+    args: owm(
+      "--home",
+      join(dir, "s", "home"),
+      "seed",
+      t.tB,
+      "--dir",
+      join(dir, "seed"),
+      "--port",
+      String(MANY_PORT + 2),
+    ).slice(1),
+    cwd: dir,
+    clearEnv: true,
+    env: { ...env, ...oursV8, ...oursEnv },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  await using _stopSeeders = stopping([theirs, ours]);
+  await waitFor(ours, "press Ctrl-C");
+  await seedersAnnounced(t.trackerC, t.infoHash, 1);
+  await seedersAnnounced(t.trackerB, t.infoHash, 1);
+  interface SeedRound {
+    who: string;
+    wall: number;
+    cpu: number;
+    /** Bytes the seeder's TCP sockets had acknowledged (ss), see countSent. */
+    served: number;
+    /** The seeder's `wchar` (exact for aria2c, which writes sockets with write(2); not Deno). */
+    wrote: number;
+    rssMiB: number;
+    leecherCpu: number;
+  }
+  const rounds: SeedRound[] = [];
+  const seedTo = async (who: string, pid: number, torrent: string) => {
+    for (let i = 0; i < n; i++) {
+      await Deno.remove(join(dir, `l${i}`), { recursive: true }).catch(() => {});
+    }
+    const before = await treeUsage(pid);
+    const wroteBefore = await treeWritten(pid);
+    const sent = await countSent(() => processTree(pid));
+    const start = performance.now();
+    const leechers = await allOrFail(
+      Array.from({ length: n }, (_, i) =>
+        timed([
+          "aria2c",
+          ...aria,
+          "--seed-time=0",
+          `--listen-port=${MANY_PORT + 30 + i}`,
+          "-d",
+          join(dir, `l${i}`),
+          torrent,
+        ], dir)),
+    );
+    const wall = (performance.now() - start) / 1000;
+    const after = await treeUsage(pid);
+    rounds.push({
+      who,
+      wall,
+      cpu: after.cpu - before.cpu,
+      served: await sent.stop(),
+      wrote: (await treeWritten(pid)) - wroteBefore,
+      rssMiB: after.rssMiB,
+      leecherCpu: leechers.reduce((sum, m) => sum + m.cpu, 0),
+    });
+    for (let i = 0; i < n; i++) {
+      await Deno.remove(join(dir, `l${i}`), { recursive: true }).catch(() => {});
+    }
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    await seedTo("aria2c seeds", theirs.pid, t.tC);
+    await seedTo("owm seed", ours.pid, t.tB);
+  }
+  await _stopSeeders[Symbol.asyncDispose]();
+
+  const perGiB = (r: SeedRound) => r.cpu / (r.served / 2 ** 30);
+  console.log(
+    `\n${MIB} MiB seeding to ${n} aria2c leechers started together (they also trade among themselves), ${ROUNDS} alternating rounds, load ${await load()}:`,
+  );
+  console.log(
+    "| round | seeder | wall s (all done) | MiB/s delivered | seeder CPU s | served MiB (copies) | wchar MiB | seeder CPU s per GiB served | seeder peak RSS MiB | leechers' CPU s |",
+  );
+  console.log("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  const seen = new Map<string, number>();
+  for (const r of rounds) {
+    const round = (seen.get(r.who) ?? 0) + 1;
+    seen.set(r.who, round);
+    console.log(
+      `| ${round} | ${r.who} | ${r.wall.toFixed(2)} | ${(n * MIB / r.wall).toFixed(0)} | ${
+        r.cpu.toFixed(2)
+      } | ${(r.served / 2 ** 20).toFixed(0)} (${(r.served / 2 ** 20 / MIB).toFixed(2)}) | ${
+        (r.wrote / 2 ** 20).toFixed(0)
+      } | ${perGiB(r).toFixed(2)} | ${r.rssMiB.toFixed(0)} | ${r.leecherCpu.toFixed(2)} |`,
+    );
+  }
+  const med = (who: string, f: (r: SeedRound) => number) =>
+    median(rounds.filter((r) => r.who === who).map(f));
+  for (const who of ["aria2c seeds", "owm seed"]) {
+    console.log(
+      `| median | ${who} | ${med(who, (r) => r.wall).toFixed(2)} | ${
+        (n * MIB / med(who, (r) => r.wall)).toFixed(0)
+      } | ${med(who, (r) => r.cpu).toFixed(2)} | ${
+        (med(who, (r) => r.served) / 2 ** 20).toFixed(0)
+      } | | ${med(who, perGiB).toFixed(2)} | ${med(who, (r) => r.rssMiB).toFixed(0)} | ${
+        med(who, (r) => r.leecherCpu).toFixed(2)
+      } |`,
+    );
+  }
+  const ratio = (f: (r: SeedRound) => number) =>
+    (med("owm seed", f) / med("aria2c seeds", f)).toFixed(2);
+  console.log(
+    `ours/aria2c (medians): delivery speed ${
+      (med("aria2c seeds", (r) => r.wall) / med("owm seed", (r) => r.wall)).toFixed(2)
+    }x, seeder CPU per GiB served ${ratio(perGiB)}x, served ${
+      ratio((r) => r.served)
+    }x, seeder peak RSS ${ratio((r) => r.rssMiB)}x`,
+  );
 }
