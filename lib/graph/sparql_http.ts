@@ -7,7 +7,7 @@
  * @module
  */
 import type { Term } from "./rdf.ts";
-import { type JsonTerm, termFromJson } from "../sparql/results_json.ts";
+import { type JsonTerm, termFromJson } from "./sparql_json_term.ts";
 import { OwmError } from "../errors/owm_error.ts";
 import { processEnv } from "../settings/env.ts";
 

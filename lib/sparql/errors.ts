@@ -73,31 +73,7 @@ export class SparqlFormatError extends InvalidInputError {
   }
 }
 
-/**
- * A query or update that parses but cannot be evaluated (e.g. a `SERVICE`
- * call: the engine reaches no other endpoint). Answered 400 with code
- * `sparql-evaluation`.
- *
- * @example
- * ```ts
- * import { SparqlEvaluationError } from "./errors.ts";
- * console.log(new SparqlEvaluationError("query", "SERVICE is not supported").code);
- * ```
- */
-export class SparqlEvaluationError extends InvalidInputError {
-  /** What the engine said. */
-  readonly detail: string;
-  /** Creates the error for a `query` or an `update`. */
-  constructor(kind: "query" | "update", detail: string, options: ErrorOptions = {}) {
-    super(`The SPARQL ${kind} failed: ${detail.replace(/^Error:\s*/, "")}`, {
-      ...options,
-      status: 400,
-      code: "sparql-evaluation",
-    });
-    this.name = "SparqlEvaluationError";
-    this.detail = detail;
-  }
-}
+export { SparqlEvaluationError } from "../errors/sparql_evaluation.ts";
 
 /**
  * A query that ran past the bridge's deadline (`--sparql-timeout`): the

@@ -10,7 +10,8 @@ import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { SparqlEvaluationError } from "../../mod.ts";
 import { SparqlClient } from "../../lib/graph/sparql_http.ts";
 import { vocab } from "../../lib/graph/rdf.ts";
-import { parseResultsJson, termFromJson } from "../../lib/sparql/results_json.ts";
+import { parseResultsJson } from "../../lib/sparql/results_json.ts";
+import { termFromJson } from "../../lib/graph/sparql_json_term.ts";
 import { startTestBridge } from "../kernel/_bridge.ts";
 import { makeSparqlStore } from "./_store.ts";
 
