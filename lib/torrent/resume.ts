@@ -201,6 +201,9 @@ export class ResumeWriter {
   #generation: number;
   #journal: Promise<FileHandle> | null = null;
   #queue: Promise<void> = Promise.resolve();
+  /** Lines not written yet, and the write that will take them (queued after the one in progress). */
+  #lines: string[] = [];
+  #batch: Promise<void> | null = null;
 
   /**
    * Starts with the generation `loadResume` returned, which no record on disk
@@ -223,13 +226,23 @@ export class ResumeWriter {
     return this.#append({ g: this.#generation, i: index, f });
   }
 
+  /**
+   * Lines go out in order, one write at a time; the lines appended while a
+   * write is in progress go out together in the next one, and each line's
+   * promise resolves when the write that took it is done. A write per line
+   * made every piece's write wait its turn behind two journal round trips per
+   * earlier piece: with 4 peers feeding a busy event loop, 458 pieces waited
+   * (115 MiB held in memory, 460 MiB peak RSS for a 256 MiB fetch).
+   */
   #append(entry: JournalLine): Promise<void> {
-    const line = `${JSON.stringify(entry)}\n`;
-    this.#queue = this.#queue.catch(() => {}).then(async () => {
+    this.#lines.push(`${JSON.stringify(entry)}\n`);
+    this.#batch ??= this.#queue = this.#queue.catch(() => {}).then(async () => {
+      this.#batch = null;
+      const text = this.#lines.splice(0).join("");
       this.#journal ??= open(statePaths(this.#stateDir, this.#layout.infoHash).journal, "a");
-      await (await this.#journal).write(line);
+      await (await this.#journal).write(text);
     });
-    return this.#queue;
+    return this.#batch;
   }
 
   /**

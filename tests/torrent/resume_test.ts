@@ -234,6 +234,25 @@ Deno.test("loadResume() trusts record plus journal while the files match them", 
   await writer.close();
 });
 
+Deno.test("ResumeWriter: journal lines appended while a write waits go out with it, in order", async () => {
+  const { tmp, layout, state, writer } = await recordFixture();
+  const b = join(tmp, "dl", "t", "b");
+  // One journal write per line made the last of these wait for 99 writes
+  // before it (a piece's data write waits for its intent line).
+  const written = Array.from({ length: 100 }, (_, i) => writer.intent(i % 3, [b]));
+  await written[0];
+  const journal = join(state, `${layout.infoHash}.journal`);
+  const lines = (await Deno.readTextFile(journal)).trim().split("\n").map((l) => JSON.parse(l));
+  assertEquals(lines.length, 100, "the first write took every line waiting for it");
+  assertEquals(lines.map((l) => l.w), Array.from({ length: 100 }, (_, i) => i % 3));
+  await Promise.all(written);
+  await writer.journal(2, [[b, { size: 28, mtimeMs: 1 }]]);
+  const after = (await Deno.readTextFile(journal)).trim().split("\n");
+  assertEquals(after.length, 101);
+  assertEquals(JSON.parse(after[100]!).i, 2, "a line appended later goes after them");
+  await writer.close();
+});
+
 Deno.test("loadResume() asks for a full check when a file changed or the selection differs", async () => {
   const { tmp, layout, state, writer } = await recordFixture();
   await writer.close();
