@@ -5,23 +5,11 @@
  * cost each `owm` command about 110 ms when lib/bridge/start.ts imported it.
  * The SDK's entry points provide the in-process bridge instead.
  */
-import { fileURLToPath as fromFileUrl } from "node:url";
 import { assert } from "../_assert.ts";
-
-const ROOT = new URL("../../", import.meta.url);
+import { denoInfo, ROOT } from "./_deno_info.ts";
 
 async function graphOf(entry: string): Promise<string[]> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", `--config=${fromFileUrl(new URL("deno.json", ROOT))}`, entry],
-    cwd: fromFileUrl(ROOT),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert(out.success, new TextDecoder().decode(out.stderr));
-  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
-    modules: { specifier: string }[];
-  };
-  return info.modules.map((m) => m.specifier);
+  return (await denoInfo(entry)).modules.map((m) => m.specifier);
 }
 
 Deno.test("the owm command's module graph (dynamic imports included) holds nothing of kernel/", async () => {

@@ -5,27 +5,11 @@
  * which our engine always turns off, so `deno.json` links it to the
  * stand-in in lib/torrent/stand_ins/nat-api (as WebRTC and uTP).
  */
-import { fileURLToPath as fromFileUrl } from "node:url";
 import { assert, assertEquals } from "../_assert.ts";
-
-const ROOT = new URL("../../", import.meta.url);
+import { denoInfo } from "./_deno_info.ts";
 
 Deno.test("the engine's npm graph holds the NAT stand-in, and none of the real package's dependencies", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "info",
-      "--json",
-      `--config=${fromFileUrl(new URL("deno.json", ROOT))}`,
-      "lib/torrent/engine.ts",
-    ],
-    cwd: fromFileUrl(ROOT),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert(out.success, new TextDecoder().decode(out.stderr));
-  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
-    npmPackages: Record<string, { name: string; dependencies: string[] }>;
-  };
+  const info = await denoInfo("lib/torrent/engine.ts");
   const packages = Object.values(info.npmPackages);
   assert(packages.some((p) => p.name === "webtorrent"), "the graph was read");
   const nat = packages.filter((p) => p.name === "@silentbot1/nat-api");
