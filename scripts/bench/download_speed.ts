@@ -39,7 +39,6 @@ import { createTorrent } from "../../lib/torrent/create.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
 import { startTracker } from "../../lib/tracker/tracker.ts";
 import { processEnv } from "../../lib/settings/env.ts";
-import { countSent } from "./_tcp_sent.ts";
 import { serveWebSeed } from "./_web_seed.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -521,14 +520,6 @@ function stopping(children: Deno.ChildProcess[]): AsyncDisposable {
   } as AsyncDisposable;
 }
 
-/** Like Promise.all, but waits for every promise to settle before rejecting (no process left behind). */
-async function allOrFail<T>(promises: Promise<T>[]): Promise<T[]> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((s) => s.status === "rejected");
-  if (failed) throw failed.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
-}
-
 /** Bytes a process tree wrote (files and sockets: /proc/PID/io `wchar`), summed. */
 async function treeWritten(pid: number): Promise<number> {
   let total = 0;
@@ -563,9 +554,12 @@ async function seedersAnnounced(
  * bytes each source gave come from the web seed's counts and each seeder's
  * `wchar`. Then seeding: N aria2c leechers started together download from an
  * aria2c seeder (tracker C), then from `owm seed` (tracker B; neither torrent
- * has a web seed), alternating; the seeder's CPU and bytes written over the
- * round give its CPU per GiB served (the leechers also trade among
- * themselves, so a seeder serves between 1 and N copies).
+ * has a web seed), alternating, until the tracker has heard all N complete;
+ * the seeder's CPU over the round, per GiB it served: N copies less what the
+ * leechers uploaded to each other (each leecher's `wchar` is its copy of the
+ * file plus its uploads; aria2c's own `wchar` beside it shows the estimate
+ * holds; Deno's socket writes are not in `wchar`). The leechers trade among
+ * themselves, so a seeder serves 1 to N copies.
  */
 async function manySources(MIB: number, n: number): Promise<void> {
   const dir = join(tmp, `many-${MIB}`);
@@ -712,7 +706,7 @@ async function seedToMany(
     who: string;
     wall: number;
     cpu: number;
-    /** Bytes the seeder's TCP sockets had acknowledged (ss), see countSent. */
+    /** Bytes the leechers got from the seeder: N copies less what they wrote beyond their own copy (wchar). */
     served: number;
     /** The seeder's `wchar` (exact for aria2c, which writes sockets with write(2); not Deno). */
     wrote: number;
@@ -720,53 +714,86 @@ async function seedToMany(
     leecherCpu: number;
   }
   const rounds: SeedRound[] = [];
-  const seedTo = async (who: string, pid: number, torrent: string) => {
+  /**
+   * One round: N aria2c leechers at once, which keep their connections (and
+   * trade) until the tracker has heard all N say "completed"; then the
+   * seeder's counts are read and the leechers stopped. Stopping them first
+   * would close the seeder's sockets before their last bytes were counted.
+   */
+  const seedTo = async (
+    who: string,
+    pid: number,
+    torrent: string,
+    tracker: { stats(): { byInfoHash: Record<string, { completed: number }> } },
+  ) => {
     for (let i = 0; i < n; i++) {
       await Deno.remove(join(dir, `l${i}`), { recursive: true }).catch(() => {});
     }
+    const completed = () => tracker.stats().byInfoHash[t.infoHash]?.completed ?? 0;
+    const doneBefore = completed();
     const before = await treeUsage(pid);
     const wroteBefore = await treeWritten(pid);
-    const sent = await countSent(() => processTree(pid));
     const start = performance.now();
-    const leechers = await allOrFail(
-      Array.from({ length: n }, (_, i) =>
-        timed([
-          "aria2c",
+    const leechers = Array.from({ length: n }, (_, i) =>
+      new Deno.Command("aria2c", {
+        args: [
           ...aria,
-          "--seed-time=0",
+          "--seed-time=600",
+          "--disk-cache=0", // each byte on disk once written, so wchar = file + uploads
           `--listen-port=${MANY_PORT + 30 + i}`,
           "-d",
           join(dir, `l${i}`),
           torrent,
-        ], dir)),
-    );
+        ],
+        cwd: dir,
+        clearEnv: true,
+        env,
+        stdout: "null",
+        stderr: "null",
+      }).spawn());
+    await using stopLeechers = stopping(leechers);
+    let exited = false;
+    for (const leecher of leechers) leecher.status.then(() => exited = true);
+    while (completed() < doneBefore + n) {
+      if (exited) throw new Error("an aria2c leecher exited before all of them were done");
+      if (performance.now() - start > 300_000) throw new Error("the leechers took over 300 s");
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const wall = (performance.now() - start) / 1000;
     const after = await treeUsage(pid);
+    // Each leecher wrote the file once and uploaded the rest to the others:
+    // what they got from the seeder is N copies less what they gave each other.
+    let leechersWrote = 0;
+    for (const leecher of leechers) leechersWrote += await treeWritten(leecher.pid);
+    const served = 2 * n * MIB * 2 ** 20 - leechersWrote;
+    let leecherCpu = 0;
+    for (const leecher of leechers) leecherCpu += (await treeUsage(leecher.pid)).cpu;
     rounds.push({
       who,
       wall,
       cpu: after.cpu - before.cpu,
-      served: await sent.stop(),
+      served,
       wrote: (await treeWritten(pid)) - wroteBefore,
       rssMiB: after.rssMiB,
-      leecherCpu: leechers.reduce((sum, m) => sum + m.cpu, 0),
+      leecherCpu,
     });
+    await stopLeechers[Symbol.asyncDispose]();
     for (let i = 0; i < n; i++) {
       await Deno.remove(join(dir, `l${i}`), { recursive: true }).catch(() => {});
     }
   };
   for (let round = 0; round < ROUNDS; round++) {
-    await seedTo("aria2c seeds", theirs.pid, t.tC);
-    await seedTo("owm seed", ours.pid, t.tB);
+    await seedTo("aria2c seeds", theirs.pid, t.tC, t.trackerC);
+    await seedTo("owm seed", ours.pid, t.tB, t.trackerB);
   }
   await _stopSeeders[Symbol.asyncDispose]();
 
   const perGiB = (r: SeedRound) => r.cpu / (r.served / 2 ** 30);
   console.log(
-    `\n${MIB} MiB seeding to ${n} aria2c leechers started together (they also trade among themselves), ${ROUNDS} alternating rounds, load ${await load()}:`,
+    `\n${MIB} MiB seeding to ${n} aria2c leechers started together (they also trade among themselves; wall: until the tracker heard all complete; served: N copies less what the leechers uploaded to each other, from their /proc wchar; the seeder's wchar: exact for aria2c, blind to Deno's sockets), ${ROUNDS} alternating rounds, load ${await load()}:`,
   );
   console.log(
-    "| round | seeder | wall s (all done) | MiB/s delivered | seeder CPU s | served MiB (copies) | wchar MiB | seeder CPU s per GiB served | seeder peak RSS MiB | leechers' CPU s |",
+    "| round | seeder | wall s (all done) | MiB/s delivered | seeder CPU s | served MiB (copies) | seeder's wchar MiB | seeder CPU s per GiB served | seeder peak RSS MiB | leechers' CPU s |",
   );
   console.log("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   const seen = new Map<string, number>();
