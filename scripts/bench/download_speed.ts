@@ -793,7 +793,7 @@ async function seedToMany(
     `\n${MIB} MiB seeding to ${n} aria2c leechers started together (they also trade among themselves; wall: until the tracker heard all complete; served: N copies less what the leechers uploaded to each other, from their /proc wchar; the seeder's wchar: exact for aria2c, blind to Deno's sockets), ${ROUNDS} alternating rounds, load ${await load()}:`,
   );
   console.log(
-    "| round | seeder | wall s (all done) | MiB/s delivered | seeder CPU s | served MiB (copies) | seeder's wchar MiB | seeder CPU s per GiB served | seeder peak RSS MiB | leechers' CPU s |",
+    "| round | seeder | wall s (all done) | MiB/s delivered | seeder CPU s | served MiB, estimated (copies) | seeder's wchar MiB | seeder CPU s per GiB served | seeder peak RSS MiB | leechers' CPU s |",
   );
   console.log("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   const seen = new Map<string, number>();
@@ -826,8 +826,10 @@ async function seedToMany(
   console.log(
     `ours/aria2c (medians): delivery speed ${
       (med("aria2c seeds", (r) => r.wall) / med("owm seed", (r) => r.wall)).toFixed(2)
-    }x, seeder CPU per GiB served ${ratio(perGiB)}x, served ${
-      ratio((r) => r.served)
-    }x, seeder peak RSS ${ratio((r) => r.rssMiB)}x`,
+    }x, seeder CPU ${
+      ratio((r) => r.cpu)
+    }x (for the same ${n} copies delivered), seeder CPU per GiB served (estimated) ${
+      ratio(perGiB)
+    }x, served ${ratio((r) => r.served)}x, seeder peak RSS ${ratio((r) => r.rssMiB)}x`,
   );
 }
