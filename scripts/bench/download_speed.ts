@@ -11,6 +11,8 @@
  *
  * Wall, throughput, CPU (user+sys; GNU time, or /proc for a seeder), peak RSS
  * (largest process of the tree), medians and ours/aria2c ratios, per size.
+ * After the leeching table, the CPU floor measured on this machine (start-up
+ * and one pass of each hash, scripts/bench/_cpu_floor.ts) against aria2c's.
  * Then (first size only) the restart of a half-done download with and without
  * its resume record.
  *
@@ -38,6 +40,7 @@ import { parseArgs } from "node:util";
 import { createTorrent } from "../../lib/torrent/create.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
 import { startTracker } from "../../lib/tracker/tracker.ts";
+import { cpuFloor } from "./_cpu_floor.ts";
 import { processEnv } from "../../lib/settings/env.ts";
 import { serveWebSeed } from "./_web_seed.ts";
 
@@ -355,6 +358,23 @@ for (const [sizeIndex, MIB] of (SOURCES > 1 ? [] : SIZES).entries()) {
     leech,
     "owm fetch",
     "aria2c",
+  );
+  // What no engine can go below here: start-up and one pass of each hash (scripts/bench/_cpu_floor.ts).
+  const floor = await cpuFloor(MIB);
+  const ariaCpu = median(leech.filter(([n]) => n === "aria2c").map(([, m]) => m.cpu));
+  const fetchFloor = floor.owmStartup + floor.hash.sha1 + floor.hash.sha256;
+  console.log(
+    `CPU floor on this machine: owm start-up ${floor.owmStartup.toFixed(2)} s, SHA-1 ${
+      floor.hash.sha1.toFixed(2)
+    } s, SHA-256 ${floor.hash.sha256.toFixed(2)} s, MD5 ${
+      floor.hash.md5.toFixed(2)
+    } s; this fetch (it learns SHA-256; the engine checks SHA-1) cannot cost less than ${
+      fetchFloor.toFixed(2)
+    } s = ${
+      (fetchFloor / ariaCpu).toFixed(2)
+    }x aria2c's CPU; one that also checks MD5 (a legacy-named torrent) ${
+      (fetchFloor + floor.hash.md5).toFixed(2)
+    } s = ${((fetchFloor + floor.hash.md5) / ariaCpu).toFixed(2)}x`,
   );
 
   if (values.profile && sizeIndex === 0) {
