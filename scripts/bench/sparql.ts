@@ -4,7 +4,8 @@
  * bridge's `/sparql` warm (p50/p99 over HTTP, the bridge in its own process)
  * for a lookup by id and a count by class, and the same queries with rdflib
  * over the same N-Quads file (/usr/bin/python3, Debian's python3-rdflib) for
- * the ratio. `deno task bench:sparql [--count N] [--runs R] [--no-rdflib]`.
+ * the ratio. `deno task bench:sparql [--count N] [--runs R] [--no-rdflib]`;
+ * `OWM_BENCH_BRIDGE_V8=flag,…` runs the bridge with those V8 flags (to compare settings).
  *
  * Targets (issue #14): bridge lookup p99 < 2 ms and count < 100 ms, cold
  * `owm query` < 2 s, at least 20× rdflib on the same queries.
@@ -25,6 +26,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { DataSourceRepository } from "../../mod.ts";
+import { processEnv } from "../../lib/settings/env.ts";
 import { makeStore } from "./_fixture.ts";
 
 const { values } = parseArgs({
@@ -43,6 +45,7 @@ if (values["make-store"]) {
   Deno.exit(0);
 }
 const count = Number(values.count);
+const bridgeV8 = processEnv("OWM_BENCH_BRIDGE_V8");
 const coldRuns = Number(values.runs);
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const decoder = new TextDecoder();
@@ -152,7 +155,11 @@ const bridge = new Deno.Command(Deno.execPath(), {
     "--torrent-port",
     "0",
   ],
-  env: { NO_COLOR: "1" },
+  // OWM_BENCH_BRIDGE_V8: V8 flags for the bridge only (comma-separated), to compare settings.
+  env: {
+    NO_COLOR: "1",
+    ...(bridgeV8 ? { DENO_V8_FLAGS: bridgeV8 } : {}),
+  },
   stdout: "piped",
   stderr: "piped",
 }).spawn();
