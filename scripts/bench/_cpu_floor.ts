@@ -16,6 +16,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { launcherArgs } from "./_launcher.ts";
 
 /** CPU seconds (user+system) of each part of the floor. */
 export interface CpuFloor {
@@ -64,21 +65,10 @@ export async function cpuFloor(mib: number, runs = 3): Promise<CpuFloor> {
     const startups: number[] = [];
     for (let i = 0; i < runs; i++) startups.push(await cpuOf(["run", "--quiet", empty]));
     const startup = median(startups);
-    const root = fileURLToPath(new URL("../../", import.meta.url));
     const owms: number[] = [];
     for (let i = 0; i < runs; i++) {
       owms.push(
-        await cpuOf([
-          "run",
-          "--no-prompt",
-          "--allow-run",
-          "--allow-read",
-          "--allow-env",
-          `--config=${root}deno.json`,
-          `${root}scripts/launch.ts`,
-          "owm",
-          "--version",
-        ]),
+        await cpuOf(launcherArgs("owm", "--version")),
       );
     }
     const owmStartup = median(owms);

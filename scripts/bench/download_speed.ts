@@ -41,6 +41,8 @@ import { createTorrent } from "../../lib/torrent/create.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
 import { startTracker } from "../../lib/tracker/tracker.ts";
 import { cpuFloor } from "./_cpu_floor.ts";
+import { launcherArgs } from "./_launcher.ts";
+import { processTree, TICKS_PER_SECOND } from "./_proc.ts";
 import { processEnv } from "../../lib/settings/env.ts";
 import { serveWebSeed } from "./_web_seed.ts";
 
@@ -101,18 +103,7 @@ const env: Record<string, string> = {
 const oursV8: Record<string, string> = v8Flags ? { DENO_V8_FLAGS: v8Flags } : {};
 const DENO = Deno.execPath();
 /** `owm …` as users run it: the permission launcher, which starts scripts/owm.ts. */
-const owm = (...args: string[]) => [
-  DENO,
-  "run",
-  "--no-prompt",
-  "--allow-run",
-  "--allow-read",
-  "--allow-env",
-  `--config=${root}deno.json`,
-  `${root}scripts/launch.ts`,
-  "owm",
-  ...args,
-];
+const owm = (...args: string[]) => [DENO, ...launcherArgs("owm", ...args)];
 
 async function makeData(path: string, mib: number): Promise<void> {
   using file = await Deno.open(path, { write: true, create: true, truncate: true });
@@ -180,25 +171,6 @@ async function timed(
   };
 }
 
-/** `pid` and every process below it. */
-async function processTree(pid: number): Promise<number[]> {
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) {
-    try {
-      for await (const task of Deno.readDir(`/proc/${out[i]}/task`)) {
-        const children = await Deno.readTextFile(`/proc/${out[i]}/task/${task.name}/children`)
-          .catch(() => "");
-        out.push(...children.trim().split(/\s+/).filter(Boolean).map(Number));
-      }
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
-
-const TICK = 100; // USER_HZ on Linux
-
 /** User+system CPU seconds of a process tree and its largest peak RSS (MiB), from /proc. */
 async function treeUsage(pid: number): Promise<{ cpu: number; rssMiB: number }> {
   let ticks = 0;
@@ -210,7 +182,7 @@ async function treeUsage(pid: number): Promise<{ cpu: number; rssMiB: number }> 
     const status = await Deno.readTextFile(`/proc/${p}/status`).catch(() => "");
     hwm = Math.max(hwm, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
   }
-  return { cpu: ticks / TICK, rssMiB: hwm / 1024 };
+  return { cpu: ticks / TICKS_PER_SECOND, rssMiB: hwm / 1024 };
 }
 
 const aria = [

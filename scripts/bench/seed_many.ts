@@ -42,8 +42,8 @@ import { processEnv } from "../../lib/settings/env.ts";
 import { parseMetainfo } from "../../lib/torrent/metainfo.ts";
 import { startTracker } from "../../lib/tracker/tracker.ts";
 import { sampleProcess, sampleTree, TICKS_PER_SECOND, type TreeSample } from "./_proc.ts";
+import { launcherArgs } from "./_launcher.ts";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
 const { values } = parseArgs({
   args: Deno.args.filter((a) => a !== "--"),
   options: {
@@ -131,14 +131,7 @@ interface Bridge {
 async function startBridge(name: string, home: string, torrentPort: number): Promise<Bridge> {
   const startedAt = performance.now();
   const child = new Deno.Command(DENO, {
-    args: [
-      "run",
-      "--no-prompt",
-      "--allow-run",
-      "--allow-read",
-      "--allow-env",
-      `--config=${root}deno.json`,
-      `${root}scripts/launch.ts`,
+    args: launcherArgs(
       "bridge",
       "--home",
       home,
@@ -150,7 +143,7 @@ async function startBridge(name: string, home: string, torrentPort: number): Pro
       "--no-lsd",
       "--publish-root",
       DATA,
-    ],
+    ),
     clearEnv: true,
     env,
     stdin: "null",
