@@ -35,7 +35,6 @@
  * @module
  */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { PublishedJson, TorrentStatusJson } from "../../lib/bridge/api_types.ts";
 import { processEnv } from "../../lib/settings/env.ts";
