@@ -9,7 +9,6 @@
  */
 import { lstat } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { digestContent } from "../../lib/integrity/content_digest.ts";
 import { pieceSize, planLayout } from "../../lib/torrent/layout.ts";
 import type { Metainfo } from "../../lib/torrent/metainfo.ts";
@@ -20,6 +19,7 @@ import { verifyPieces } from "../../lib/torrent/verify_pieces.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import {
   bytes,
+  killedDownload,
   makeDataset,
   tempDir,
   testSessionOptions,
@@ -206,8 +206,6 @@ Deno.test("single pass: a file changed after it was hashed, or one the torrent d
   await new Promise((r) => extra.store.close(r));
 });
 
-const CHILD = fileURLToPath(new URL("../torrent/_download_child.ts", import.meta.url));
-
 Deno.test("single pass: a real download from two seeders, killed with SIGKILL mid-way and restarted, equals a fresh re-hash", async () => {
   const tmp = await tempDir();
   const src = await makeDataset(join(tmp, "src"), { a: 3_000_000, b: 1_000_000, c: 500_000 });
@@ -221,43 +219,14 @@ Deno.test("single pass: a real download from two seeders, killed with SIGKILL mi
   const dir = join(tmp, "dl");
   const state = join(tmp, "state");
 
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net",
-      CHILD,
-      torrentPath,
-      dir,
-      state,
-      `127.0.0.1:${seederA.port}`,
-      "800000",
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  let have = 0;
-  try {
-    while (have < meta.pieceCount / 3) {
-      const { value, done } = await lines.read();
-      assert(!done, "the child ended before a third of the pieces");
-      buffer += value;
-      let nl;
-      while ((nl = buffer.indexOf("\n")) !== -1) {
-        have = (JSON.parse(buffer.slice(0, nl)) as { piecesHave: number }).piecesHave;
-        buffer = buffer.slice(nl + 1);
-      }
-    }
-    child.kill("SIGKILL");
-  } finally {
-    await lines.cancel().catch(() => {});
-    await child.status;
-  }
+  const { piecesHave: have } = await killedDownload({
+    torrentPath,
+    dir,
+    state,
+    peer: `127.0.0.1:${seederA.port}`,
+    limit: 800_000,
+    killAt: (status) => status.piecesHave >= meta.pieceCount / 3,
+  });
   assert(have < meta.pieceCount, "killed before completion");
 
   await using leecher = await TorrentSession.open({ ...testSessionOptions(state), tracker: false });

@@ -9,7 +9,9 @@ import { join, relative } from "node:path";
 import { createTorrent, type CreateTorrentOptions } from "../../lib/torrent/create.ts";
 import type { Metainfo } from "../../lib/torrent/metainfo.ts";
 import type { TorrentSessionOptions } from "../../lib/torrent/session.ts";
-import { assertEquals } from "../_assert.ts";
+import type { TorrentStatus } from "../../lib/torrent/handle.ts";
+import { fileURLToPath } from "node:url";
+import { assert, assertEquals } from "../_assert.ts";
 
 /** Deterministic pseudo-random bytes (xorshift), so failures reproduce. */
 export function bytes(length: number, seed: number): Uint8Array {
@@ -160,4 +162,67 @@ export function until(test: () => boolean, ms: number, what: string, everyMs = 2
       }
     }, everyMs);
   });
+}
+
+/** What {@linkcode killedDownload} is told. */
+export interface KilledDownloadOptions {
+  /** The `.torrent` file, the download folder and the session's state folder. */
+  torrentPath: string;
+  dir: string;
+  state: string;
+  /** The peer to download from (`host:port`). */
+  peer: string;
+  /** Download limit of the child, bytes per second (slow enough to kill it mid-way). */
+  limit: number;
+  /** True for the status at which to kill it. */
+  killAt: (status: TorrentStatus) => boolean;
+  /** Awaited between that status and the kill (e.g. a random delay, to kill mid-write). */
+  beforeKill?: () => Promise<void>;
+}
+
+/**
+ * Runs a download in a child process (tests/torrent/_download_child.ts) and
+ * kills it with SIGKILL once `killAt` holds for a progress report; returns
+ * that last report.
+ */
+export async function killedDownload(options: KilledDownloadOptions): Promise<TorrentStatus> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-net",
+      fileURLToPath(new URL("./_download_child.ts", import.meta.url)),
+      options.torrentPath,
+      options.dir,
+      options.state,
+      options.peer,
+      String(options.limit),
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  let last: TorrentStatus | null = null;
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  try {
+    while (!last || !options.killAt(last)) {
+      const { value, done } = await lines.read();
+      assert(!done, "the child ended before the moment to kill it");
+      buffer += value;
+      let nl;
+      while ((nl = buffer.indexOf("\n")) !== -1) {
+        last = JSON.parse(buffer.slice(0, nl)) as TorrentStatus;
+        buffer = buffer.slice(nl + 1);
+      }
+    }
+    await options.beforeKill?.();
+    child.kill("SIGKILL");
+  } finally {
+    await lines.cancel().catch(() => {});
+    await child.status;
+  }
+  return last;
 }

@@ -4,7 +4,6 @@
  * resume record; a changed file forces a full check (and repair).
  */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { encodeBencode } from "../../lib/torrent/bencode.ts";
 import { planLayout } from "../../lib/torrent/layout.ts";
 import { parseMetainfo } from "../../lib/torrent/metainfo.ts";
@@ -15,6 +14,7 @@ import type { TorrentStatus } from "../../lib/torrent/handle.ts";
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import {
   assertSameTree,
+  killedDownload,
   makeDataset,
   tempDir,
   testSessionOptions,
@@ -22,7 +22,6 @@ import {
 } from "./_fixtures.ts";
 
 const TIMEOUT = 60_000;
-const CHILD = fileURLToPath(new URL("./_download_child.ts", import.meta.url));
 
 function firstStatusAfterCheck(handle: {
   addEventListener(type: "progress", fn: (e: CustomEvent<TorrentStatus>) => void): void;
@@ -47,47 +46,18 @@ Deno.test(
     const dir = join(tmp, "dl");
     const state = join(tmp, "state");
 
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        "--allow-net",
-        CHILD,
-        torrentPath,
-        dir,
-        state,
-        `127.0.0.1:${seeder.port}`,
-        "1000000",
-      ],
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    let last: TorrentStatus | null = null;
-    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    try {
-      while (!last || last.piecesHave < metainfo.pieceCount / 2) {
-        const { value, done } = await lines.read();
-        assert(!done, "the child ended before reaching 50%");
-        buffer += value;
-        let nl;
-        while ((nl = buffer.indexOf("\n")) !== -1) {
-          last = JSON.parse(buffer.slice(0, nl)) as TorrentStatus;
-          buffer = buffer.slice(nl + 1);
-        }
-      }
+    const last = await killedDownload({
+      torrentPath,
+      dir,
+      state,
+      peer: `127.0.0.1:${seeder.port}`,
+      limit: 1_000_000,
+      killAt: (status) => status.piecesHave >= metainfo.pieceCount / 2,
       // At a random moment, not right after a progress report: possibly mid-write.
-      await new Promise((r) => setTimeout(r, Math.random() * 250));
-      child.kill("SIGKILL");
-    } finally {
-      await lines.cancel().catch(() => {});
-      await child.status;
-    }
-    assert(last && last.piecesHave < metainfo.pieceCount, "killed before completion");
-    const reportedPieces = last!.piecesHave;
+      beforeKill: () => new Promise((r) => setTimeout(r, Math.random() * 250)),
+    });
+    assert(last.piecesHave < metainfo.pieceCount, "killed before completion");
+    const reportedPieces = last.piecesHave;
 
     await using leecher = await TorrentSession.open({
       ...testSessionOptions(state),
@@ -103,9 +73,7 @@ Deno.test(
     const pieceLength = metainfo.pieceLength;
     const remaining = metainfo.length - reportedPieces * pieceLength;
     console.log(
-      `killed at ${reportedPieces}/${metainfo.pieceCount} pieces (${
-        last!.downloaded
-      } bytes reported); ` +
+      `killed at ${reportedPieces}/${metainfo.pieceCount} pieces (${last.downloaded} bytes reported); ` +
         `restart trusted ${restarted.piecesHave} pieces, hashed ${status.piecesChecked}, ` +
         `downloaded ${status.downloaded} more bytes (${remaining} remained)`,
     );
@@ -118,7 +86,7 @@ Deno.test(
       `no verified piece fetched twice: ${status.downloaded} bytes > ${remaining} + 2 pieces`,
     );
     assert(
-      last!.downloaded + status.downloaded <= metainfo.length + 16 * pieceLength,
+      last.downloaded + status.downloaded <= metainfo.length + 16 * pieceLength,
       "both runs together fetched about the torrent's size",
     );
     // webtorrent spot-checks one piece per file (empty files included) of a trusted bitfield.
