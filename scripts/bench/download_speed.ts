@@ -41,8 +41,9 @@ import { createTorrent } from "../../lib/torrent/create.ts";
 import { TorrentSession } from "../../lib/torrent/session.ts";
 import { startTracker } from "../../lib/tracker/tracker.ts";
 import { cpuFloor } from "./_cpu_floor.ts";
+import { ARIA2C_FLAGS } from "./_aria2c.ts";
 import { launcherArgs } from "./_launcher.ts";
-import { processTree, TICKS_PER_SECOND } from "./_proc.ts";
+import { processTree, sampleProcess, TICKS_PER_SECOND } from "./_proc.ts";
 import { processEnv } from "../../lib/settings/env.ts";
 import { serveWebSeed } from "./_web_seed.ts";
 
@@ -104,6 +105,27 @@ const oursV8: Record<string, string> = v8Flags ? { DENO_V8_FLAGS: v8Flags } : {}
 const DENO = Deno.execPath();
 /** `owm …` as users run it: the permission launcher, which starts scripts/owm.ts. */
 const owm = (...args: string[]) => [DENO, ...launcherArgs("owm", ...args)];
+
+/** `owm seed <torrent>` of `dir`/seed on `port`, as users run it (its own store in `dir`/s). */
+function owmSeed(dir: string, torrent: string, port: number): Deno.ChildProcess {
+  return new Deno.Command(DENO, {
+    args: owm(
+      "--home",
+      join(dir, "s", "home"),
+      "seed",
+      torrent,
+      "--dir",
+      join(dir, "seed"),
+      "--port",
+      String(port),
+    ).slice(1),
+    cwd: dir,
+    clearEnv: true,
+    env: { ...env, ...oursV8, ...oursEnv },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+}
 
 async function makeData(path: string, mib: number): Promise<void> {
   using file = await Deno.open(path, { write: true, create: true, truncate: true });
@@ -173,27 +195,12 @@ async function timed(
 
 /** User+system CPU seconds of a process tree and its largest peak RSS (MiB), from /proc. */
 async function treeUsage(pid: number): Promise<{ cpu: number; rssMiB: number }> {
-  let ticks = 0;
-  let hwm = 0;
-  for (const p of await processTree(pid)) {
-    const stat = await Deno.readTextFile(`/proc/${p}/stat`).catch(() => "");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-    const status = await Deno.readTextFile(`/proc/${p}/status`).catch(() => "");
-    hwm = Math.max(hwm, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-  }
-  return { cpu: ticks / TICKS_PER_SECOND, rssMiB: hwm / 1024 };
+  const procs = await Promise.all((await processTree(pid)).map((p) => sampleProcess(p)));
+  return {
+    cpu: procs.reduce((sum, p) => sum + p.ticks, 0) / TICKS_PER_SECOND,
+    rssMiB: Math.max(0, ...procs.map((p) => p.hwmKiB)) / 1024,
+  };
 }
-
-const aria = [
-  "--enable-dht=false",
-  "--enable-dht6=false",
-  "--bt-enable-lpd=false",
-  "--enable-peer-exchange=false",
-  "--summary-interval=0",
-  "--console-log-level=warn",
-  "--file-allocation=none",
-];
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -279,7 +286,7 @@ for (const [sizeIndex, MIB] of (SOURCES > 1 ? [] : SIZES).entries()) {
 
   const seeder = new Deno.Command("aria2c", {
     args: [
-      ...aria,
+      ...ARIA2C_FLAGS,
       "-V",
       "--seed-ratio=0.0",
       "--seed-time=600",
@@ -303,7 +310,7 @@ for (const [sizeIndex, MIB] of (SOURCES > 1 ? [] : SIZES).entries()) {
       "aria2c",
       await timed([
         "aria2c",
-        ...aria,
+        ...ARIA2C_FLAGS,
         "--seed-time=0",
         "--listen-port=51414",
         "-d",
@@ -364,23 +371,7 @@ for (const [sizeIndex, MIB] of (SOURCES > 1 ? [] : SIZES).entries()) {
   }
   if (!values["skip-seed"]) {
     console.error(`seeding ${MIB} MiB…`);
-    const ours = new Deno.Command(DENO, {
-      args: owm(
-        "--home",
-        join(dir, "s", "home"),
-        "seed",
-        t2,
-        "--dir",
-        join(dir, "seed"),
-        "--port",
-        "51415",
-      ).slice(1),
-      cwd: dir,
-      clearEnv: true,
-      env: { ...env, ...oursV8, ...oursEnv },
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
+    const ours = owmSeed(dir, t2, 51415);
     await waitFor(ours, "press Ctrl-C");
     await new Promise((r) => setTimeout(r, 2500)); // its first announce
     const seedRows: Row[] = [];
@@ -389,7 +380,7 @@ for (const [sizeIndex, MIB] of (SOURCES > 1 ? [] : SIZES).entries()) {
       await Deno.remove(join(dir, "l"), { recursive: true }).catch(() => {});
       const leecher = await timed([
         "aria2c",
-        ...aria,
+        ...ARIA2C_FLAGS,
         "--seed-time=0",
         "--listen-port=51416",
         "-d",
@@ -574,7 +565,7 @@ async function manySources(MIB: number, n: number): Promise<void> {
   const ariaSeeder = (torrent: string, port: number) =>
     new Deno.Command("aria2c", {
       args: [
-        ...aria,
+        ...ARIA2C_FLAGS,
         "-V",
         "--seed-ratio=0.0",
         "--seed-time=600",
@@ -617,7 +608,7 @@ async function manySources(MIB: number, n: number): Promise<void> {
     await fromSources("aria2c", () =>
       timed([
         "aria2c",
-        ...aria,
+        ...ARIA2C_FLAGS,
         "--seed-time=0",
         `--listen-port=${MANY_PORT}`,
         "-d",
@@ -673,23 +664,7 @@ async function seedToMany(
 ): Promise<void> {
   console.error(`seeding ${MIB} MiB to ${n} aria2c leechers at once…`);
   const theirs = ariaSeeder(t.tC, MANY_PORT + 1);
-  const ours = new Deno.Command(DENO, {
-    args: owm(
-      "--home",
-      join(dir, "s", "home"),
-      "seed",
-      t.tB,
-      "--dir",
-      join(dir, "seed"),
-      "--port",
-      String(MANY_PORT + 2),
-    ).slice(1),
-    cwd: dir,
-    clearEnv: true,
-    env: { ...env, ...oursV8, ...oursEnv },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
+  const ours = owmSeed(dir, t.tB, MANY_PORT + 2);
   await using _stopSeeders = stopping([theirs, ours]);
   await waitFor(ours, "press Ctrl-C");
   await seedersAnnounced(t.trackerC, t.infoHash, 1);
@@ -729,7 +704,7 @@ async function seedToMany(
     const leechers = Array.from({ length: n }, (_, i) =>
       new Deno.Command("aria2c", {
         args: [
-          ...aria,
+          ...ARIA2C_FLAGS,
           "--seed-time=600",
           "--disk-cache=0", // each byte on disk once written, so wchar = file + uploads
           `--listen-port=${MANY_PORT + 30 + i}`,

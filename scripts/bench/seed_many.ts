@@ -41,6 +41,7 @@ import { processEnv } from "../../lib/settings/env.ts";
 import { parseMetainfo } from "../../lib/torrent/metainfo.ts";
 import { startTracker } from "../../lib/tracker/tracker.ts";
 import { sampleProcess, sampleTree, TICKS_PER_SECOND, type TreeSample } from "./_proc.ts";
+import { ARIA2C_FLAGS } from "./_aria2c.ts";
 import { launcherArgs } from "./_launcher.ts";
 
 const { values } = parseArgs({
@@ -250,16 +251,6 @@ function withTracker(torrent: Uint8Array, url: string): Uint8Array {
   return out;
 }
 
-const aria = [
-  "--enable-dht=false",
-  "--enable-dht6=false",
-  "--bt-enable-lpd=false",
-  "--enable-peer-exchange=false",
-  "--summary-interval=0",
-  "--console-log-level=warn",
-  "--file-allocation=none",
-];
-
 interface Usage {
   cpuPercent: number;
   seconds: number;
@@ -323,7 +314,7 @@ async function leech(torrents: string[], label: string): Promise<void> {
     for (let i = next++; i < torrents.length; i = next++) {
       const out = await new Deno.Command("aria2c", {
         args: [
-          ...aria,
+          ...ARIA2C_FLAGS,
           "--seed-time=0",
           `--listen-port=${port}`,
           "--bt-stop-timeout=60",
@@ -413,7 +404,7 @@ try {
   if (!values["skip-aria2c"]) {
     ariaSeeder = new Deno.Command("aria2c", {
       args: [
-        ...aria,
+        ...ARIA2C_FLAGS,
         "--seed-ratio=0.0",
         "--bt-seed-unverified=true",
         "--check-integrity=false",
