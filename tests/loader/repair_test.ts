@@ -32,6 +32,28 @@ interface Fetched {
   notes: string[];
 }
 
+/** Alice publishes a dataset made in `tmp` to a folder index there and seeds it (`publisher`). */
+async function alicePublishes(tmp: string) {
+  const source = await makeDataset(tmp);
+  await Deno.mkdir(join(tmp, "shared"));
+  const index = ["--index", `dir:${join(tmp, "shared")}`];
+  const publisher = await spawnOwm([
+    "--home",
+    join(tmp, "alice"),
+    "publish",
+    source,
+    "--class",
+    "CSVDataSource",
+    "--key",
+    KEY,
+    "--port",
+    "0",
+    "--json",
+    ...index,
+  ]);
+  return { source, index, publisher };
+}
+
 async function fetchJson(home: string, args: string[], env: Record<string, string> = {}) {
   const run = await owm(home, ["fetch", ...args, "--json"], env);
   assertEquals(run.code, 0, `owm fetch ${args.join(" ")}: ${run.stderr}`);
@@ -74,23 +96,7 @@ async function flipByte(path: string, offset: number): Promise<void> {
 Deno.test("owm fetch --repair mends missing, truncated, extended and changed files; unlisted files are reported and left alone", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "owm-repair-" });
   try {
-    const source = await makeDataset(tmp);
-    await Deno.mkdir(join(tmp, "shared"));
-    const index = ["--index", `dir:${join(tmp, "shared")}`];
-    const publisher = await spawnOwm([
-      "--home",
-      join(tmp, "alice"),
-      "publish",
-      source,
-      "--class",
-      "CSVDataSource",
-      "--key",
-      KEY,
-      "--port",
-      "0",
-      "--json",
-      ...index,
-    ]);
+    const { source, index, publisher } = await alicePublishes(tmp);
     try {
       const summary = JSON.parse(publisher.firstLine);
       const peer = ["--peer", `127.0.0.1:${summary.seeding.port}`];
@@ -201,23 +207,7 @@ Deno.test("owm fetch --repair served from the shared cache replaces damaged file
   const tmp = await Deno.makeTempDir({ prefix: "owm-repair-cache-" });
   try {
     const cacheEnv = { OWM_CACHE: "1", OWM_CACHE_DIR: join(tmp, "cache") };
-    const source = await makeDataset(tmp);
-    await Deno.mkdir(join(tmp, "shared"));
-    const index = ["--index", `dir:${join(tmp, "shared")}`];
-    const publisher = await spawnOwm([
-      "--home",
-      join(tmp, "alice"),
-      "publish",
-      source,
-      "--class",
-      "CSVDataSource",
-      "--key",
-      KEY,
-      "--port",
-      "0",
-      "--json",
-      ...index,
-    ]);
+    const { source, index, publisher } = await alicePublishes(tmp);
     let peer: string[];
     const bob = join(tmp, "bob");
     try {
