@@ -22,7 +22,9 @@
  */
 import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { StoreCorruptError, StoreFormatError } from "./errors.ts";
+import { fileIdentity } from "../fs/file_identity.ts";
 import { lineSubject, quadToLine } from "./nquads.ts";
+import { ImplausibleLineError, SortedLines } from "./sorted_lines.ts";
 import { NQuadsSyntaxError } from "./rdf.ts";
 
 /** The store format version this code writes and the newest it reads. */
@@ -213,6 +215,14 @@ async function isVerified(path: string, info: Deno.FileInfo, sha: string | undef
   }
 }
 
+function isVerifiedSync(path: string, info: Deno.FileInfo, sha: string | undefined): boolean {
+  try {
+    return Deno.readTextFileSync(verifiedPath(path)).trim() === identity(info, sha);
+  } catch {
+    return false;
+  }
+}
+
 async function bodyDigest(file: Deno.FsFile, bodyStart: number): Promise<string> {
   const hash = await sha256();
   const buf = new Uint8Array(1 << 20);
@@ -223,6 +233,88 @@ async function bodyDigest(file: Deno.FsFile, bodyStart: number): Promise<string>
   return hash.digest("hex");
 }
 
+/** The header lines (all leading `#` lines) of an open file, read synchronously. */
+function headerTextSync(file: Deno.FsFile, size: number): string {
+  for (let length = 8192;; length *= 4) {
+    const bytes = new Uint8Array(Math.min(length, size));
+    file.seekSync(0, Deno.SeekMode.Start);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = file.readSync(bytes.subarray(got));
+      if (n === null) break;
+      got += n;
+    }
+    const text = decoder.decode(bytes.subarray(0, got));
+    const body = /(^|\n)[^#]/.exec(text);
+    if (body || got < length) return body ? text.slice(0, body.index + body[1]!.length) : text;
+  }
+}
+
+/** An open store file whose body is where and as long as its header says. */
+interface OpenBody {
+  header: StoreHeader;
+  bodyStart: number;
+  info: Deno.FileInfo;
+}
+
+function bodyOf(path: string, file: Deno.FsFile, info: Deno.FileInfo): OpenBody | undefined {
+  const { header, bodyStart } = parseHeader(path, headerTextSync(file, info.size));
+  if (header.bodyBytes === undefined || bodyStart + header.bodyBytes !== info.size) {
+    return undefined;
+  }
+  return { header, bodyStart, info };
+}
+
+/**
+ * A version of a store file opened for binary search by subject, with its
+ * identity (lib/fs/file_identity.ts); close `file` when done.
+ */
+export interface SortedSnapshot {
+  /** The open file (this version of it, whatever replaces it later). */
+  file: Deno.FsFile;
+  /** The identity of this version (`dev:ino:size:mtime`). */
+  identity: string;
+  /** The search over its body. */
+  lines: SortedLines;
+}
+
+/**
+ * Opens the store file at `path` for binary search, synchronously, when its
+ * order can be trusted without reading it: its header's byte count matches
+ * and the `.verified` record beside it vouches for this very version (every
+ * write records it). `undefined` otherwise (a file edited by hand, a reader
+ * that never checked it): {@linkcode findSubjectLines} checks it in full.
+ *
+ * @example
+ * ```ts ignore
+ * const snapshot = openSortedSync(".owm/graph.nq");
+ * try {
+ *   console.log(snapshot?.lines.subjectLines("<http://example.org/a>"));
+ * } finally {
+ *   snapshot?.file.close();
+ * }
+ * ```
+ */
+export function openSortedSync(path: string): SortedSnapshot | undefined {
+  const file = Deno.openSync(path, { read: true });
+  try {
+    const info = file.statSync();
+    const body = bodyOf(path, file, info);
+    if (body && isVerifiedSync(path, info, body.header.bodySha256)) {
+      return {
+        file,
+        identity: fileIdentity(info),
+        lines: new SortedLines(file, body.bodyStart, info.size),
+      };
+    }
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+  file.close();
+  return undefined;
+}
+
 /**
  * Returns the lines whose subject token is `subject` (e.g. `<http://…>`), by
  * binary search when the file is as its header describes, else by a full read.
@@ -230,108 +322,24 @@ async function bodyDigest(file: Deno.FsFile, bodyStart: number): Promise<string>
 export async function findSubjectLines(path: string, subject: string): Promise<string[]> {
   using file = await Deno.open(path, { read: true });
   const info = await file.stat();
-  const size = info.size;
-  const reader = new LineReader(file, size);
-  const { header, bodyStart } = parseHeader(path, await reader.headerText());
+  const body = bodyOf(path, file, info);
   const fullRead = async () => {
     const { lines } = await readStoreFile(path);
     return lines.filter((line) => lineSubject(line) === subject);
   };
-  if (header.bodyBytes === undefined || bodyStart + header.bodyBytes !== size) return fullRead();
-  if (!(await isVerified(path, info, header.bodySha256))) {
+  if (!body) return fullRead();
+  const sha = body.header.bodySha256;
+  if (!(await isVerified(path, info, sha))) {
     // Not the file we last wrote or checked (e.g. edited by hand): check its digest once.
-    if (header.bodySha256 !== (await bodyDigest(file, bodyStart))) return fullRead();
-    await recordVerified(path, info, header.bodySha256!);
+    if (sha !== (await bodyDigest(file, body.bodyStart))) return fullRead();
+    await recordVerified(path, info, sha!);
   }
-  // A line edited in place (same length) breaks the sort order the search relies on:
-  // any line that cannot be a statement sends us to the full read, which reports it.
-  const plausible = (text: string) => /^(<|_:).* \.$/.test(text);
-  const target = subject + " ";
-  let lo = bodyStart;
-  let hi = size;
-  while (lo < hi) {
-    const mid = lo + Math.floor((hi - lo) / 2);
-    const line = await reader.lineStartingAtOrAfter(mid, bodyStart);
-    if (line !== undefined && line.start < hi && !plausible(line.text)) return fullRead();
-    if (line === undefined || line.start >= hi || line.text >= target) hi = mid;
-    else lo = line.end + 1;
-  }
-  const found: string[] = [];
-  for (let pos = lo; pos < size;) {
-    const line = await reader.lineStartingAtOrAfter(pos, bodyStart);
-    if (line !== undefined && !plausible(line.text)) return fullRead();
-    if (line === undefined || !line.text.startsWith(target)) break;
-    found.push(line.text);
-    pos = line.end + 1;
-  }
-  return found;
-}
-
-/** Positional line reads over an open file. */
-class LineReader {
-  #file: Deno.FsFile;
-  #size: number;
-  constructor(file: Deno.FsFile, size: number) {
-    this.#file = file;
-    this.#size = size;
-  }
-
-  async #read(pos: number, length: number): Promise<Uint8Array> {
-    const buf = new Uint8Array(Math.min(length, this.#size - pos));
-    await this.#file.seek(pos, Deno.SeekMode.Start);
-    let got = 0;
-    while (got < buf.length) {
-      const n = await this.#file.read(buf.subarray(got));
-      if (n === null) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
-  }
-
-  /** The header lines (all leading `#` lines) plus what follows in the same block. */
-  async headerText(): Promise<string> {
-    let length = 8192;
-    for (;;) {
-      const bytes = await this.#read(0, length);
-      const text = decoder.decode(bytes);
-      const body = /(^|\n)[^#]/.exec(text);
-      if (body || bytes.length < length) {
-        return body ? text.slice(0, body.index + body[1]!.length) : text;
-      }
-      length *= 4;
-    }
-  }
-
-  /** The first whole line that starts at `pos` or later (`pos` itself if it starts a line). */
-  async lineStartingAtOrAfter(
-    pos: number,
-    bodyStart: number,
-  ): Promise<{ start: number; end: number; text: string } | undefined> {
-    let start = pos;
-    if (pos > bodyStart) {
-      // Find the newline at or after pos - 1; the line starts right after it.
-      let chunk = 256;
-      for (;;) {
-        const bytes = await this.#read(pos - 1, chunk);
-        const nl = bytes.indexOf(10);
-        if (nl !== -1) {
-          start = pos - 1 + nl + 1;
-          break;
-        }
-        if (pos - 1 + bytes.length >= this.#size) return undefined;
-        chunk *= 4;
-      }
-    }
-    if (start >= this.#size) return undefined;
-    let chunk = 1024;
-    for (;;) {
-      const bytes = await this.#read(start, chunk);
-      const nl = bytes.indexOf(10);
-      if (nl !== -1) return { start, end: start + nl, text: decoder.decode(bytes.subarray(0, nl)) };
-      if (start + bytes.length >= this.#size) {
-        return { start, end: this.#size, text: decoder.decode(bytes) };
-      }
-      chunk *= 4;
-    }
+  try {
+    return new SortedLines(file, body.bodyStart, info.size).subjectLines(subject)!;
+  } catch (error) {
+    // A line edited in place (same length) breaks the order the search relies on:
+    // the full read reports the line that is not a statement.
+    if (error instanceof ImplausibleLineError) return fullRead();
+    throw error;
   }
 }
