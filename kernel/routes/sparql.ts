@@ -12,9 +12,11 @@
  *   otherwise), applied through the store's locked, atomic write.
  *
  * The default graph of a query is the union of the store's named graphs.
- * The engine stays loaded; a write by any process is seen by the next query.
- * Queries are read-only and run on the bridge's thread (see the README for
- * their cost); the body is bounded like every JSON body (`--max-json`).
+ * The engine stays loaded in its worker (each query with a deadline); a
+ * write by any process is seen by the next query. A lookup by id is answered
+ * on the bridge's thread from its subject's statements (bounded work, see
+ * lib/sparql/subject_scoped.ts); the body is bounded like every JSON body
+ * (`--max-json`).
  *
  * @module
  */

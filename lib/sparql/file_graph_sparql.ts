@@ -17,7 +17,9 @@ import { parseHeader, readStoreFile } from "../graph/store_file.ts";
 import type { QueryOptions, SparqlEngine, SparqlResults } from "./engine.ts";
 import { SparqlEvaluationError } from "./errors.ts";
 import { OxigraphEngine } from "./oxigraph_engine.ts";
+import { parseResultsJson } from "./results_json.ts";
 import type { SparqlService } from "./service.ts";
+import { SubjectScopedSparql } from "./subject_scoped.ts";
 
 /** The graph file as the engine needs it: a path, and the store's locked update. */
 export type GraphFile = Pick<GraphStore, "path" | "update">;
@@ -47,13 +49,31 @@ function trustedFile(path: string, bytes: Uint8Array): boolean {
 export class FileGraphSparql implements SparqlService {
   readonly #file: GraphFile;
   readonly #engine: SparqlEngine;
+  readonly #scoped: SubjectScopedSparql | undefined;
   #loaded: string | undefined;
   #loading: Promise<void> | undefined;
 
-  /** Over `file`; `engine` defaults to a new {@linkcode OxigraphEngine}. */
-  constructor(file: GraphFile, engine: SparqlEngine = new OxigraphEngine()) {
+  /**
+   * Over `file`; `engine` defaults to a new {@linkcode OxigraphEngine}.
+   * Unless `options.scoped` is false, a subject-anchored query (a lookup by
+   * id) asked while the graph is not loaded, or changed since, is answered
+   * from its subjects' statements (lib/sparql/subject_scoped.ts) instead of
+   * loading the whole graph first.
+   */
+  constructor(
+    file: GraphFile,
+    engine: SparqlEngine = new OxigraphEngine(),
+    options: { scoped?: boolean } = {},
+  ) {
     this.#file = file;
     this.#engine = engine;
+    this.#scoped = options.scoped === false ? undefined : new SubjectScopedSparql(file.path);
+  }
+
+  /** Whether the engine holds the file as it is now (no load needed). */
+  #current(): boolean {
+    return this.#loading === undefined && this.#loaded !== undefined &&
+      fileIdentity(Deno.statSync(this.#file.path)) === this.#loaded;
   }
 
   /** Statements in the engine (as last loaded). */
@@ -100,12 +120,18 @@ export class FileGraphSparql implements SparqlService {
 
   /** Runs a query over the current content; typed results. */
   async query(sparql: string, options: QueryOptions = {}): Promise<SparqlResults> {
+    if (this.#current()) return this.#engine.query(sparql, options);
+    const scoped = this.#scoped?.queryText(sparql, "application/sparql-results+json", options);
+    if (scoped) return parseResultsJson(scoped.text);
     await this.refresh();
     return this.#engine.query(sparql, options);
   }
 
   /** Runs a query over the current content; serialised in `mediaType`. */
   async queryText(sparql: string, mediaType: string, options: QueryOptions = {}): Promise<string> {
+    if (this.#current()) return this.#engine.queryText(sparql, mediaType, options);
+    const scoped = this.#scoped?.queryText(sparql, mediaType, options);
+    if (scoped) return scoped.text;
     await this.refresh();
     return this.#engine.queryText(sparql, mediaType, options);
   }
@@ -121,6 +147,10 @@ export class FileGraphSparql implements SparqlService {
     mediaType: string,
     options: QueryOptions = {},
   ): Promise<{ text: string; identity: string | undefined }> {
+    if (!this.#current()) {
+      const scoped = this.#scoped?.queryText(sparql, mediaType, options);
+      if (scoped) return scoped;
+    }
     await this.refresh();
     const identity = this.#loaded;
     return { text: this.#engine.queryText(sparql, mediaType, options), identity };

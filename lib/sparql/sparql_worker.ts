@@ -20,7 +20,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case "open": {
       const store = await GraphStore.open({ home: request.home });
-      sparql = new FileGraphSparql(store);
+      // Anchored queries were offered to the bridge's own scoped answerer before they came here.
+      sparql = new FileGraphSparql(store, undefined, { scoped: false });
       await sparql.refresh(); // load now: the first query finds the graph ready
       return sparql.size;
     }

@@ -23,6 +23,7 @@ import {
 import { queryForm } from "./query_form.ts";
 import { parseResultsJson } from "./results_json.ts";
 import type { SparqlService } from "./service.ts";
+import { SubjectScopedSparql } from "./subject_scoped.ts";
 import type { WorkerError, WorkerReply, WorkerRequest } from "./worker_protocol.ts";
 
 /** The default deadline of one request, in ms. */
@@ -45,6 +46,12 @@ export interface WorkerGraphSparqlOptions {
    * answered without the worker. @default true
    */
   answerCache?: boolean;
+  /**
+   * Answer subject-anchored queries (a lookup by id) on this thread from the
+   * statements of their subjects (lib/sparql/subject_scoped.ts): bounded
+   * work, no trip to the worker. @default true
+   */
+  scoped?: boolean;
 }
 
 /** A request without its id (each member of the union). */
@@ -107,12 +114,16 @@ export class WorkerGraphSparql implements SparqlService {
   /** Requests whose graph the worker is loading: no deadline ends the worker meanwhile. */
   #loading = new Set<number>();
   readonly #answers: AnswerCache | undefined;
+  readonly #scoped: SubjectScopedSparql | undefined;
 
   /** Over the graph file of the store in `options.home`. */
   constructor(options: WorkerGraphSparqlOptions) {
     this.#options = options;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_SPARQL_TIMEOUT_MS;
     this.#answers = options.answerCache === false ? undefined : new AnswerCache();
+    this.#scoped = options.scoped === false
+      ? undefined
+      : new SubjectScopedSparql(options.path, { keepOpen: true });
   }
 
   #spawn(): Worker {
@@ -215,12 +226,18 @@ export class WorkerGraphSparql implements SparqlService {
 
   /**
    * Runs a query; its answer serialised in `mediaType`. An answer kept for
-   * the file as it is now (same identity: no write since) is given at once.
+   * the file as it is now (same identity: no write since) is given at once;
+   * a subject-anchored query is answered here from its subjects' statements.
    */
   async queryText(sparql: string, mediaType: string, options: QueryOptions = {}): Promise<string> {
     const now = this.#answers && fileIdentityNow(this.#options.path);
     const kept = this.#answers?.get(now, sparql, mediaType, options);
     if (kept !== undefined) return kept;
+    const scoped = this.#scoped?.queryText(sparql, mediaType, options);
+    if (scoped) {
+      this.#answers?.set(scoped.identity, sparql, mediaType, options, scoped.text);
+      return scoped.text;
+    }
     await this.#ready();
     const { text, identity } = await this.#send({
       op: "queryText",
@@ -254,6 +271,7 @@ export class WorkerGraphSparql implements SparqlService {
   /** Ends the worker (a later request starts a new one). */
   close(): void {
     this.#answers?.clear();
+    this.#scoped?.close();
     this.#reset(new Error("The SPARQL service was closed"));
   }
 }
