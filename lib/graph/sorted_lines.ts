@@ -40,6 +40,27 @@ export class ImplausibleLineError extends OwmError {
   }
 }
 
+/**
+ * Reads `file` at `pos` into `into`, synchronously; the bytes read (fewer
+ * than asked only at the end of the file).
+ *
+ * @example
+ * ```ts ignore
+ * using file = Deno.openSync(".owm/graph.nq");
+ * const head = readAtSync(file, 0, new Uint8Array(512));
+ * ```
+ */
+export function readAtSync(file: Deno.FsFile, pos: number, into: Uint8Array): Uint8Array {
+  file.seekSync(pos, Deno.SeekMode.Start);
+  let got = 0;
+  while (got < into.length) {
+    const n = file.readSync(into.subarray(got));
+    if (n === null) break;
+    got += n;
+  }
+  return into.subarray(0, got);
+}
+
 /** A statement line of the store (a subject token first, ` .` last). */
 const plausible = (text: string) => /^(<|_:).* \.$/.test(text);
 
@@ -73,15 +94,7 @@ export class SortedLines {
     if (this.#scratch.length < want) {
       this.#scratch = new Uint8Array(Math.max(want, 2 * this.#scratch.length));
     }
-    const buf = this.#scratch.subarray(0, want);
-    this.#file.seekSync(pos, Deno.SeekMode.Start);
-    let got = 0;
-    while (got < buf.length) {
-      const n = this.#file.readSync(buf.subarray(got));
-      if (n === null) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
+    return readAtSync(this.#file, pos, this.#scratch.subarray(0, want));
   }
 
   /** The first whole line starting at `pos` or later (`pos` itself if it starts a line). */

@@ -24,7 +24,7 @@ import { atomicWriteFile } from "../fs/atomic_write.ts";
 import { StoreCorruptError, StoreFormatError } from "./errors.ts";
 import { fileIdentity } from "../fs/file_identity.ts";
 import { lineSubject, quadToLine } from "./nquads.ts";
-import { ImplausibleLineError, SortedLines } from "./sorted_lines.ts";
+import { ImplausibleLineError, readAtSync, SortedLines } from "./sorted_lines.ts";
 import { NQuadsSyntaxError } from "./rdf.ts";
 
 /** The store format version this code writes and the newest it reads. */
@@ -236,33 +236,44 @@ async function bodyDigest(file: Deno.FsFile, bodyStart: number): Promise<string>
 /** The header lines (all leading `#` lines) of an open file, read synchronously. */
 function headerTextSync(file: Deno.FsFile, size: number): string {
   for (let length = 8192;; length *= 4) {
-    const bytes = new Uint8Array(Math.min(length, size));
-    file.seekSync(0, Deno.SeekMode.Start);
-    let got = 0;
-    while (got < bytes.length) {
-      const n = file.readSync(bytes.subarray(got));
-      if (n === null) break;
-      got += n;
-    }
-    const text = decoder.decode(bytes.subarray(0, got));
+    const bytes = readAtSync(file, 0, new Uint8Array(Math.min(length, size)));
+    const text = decoder.decode(bytes);
     const body = /(^|\n)[^#]/.exec(text);
-    if (body || got < length) return body ? text.slice(0, body.index + body[1]!.length) : text;
+    if (body || bytes.length < length) {
+      return body ? text.slice(0, body.index + body[1]!.length) : text;
+    }
   }
 }
 
-/** An open store file whose body is where and as long as its header says. */
-interface OpenBody {
-  header: StoreHeader;
-  bodyStart: number;
-  info: Deno.FileInfo;
+/**
+ * The header of a store file and the byte offset of its body, when the
+ * header's byte count describes a body ending at `size` (the store's own
+ * output, unchanged since); `undefined` otherwise. `head` is the file's text
+ * from its start, at least its whole header.
+ *
+ * @example
+ * ```ts ignore
+ * const bytes = await Deno.readFile(".owm/graph.nq");
+ * const head = new TextDecoder().decode(bytes.subarray(0, 65536));
+ * console.log(describedBody(".owm/graph.nq", head, bytes.length)?.bodyStart);
+ * ```
+ *
+ * @throws {StoreCorruptError | StoreFormatError} as {@linkcode parseHeader}.
+ */
+export function describedBody(
+  path: string,
+  head: string,
+  size: number,
+): { header: StoreHeader; bodyStart: number } | undefined {
+  const parsed = parseHeader(path, head);
+  const bodyStart = encoder.encode(head.slice(0, parsed.bodyStart)).length; // bytes, not chars
+  const { header } = parsed;
+  if (header.bodyBytes === undefined || bodyStart + header.bodyBytes !== size) return undefined;
+  return { header, bodyStart };
 }
 
-function bodyOf(path: string, file: Deno.FsFile, info: Deno.FileInfo): OpenBody | undefined {
-  const { header, bodyStart } = parseHeader(path, headerTextSync(file, info.size));
-  if (header.bodyBytes === undefined || bodyStart + header.bodyBytes !== info.size) {
-    return undefined;
-  }
-  return { header, bodyStart, info };
+function bodyOf(path: string, file: Deno.FsFile, info: Deno.FileInfo) {
+  return describedBody(path, headerTextSync(file, info.size), info.size);
 }
 
 /**

@@ -13,7 +13,7 @@ import { fileIdentity } from "../fs/file_identity.ts";
 import { lineToQuad, quadToLine } from "../graph/nquads.ts";
 import type { Quad } from "../graph/rdf.ts";
 import type { GraphStore, UpdateSummary } from "../graph/store.ts";
-import { parseHeader, readStoreFile } from "../graph/store_file.ts";
+import { describedBody, readStoreFile } from "../graph/store_file.ts";
 import type { QueryOptions, SparqlEngine, SparqlResults } from "./engine.ts";
 import { SparqlEvaluationError } from "./errors.ts";
 import { OxigraphEngine } from "./oxigraph_engine.ts";
@@ -28,9 +28,7 @@ export type GraphFile = Pick<GraphStore, "path" | "update">;
 function trustedFile(path: string, bytes: Uint8Array): boolean {
   try {
     const head = new TextDecoder().decode(bytes.subarray(0, Math.min(bytes.length, 65536)));
-    const { header, bodyStart } = parseHeader(path, head);
-    const headBytes = new TextEncoder().encode(head.slice(0, bodyStart)).length;
-    return header.bodyBytes !== undefined && headBytes + header.bodyBytes === bytes.length;
+    return describedBody(path, head, bytes.length) !== undefined;
   } catch {
     return false;
   }
@@ -68,12 +66,6 @@ export class FileGraphSparql implements SparqlService {
     this.#file = file;
     this.#engine = engine;
     this.#scoped = options.scoped === false ? undefined : new SubjectScopedSparql(file.path);
-  }
-
-  /** Whether the engine holds the file as it is now (no load needed). */
-  #current(): boolean {
-    return this.#loading === undefined && this.#loaded !== undefined &&
-      fileIdentity(Deno.statSync(this.#file.path)) === this.#loaded;
   }
 
   /** Statements in the engine (as last loaded). */
@@ -120,20 +112,18 @@ export class FileGraphSparql implements SparqlService {
 
   /** Runs a query over the current content; typed results. */
   async query(sparql: string, options: QueryOptions = {}): Promise<SparqlResults> {
-    if (this.#current()) return this.#engine.query(sparql, options);
-    const scoped = this.#scoped?.queryText(sparql, "application/sparql-results+json", options);
-    if (scoped) return parseResultsJson(scoped.text);
-    await this.refresh();
+    if (this.stale()) {
+      // A lookup by id needs no load: answered from its subjects' statements.
+      const scoped = this.#scoped?.queryText(sparql, "application/sparql-results+json", options);
+      if (scoped) return parseResultsJson(scoped.text);
+      await this.refresh();
+    }
     return this.#engine.query(sparql, options);
   }
 
   /** Runs a query over the current content; serialised in `mediaType`. */
   async queryText(sparql: string, mediaType: string, options: QueryOptions = {}): Promise<string> {
-    if (this.#current()) return this.#engine.queryText(sparql, mediaType, options);
-    const scoped = this.#scoped?.queryText(sparql, mediaType, options);
-    if (scoped) return scoped.text;
-    await this.refresh();
-    return this.#engine.queryText(sparql, mediaType, options);
+    return (await this.queryTextWithIdentity(sparql, mediaType, options)).text;
   }
 
   /**
@@ -147,13 +137,12 @@ export class FileGraphSparql implements SparqlService {
     mediaType: string,
     options: QueryOptions = {},
   ): Promise<{ text: string; identity: string | undefined }> {
-    if (!this.#current()) {
+    if (this.stale()) {
       const scoped = this.#scoped?.queryText(sparql, mediaType, options);
       if (scoped) return scoped;
+      await this.refresh();
     }
-    await this.refresh();
-    const identity = this.#loaded;
-    return { text: this.#engine.queryText(sparql, mediaType, options), identity };
+    return { text: this.#engine.queryText(sparql, mediaType, options), identity: this.#loaded };
   }
 
   /**

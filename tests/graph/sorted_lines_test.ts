@@ -111,3 +111,17 @@ Deno.test("findSubjectLines: a file checked once is then searched by the synchro
   assert(snapshot, "vouched for by the check");
   snapshot.file.close();
 });
+
+Deno.test("openSortedSync: a header with non-ASCII prefix IRIs still places the body by bytes", async () => {
+  const lines = [`${subject(1)} ${P} "x" ${G} .`, `${subject(2)} ${P} "y" ${G} .`];
+  const path = join(await tempDir(), "graph.nq");
+  const prefixes = new Map([["é", "http://example.org/été/"]]);
+  await writeStoreFile(path, { format: 1, prefixes }, lines);
+  const snapshot = openSortedSync(path);
+  assert(snapshot, "trusted: the header's byte count matches once counted in bytes");
+  try {
+    assertEquals(snapshot.lines.subjectLines(subject(2)), [lines[1]]);
+  } finally {
+    snapshot.file.close();
+  }
+});
