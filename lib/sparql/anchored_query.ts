@@ -212,7 +212,8 @@ export function anchoredQuery(sparql: string): AnchoredQuery | undefined {
   }
   const seen = new Set<string>();
   for (;;) {
-    const word = peek()?.kind === "word" ? (peek() as { word: string }).word.toUpperCase() : "";
+    const t = peek();
+    const word = t?.kind === "word" ? t.word.toUpperCase() : "";
     if ((word !== "LIMIT" && word !== "OFFSET") || seen.has(word)) break;
     seen.add(word);
     i++;

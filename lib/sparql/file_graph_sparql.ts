@@ -114,7 +114,11 @@ export class FileGraphSparql implements SparqlService {
   async query(sparql: string, options: QueryOptions = {}): Promise<SparqlResults> {
     if (this.stale()) {
       // A lookup by id needs no load: answered from its subjects' statements.
-      const scoped = this.#scoped?.queryText(sparql, "application/sparql-results+json", options);
+      const scoped = await this.#scoped?.queryText(
+        sparql,
+        "application/sparql-results+json",
+        options,
+      );
       if (scoped) return parseResultsJson(scoped.text);
       await this.refresh();
     }
@@ -138,7 +142,7 @@ export class FileGraphSparql implements SparqlService {
     options: QueryOptions = {},
   ): Promise<{ text: string; identity: string | undefined }> {
     if (this.stale()) {
-      const scoped = this.#scoped?.queryText(sparql, mediaType, options);
+      const scoped = await this.#scoped?.queryText(sparql, mediaType, options);
       if (scoped) return scoped;
       await this.refresh();
     }

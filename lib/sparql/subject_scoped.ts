@@ -22,7 +22,7 @@ import { ImplausibleLineError } from "../graph/sorted_lines.ts";
 import { anchoredQuery } from "./anchored_query.ts";
 import type { QueryOptions } from "./engine.ts";
 import { SparqlEngineFailedError } from "./errors.ts";
-import { OxigraphEngine } from "./oxigraph_engine.ts";
+import type { OxigraphEngine } from "./oxigraph_engine.ts";
 
 /** The most statements read for one query. */
 export const MAX_SCOPED_LINES = 4096;
@@ -43,7 +43,7 @@ export interface ScopedAnswer {
  * @example
  * ```ts ignore
  * const scoped = new SubjectScopedSparql(store.path);
- * const answer = scoped.queryText(
+ * const answer = await scoped.queryText(
  *   "SELECT ?p ?o WHERE { <http://example.org/ds1> ?p ?o }",
  *   "application/sparql-results+json",
  * ); // undefined: not anchored, or declined (ask the whole graph)
@@ -124,15 +124,16 @@ export class SubjectScopedSparql {
 
   /**
    * The answer to `sparql` in `mediaType`, when it is subject-anchored and
-   * within bounds; `undefined` when the whole graph must answer it.
+   * within bounds; `undefined` when the whole graph must answer it. The
+   * statements are read in one synchronous step (one version of the file).
    *
    * @throws {SparqlSyntaxError | SparqlEvaluationError} as the whole graph's engine would.
    */
-  queryText(
+  async queryText(
     sparql: string,
     mediaType: string,
     options: QueryOptions = {},
-  ): ScopedAnswer | undefined {
+  ): Promise<ScopedAnswer | undefined> {
     if (this.#failed) return undefined;
     const anchored = anchoredQuery(sparql);
     if (!anchored) return undefined;
@@ -144,7 +145,8 @@ export class SubjectScopedSparql {
     }
     if (!statements) return undefined;
     try {
-      this.#engine ??= new OxigraphEngine();
+      // Loaded on the first lookup (26 MB, ~40 ms): a bridge asked only other queries never does.
+      this.#engine ??= new (await import("./oxigraph_engine.ts")).OxigraphEngine();
       this.#engine.load(statements.text, { trusted: true });
       return {
         text: this.#engine.queryText(sparql, mediaType, options),

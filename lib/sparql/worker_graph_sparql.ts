@@ -233,7 +233,7 @@ export class WorkerGraphSparql implements SparqlService {
     const now = this.#answers && fileIdentityNow(this.#options.path);
     const kept = this.#answers?.get(now, sparql, mediaType, options);
     if (kept !== undefined) return kept;
-    const scoped = this.#scoped?.queryText(sparql, mediaType, options);
+    const scoped = await this.#scoped?.queryText(sparql, mediaType, options);
     if (scoped) {
       this.#answers?.set(scoped.identity, sparql, mediaType, options, scoped.text);
       return scoped.text;

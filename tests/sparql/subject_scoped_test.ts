@@ -137,7 +137,7 @@ Deno.test("SubjectScopedSparql: the whole graph's answer for every anchored quer
     assert(anchoredQuery(query), `anchored: ${query}`);
     for (const options of datasets) {
       for (const type of FORMATS) {
-        const answer = scoped.queryText(query, type, options);
+        const answer = await scoped.queryText(query, type, options);
         assert(answer, `answered: ${query}`);
         assertEquals(
           normalised(answer.text, type),
@@ -154,7 +154,7 @@ Deno.test("SubjectScopedSparql: the whole graph's answer for every anchored quer
   assert(anchoredQuery(bad));
   let scopedError: unknown, wholeError: unknown;
   try {
-    scoped.queryText(bad, JSON_TYPE);
+    await scoped.queryText(bad, JSON_TYPE);
   } catch (e) {
     scopedError = e;
   }
@@ -188,7 +188,7 @@ Deno.test("SubjectScopedSparql declines statements with blank nodes, too many st
   const { home, path, repo } = await richStore();
   const scoped = new SubjectScopedSparql(path);
   const lookup = (iri: string) => `SELECT ?p ?o WHERE { <${iri}> ?p ?o }`;
-  assert(scoped.queryText(lookup(WORMS), JSON_TYPE), "answered before the changes");
+  assert(await scoped.queryText(lookup(WORMS), JSON_TYPE), "answered before the changes");
   const many = namedNode(`${EX}many`);
   const wide = namedNode(`${EX}wide`);
   await repo.store.update((tx) => {
@@ -200,26 +200,30 @@ Deno.test("SubjectScopedSparql declines statements with blank nodes, too many st
       tx.add(quad(wide, namedNode(`${EX}p`), literal(String(i)), namedNode(NOTES_GRAPH)));
     }
   });
-  assertEquals(scoped.queryText(lookup(CELLS), JSON_TYPE), undefined, "a blank node");
-  assertEquals(scoped.queryText(lookup(`${EX}many`), JSON_TYPE), undefined, "too many statements");
+  assertEquals(await scoped.queryText(lookup(CELLS), JSON_TYPE), undefined, "a blank node");
+  assertEquals(
+    await scoped.queryText(lookup(`${EX}many`), JSON_TYPE),
+    undefined,
+    "too many statements",
+  );
   const rows = (n: number) =>
     `SELECT * WHERE { ${
       Array.from({ length: n }, (_, i) => `<${EX}wide> ?p${i} ?o${i} .`).join(" ")
     } }`;
   assert(50 ** 2 <= MAX_SCOPED_ROWS && 50 ** 3 > MAX_SCOPED_ROWS);
-  const two = scoped.queryText(rows(2), JSON_TYPE);
+  const two = await scoped.queryText(rows(2), JSON_TYPE);
   assert(two, "2,500 rows are within bounds");
   assertEquals(JSON.parse(two.text).results.bindings.length, 2500);
-  assertEquals(scoped.queryText(rows(3), JSON_TYPE), undefined, "125,000 rows are not");
+  assertEquals(await scoped.queryText(rows(3), JSON_TYPE), undefined, "125,000 rows are not");
   // The whole graph still answers what was declined.
   const service = new FileGraphSparql(await GraphStore.open({ home }));
   const answer = await service.query(lookup(`${EX}many`));
   assert(answer.type === "bindings");
   assertEquals(answer.bindings.length, MAX_SCOPED_LINES + 1);
   // Edited by hand (appended to, so no longer as its header says): not searched.
-  assert(scoped.queryText(lookup(WORMS), JSON_TYPE));
+  assert(await scoped.queryText(lookup(WORMS), JSON_TYPE));
   await Deno.writeTextFile(path, `<${EX}x> <${EX}p> "x" <${EX}g> .\n`, { append: true });
-  assertEquals(scoped.queryText(lookup(WORMS), JSON_TYPE), undefined);
+  assertEquals(await scoped.queryText(lookup(WORMS), JSON_TYPE), undefined);
   assertEquals((await readStoreFile(path)).lines.length > 0, true);
   await Deno.remove(home, { recursive: true });
 });
