@@ -10,6 +10,7 @@
  */
 import net from "node:net";
 import { type BencodeNode, decodeBencode } from "./bencode.ts";
+import { shareRatesFairly } from "./fair_bucket.ts";
 import type { Metainfo } from "./metainfo.ts";
 
 /** A node-style EventEmitter, as much of it as we use. */
@@ -164,7 +165,8 @@ export async function loadEngine(): Promise<void> {
  * for the listening address: its connection pool calls `server.listen(port,
  * cb)` synchronously inside the client constructor (lib/conn-pool.js), so the
  * address is added by wrapping `net.Server.prototype.listen` for the duration
- * of that call only.
+ * of that call only. Its upload and download limits are shared fairly between
+ * peers ({@linkcode shareRatesFairly}).
  */
 export function createEngineClient(options: EngineClientOptions): EngineClient {
   if (!WebTorrent) throw new Error("createEngineClient() before loadEngine()");
@@ -182,7 +184,7 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
     tracker: options.tracker ? {} : false,
   };
   const hostname = options.hostname;
-  if (hostname === undefined) return new Client(init) as EngineClient;
+  if (hostname === undefined) return fair(new Client(init) as EngineClient);
   const proto = net.Server.prototype as unknown as { listen: (...args: unknown[]) => unknown };
   const listen = proto.listen;
   proto.listen = function (this: unknown, ...args: unknown[]) {
@@ -192,10 +194,16 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
     return listen.apply(this, args);
   };
   try {
-    return new Client(init) as EngineClient;
+    return fair(new Client(init) as EngineClient);
   } finally {
     proto.listen = listen;
   }
+}
+
+/** The client, its upload and download limits shared fairly between its peers. */
+function fair(client: EngineClient): EngineClient {
+  shareRatesFairly(client as { throttleGroups?: unknown });
+  return client;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });

@@ -2,9 +2,10 @@
  * Many sources and many sinks at once, real sessions on loopback (#15 point
  * 4): a download from four seeders takes data from more than one of them,
  * and a seeder serves four leechers at the same time (none waits for another
- * to finish), each getting a verified copy. Seeders are throttled so that no
- * single connection can finish the transfer before the others are up; the
- * assertions are about who sent what, never about how long it took.
+ * to finish, and its upload limit is shared between them), each getting a
+ * verified copy. Seeders are throttled so that no single connection can
+ * finish the transfer before the others are up; the assertions are about who
+ * sent what, never about how long it took.
  */
 import { join } from "node:path";
 import { TorrentSession } from "../../lib/torrent/session.ts";
@@ -70,28 +71,44 @@ Deno.test("a seeder serves 4 leechers at once, each a verified copy", async () =
   const seed = await seeder.seed(src, torrent);
   const leechers: TorrentSession[] = [];
   try {
-    const handles: TorrentHandle[] = [];
     for (let i = 0; i < 4; i++) {
       // No tracker, DHT or local discovery, and PEX first speaks after 65 s:
       // the leechers know only the seeder, so every byte they get is its.
-      const session = await TorrentSession.open({
-        ...testSessionOptions(join(tmp, `leecher-${i}`)),
-        tracker: false,
-      });
-      leechers.push(session);
-      handles.push(
-        await session.add(torrent, {
-          dir: join(tmp, `dl-${i}`),
-          peers: [`127.0.0.1:${seeder.port}`],
+      leechers.push(
+        await TorrentSession.open({
+          ...testSessionOptions(join(tmp, `leecher-${i}`)),
+          tracker: false,
         }),
       );
     }
+    // The four ask at once, so that none has a head start to finish alone.
+    const handles: TorrentHandle[] = await Promise.all(
+      leechers.map((session, i) =>
+        session.add(torrent, { dir: join(tmp, `dl-${i}`), peers: [`127.0.0.1:${seeder.port}`] })
+      ),
+    );
     const midway = () =>
       handles.every((h) => {
         const s = h.status();
         return s.bytesDone > 0 && s.bytesDone < s.bytesTotal;
       });
     await until(midway, TIMEOUT, "all four leechers part-way through at the same time", 5);
+    // The limit is shared between them: when the first has its copy, each
+    // other one has at least a quarter of its own (a seeder whose limit went
+    // first come, first served left the others near nothing).
+    const share = () =>
+      handles.map((h) => {
+        const s = h.status();
+        return s.bytesDone / s.bytesTotal;
+      });
+    let atFirst: number[] = [];
+    await until(() => (atFirst = share()).some((f) => f === 1), TIMEOUT, "a first copy", 5);
+    assert(
+      atFirst.every((f) => f >= 0.25),
+      `when the first leecher had its copy the others had ${
+        atFirst.map((f) => `${Math.round(f * 100)}%`).join(", ")
+      }`,
+    );
     await Promise.all(handles.map((h) => h.done({ timeoutMs: TIMEOUT })));
     for (let i = 0; i < 4; i++) {
       await assertSameTree(join(tmp, `dl-${i}`, "dataset"), src);
