@@ -55,9 +55,16 @@ export interface TorrentSessionOptions {
   port?: number;
   /** Address to listen on (TCP). @default {all interfaces} */
   hostname?: string;
-  /** Download limit in bytes per second; -1 for none. @default {-1} */
+  /**
+   * Download limit in bytes per second over every peer, shared between them
+   * in turn; -1 for none. @default {-1}
+   */
   downloadLimit?: number;
-  /** Upload limit in bytes per second; -1 for none. @default {-1} */
+  /**
+   * Upload limit in bytes per second over every peer, shared between them in
+   * turn (four leechers of a limited seeder each get a quarter); -1 for none.
+   * @default {-1}
+   */
   uploadLimit?: number;
   /**
    * The most data files the session keeps open, over all its torrents (the
