@@ -92,15 +92,11 @@ export class FairTokenBucket {
    * Takes `count` tokens, now or when they are there, behind every earlier
    * waiter, then calls `callback`. A slice larger than the bucket (the rate
    * was lowered while it was cut) goes once the bucket is full, and the
-   * bucket owes the rest.
+   * bucket owes the rest. With no limit (`bucketSize` 0) every waiter goes at once.
    *
    * @returns whether the tokens were taken at once.
    */
   removeTokens(count: number, callback: TokenCallback): boolean {
-    if (!this.bucketSize) {
-      callback(null, Number.POSITIVE_INFINITY);
-      return true;
-    }
     const waiter = { count, callback };
     this.#queue.push(waiter);
     this.#serve();
