@@ -127,7 +127,11 @@ function owmSeed(dir: string, torrent: string, port: number): Deno.ChildProcess 
   }).spawn();
 }
 
-async function makeData(path: string, mib: number): Promise<void> {
+/** Writes `mib` MiB of data, every MiB different, to `dir`/seed/bench.bin, and returns its path. */
+async function makeData(dir: string, mib: number): Promise<string> {
+  await Deno.mkdir(join(dir, "seed"), { recursive: true });
+  const path = join(dir, "seed", "bench.bin");
+  console.error(`making ${mib} MiB of data…`);
   using file = await Deno.open(path, { write: true, create: true, truncate: true });
   const block = new Uint8Array(1 << 20);
   crypto.getRandomValues(block.subarray(0, 65536));
@@ -139,6 +143,7 @@ async function makeData(path: string, mib: number): Promise<void> {
     }
     await file.write(block);
   }
+  return path;
 }
 
 interface Measured {
@@ -272,10 +277,7 @@ console.log(
 for (const MIB of SOURCES > 1 ? SIZES : []) await manySources(MIB, SOURCES);
 for (const [sizeIndex, MIB] of (SOURCES > 1 ? [] : SIZES).entries()) {
   const dir = join(tmp, `${MIB}`);
-  await Deno.mkdir(join(dir, "seed"), { recursive: true });
-  const data = join(dir, "seed", "bench.bin");
-  console.error(`making ${MIB} MiB of data…`);
-  await makeData(data, MIB);
+  const data = await makeData(dir, MIB);
   await using trackerA = await startTracker({ interval: 2000 });
   await using trackerB = await startTracker({ interval: 2000 });
   const t1 = join(dir, "a.torrent");
@@ -546,10 +548,7 @@ async function seedersAnnounced(
  */
 async function manySources(MIB: number, n: number): Promise<void> {
   const dir = join(tmp, `many-${MIB}`);
-  await Deno.mkdir(join(dir, "seed"), { recursive: true });
-  const data = join(dir, "seed", "bench.bin");
-  console.error(`making ${MIB} MiB of data…`);
-  await makeData(data, MIB);
+  const data = await makeData(dir, MIB);
   await using trackerA = await startTracker({ interval: 2000 });
   await using trackerB = await startTracker({ interval: 2000 });
   await using trackerC = await startTracker({ interval: 2000 });
